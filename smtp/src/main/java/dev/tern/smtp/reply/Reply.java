@@ -2,7 +2,6 @@ package dev.tern.smtp.reply;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * One SMTP reply: a three-digit code (RFC 5321 §4.2), an optional RFC 3463 enhanced status code,
@@ -85,15 +84,5 @@ public record Reply(int code, EnhancedStatus status, List<String> lines) {
     @Override
     public String toString() {
         return code + " " + text();
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof Reply r && r.code == code && Objects.equals(r.status, status) && r.lines.equals(lines);
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(code, status, lines);
     }
 }
