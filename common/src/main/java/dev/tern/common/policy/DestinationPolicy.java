@@ -1,0 +1,38 @@
+package dev.tern.common.policy;
+
+import java.time.Duration;
+
+/**
+ * Shaping for one destination (a recipient domain, or every domain whose MX hosts match
+ * {@link #mxRollup()}), from the policy's {@code destinations} map. Unset keys inherit the
+ * {@code default} entry, and that entry's unset keys the defaults in code ({@link #BUILT_IN}).
+ *
+ * @param name                     the map key: a domain, or {@code default}
+ * @param mxRollup                 pattern like {@code *.google.com}: all domains whose MX matches share limits
+ * @param maxConnections           concurrent connections cluster-wide
+ * @param maxMessagesPerConnection messages sent over one connection before it is closed
+ * @param rate                     messages per period cluster-wide, or null for unlimited
+ * @param tls                      outbound TLS requirement
+ * @param connectTimeout           TCP connect plus greeting
+ * @param commandTimeout           per command reply (RFC 5321 §4.5.3.2 suggests 5 minutes)
+ * @param dataTimeout              final reply after the end of data (RFC 5321: 10 minutes)
+ * @param backoff                  how long the destination pauses cluster-wide after a 421 or 4.7.x rate reply
+ * @param sourceIp                 egress address to bind, or null for the system's choice
+ */
+public record DestinationPolicy(
+        String name,
+        String mxRollup,
+        int maxConnections,
+        int maxMessagesPerConnection,
+        Rate rate,
+        TlsMode tls,
+        Duration connectTimeout,
+        Duration commandTimeout,
+        Duration dataTimeout,
+        Duration backoff,
+        String sourceIp) {
+
+    public static final DestinationPolicy BUILT_IN = new DestinationPolicy("default", null, 20, 100, null,
+            TlsMode.OPPORTUNISTIC, Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofMinutes(10),
+            Duration.ofMinutes(1), null);
+}

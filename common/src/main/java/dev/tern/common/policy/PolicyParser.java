@@ -1,0 +1,269 @@
+package dev.tern.common.policy;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.tern.common.queue.DurationText;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads and validates the policy file (YAML). Every problem is reported as a
+ * {@link PolicyException} naming the dotted key, e.g. {@code retry[2]: 'ten' is not a duration}.
+ * Unknown keys are errors too: a misspelt {@code max-conections} silently doing nothing is worse
+ * than a refused start. Relative {@code users-file} paths resolve against the policy's directory.
+ */
+public final class PolicyParser {
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final Set<String> TOP = Set.of("relay", "routes", "destinations", "retry", "max-queue-lifetime",
+            "delay-notice-after");
+    private static final Set<String> RELAY = Set.of("local-domains", "trusted-networks", "users-file");
+    private static final Set<String> ROUTE = Set.of("match", "via");
+    private static final Set<String> DESTINATION = Set.of("mx-rollup", "max-connections",
+            "max-messages-per-connection", "rate", "tls", "connect-timeout", "command-timeout", "data-timeout",
+            "backoff", "source-ip");
+
+    private PolicyParser() {
+    }
+
+    public static Policy parse(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new PolicyException("TERN_POLICY", "cannot read " + file + ": " + e.getMessage());
+        }
+        Path dir = file.toAbsolutePath().getParent();
+        return parse(text, dir);
+    }
+
+    public static Policy parse(String yaml, Path baseDir) {
+        JsonNode root;
+        try {
+            root = YAML.readTree(yaml);
+        } catch (JacksonException e) {
+            throw new PolicyException("(file)", "not valid YAML: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new PolicyException("(file)", e.getMessage());
+        }
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            root = YAML.createObjectNode();
+        }
+        requireObject(root, "(file)", TOP);
+        Relay relay = relay(root.path("relay"), baseDir);
+        List<Route> routes = routes(root.path("routes"));
+        var destinations = destinations(root.path("destinations"));
+        DestinationPolicy def = destinations.remove("default");
+        List<Duration> retry = root.has("retry") ? list(root.get("retry"), "retry", PolicyParser::duration)
+                : Policy.DEFAULT_RETRY;
+        if (retry.isEmpty()) {
+            throw new PolicyException("retry", "the retry ladder needs at least one delay");
+        }
+        for (int i = 1; i < retry.size(); i++) {
+            if (retry.get(i).compareTo(retry.get(i - 1)) <= 0) {
+                throw new PolicyException("retry[" + i + "]", "delays must grow strictly (" + retry + ")");
+            }
+        }
+        if (new HashSet<>(retry).size() != retry.size()) {
+            throw new PolicyException("retry", "duplicate delay");
+        }
+        Duration lifetime = optionalDuration(root, "max-queue-lifetime", Duration.ofDays(5));
+        Duration delayNotice = optionalDuration(root, "delay-notice-after", Duration.ofHours(4));
+        return new Policy(relay, routes, def, destinations, retry, lifetime, delayNotice);
+    }
+
+    private static Relay relay(JsonNode n, Path baseDir) {
+        if (n.isMissingNode() || n.isNull()) {
+            return Relay.NONE;
+        }
+        requireObject(n, "relay", RELAY);
+        Set<String> local = new HashSet<>(list(n.path("local-domains"), "relay.local-domains",
+                (v, key) -> domain(v, key)));
+        List<Cidr> trusted = list(n.path("trusted-networks"), "relay.trusted-networks", (v, key) -> {
+            try {
+                return Cidr.parse(text(v, key));
+            } catch (IllegalArgumentException e) {
+                throw new PolicyException(key, e.getMessage());
+            }
+        });
+        Path users = null;
+        if (n.hasNonNull("users-file")) {
+            users = baseDir == null ? Path.of(text(n.get("users-file"), "relay.users-file"))
+                    : baseDir.resolve(text(n.get("users-file"), "relay.users-file"));
+            if (!Files.isReadable(users)) {
+                throw new PolicyException("relay.users-file", "cannot read " + users);
+            }
+        }
+        return new Relay(local, trusted, users);
+    }
+
+    private static List<Route> routes(JsonNode n) {
+        return list(n, "routes", (r, key) -> {
+            requireObject(r, key, ROUTE);
+            String match = text(r.path("match"), key + ".match").toLowerCase(Locale.ROOT);
+            if (!match.equals("*") && !match.startsWith("*.")) {
+                domain(r.path("match"), key + ".match");
+            }
+            try {
+                return new Route(match, Transport.parse(text(r.path("via"), key + ".via")));
+            } catch (IllegalArgumentException e) {
+                throw new PolicyException(key + ".via", e.getMessage());
+            }
+        });
+    }
+
+    private static Map<String, DestinationPolicy> destinations(JsonNode n) {
+        var out = new LinkedHashMap<String, DestinationPolicy>();
+        DestinationPolicy base = DestinationPolicy.BUILT_IN;
+        if (n.isMissingNode() || n.isNull()) {
+            out.put("default", base);
+            return out;
+        }
+        requireObject(n, "destinations", null);
+        if (n.has("default")) {
+            base = destination("default", n.get("default"), base);
+        }
+        out.put("default", base);
+        Iterator<Map.Entry<String, JsonNode>> it = n.fields();
+        while (it.hasNext()) {
+            var e = it.next();
+            if (e.getKey().equals("default")) {
+                continue;
+            }
+            String name = e.getKey().toLowerCase(Locale.ROOT);
+            out.put(name, destination(name, e.getValue(), base));
+        }
+        return out;
+    }
+
+    private static DestinationPolicy destination(String name, JsonNode n, DestinationPolicy base) {
+        String key = "destinations." + name;
+        requireObject(n, key, DESTINATION);
+        return new DestinationPolicy(
+                name,
+                n.hasNonNull("mx-rollup") ? text(n.get("mx-rollup"), key + ".mx-rollup").toLowerCase(Locale.ROOT)
+                        : name.equals("default") ? null : base.mxRollup(),
+                positiveInt(n, key, "max-connections", base.maxConnections()),
+                positiveInt(n, key, "max-messages-per-connection", base.maxMessagesPerConnection()),
+                n.hasNonNull("rate") ? rate(n.get("rate"), key + ".rate") : base.rate(),
+                n.hasNonNull("tls") ? tls(n.get("tls"), key + ".tls") : base.tls(),
+                optionalDuration(n, key, "connect-timeout", base.connectTimeout()),
+                optionalDuration(n, key, "command-timeout", base.commandTimeout()),
+                optionalDuration(n, key, "data-timeout", base.dataTimeout()),
+                optionalDuration(n, key, "backoff", base.backoff()),
+                n.hasNonNull("source-ip") ? text(n.get("source-ip"), key + ".source-ip") : base.sourceIp());
+    }
+
+    private static Rate rate(JsonNode n, String key) {
+        try {
+            return Rate.parse(text(n, key));
+        } catch (IllegalArgumentException e) {
+            throw new PolicyException(key, e.getMessage());
+        }
+    }
+
+    private static TlsMode tls(JsonNode n, String key) {
+        String t = text(n, key).toUpperCase(Locale.ROOT);
+        try {
+            return TlsMode.valueOf(t);
+        } catch (IllegalArgumentException e) {
+            throw new PolicyException(key, "'" + n.asText() + "' is not one of none, opportunistic, required");
+        }
+    }
+
+    private static int positiveInt(JsonNode n, String key, String field, int fallback) {
+        if (!n.hasNonNull(field)) {
+            return fallback;
+        }
+        JsonNode v = n.get(field);
+        if (!v.isInt() || v.asInt() <= 0) {
+            throw new PolicyException(key + "." + field, "'" + v.asText() + "' is not a positive whole number");
+        }
+        return v.asInt();
+    }
+
+    private static Duration optionalDuration(JsonNode n, String field, Duration fallback) {
+        return n.hasNonNull(field) ? duration(n.get(field), field) : fallback;
+    }
+
+    private static Duration optionalDuration(JsonNode n, String key, String field, Duration fallback) {
+        return n.hasNonNull(field) ? duration(n.get(field), key + "." + field) : fallback;
+    }
+
+    private static Duration duration(JsonNode n, String key) {
+        try {
+            Duration d = DurationText.parse(text(n, key));
+            if (d.isZero()) {
+                throw new PolicyException(key, "must be longer than zero");
+            }
+            return d;
+        } catch (IllegalArgumentException e) {
+            throw new PolicyException(key, e.getMessage());
+        }
+    }
+
+    private static String domain(JsonNode n, String key) {
+        String d = text(n, key).toLowerCase(Locale.ROOT);
+        if (!d.matches("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*") || d.length() > 253) {
+            throw new PolicyException(key, "'" + n.asText() + "' is not a domain name");
+        }
+        return d;
+    }
+
+    private static String text(JsonNode n, String key) {
+        if (n == null || n.isMissingNode() || n.isNull()) {
+            throw new PolicyException(key, "is required");
+        }
+        if (!n.isValueNode()) {
+            throw new PolicyException(key, "must be a single value, not a list or map");
+        }
+        return n.asText();
+    }
+
+    private static void requireObject(JsonNode n, String key, Set<String> allowed) {
+        if (!n.isObject()) {
+            throw new PolicyException(key, "must be a map of keys");
+        }
+        if (allowed != null) {
+            Iterator<String> names = n.fieldNames();
+            while (names.hasNext()) {
+                String name = names.next();
+                if (!allowed.contains(name)) {
+                    String where = key.equals("(file)") ? name : key + "." + name;
+                    throw new PolicyException(where, "unknown key (known: " + String.join(", ", allowed.stream().sorted().toList()) + ")");
+                }
+            }
+        }
+    }
+
+    private interface Item<T> {
+        T read(JsonNode value, String key);
+    }
+
+    private static <T> List<T> list(JsonNode n, String key, Item<T> item) {
+        if (n == null || n.isMissingNode() || n.isNull()) {
+            return List.of();
+        }
+        if (!n.isArray()) {
+            throw new PolicyException(key, "must be a list");
+        }
+        var out = new ArrayList<T>();
+        for (int i = 0; i < n.size(); i++) {
+            out.add(item.read(n.get(i), key + "[" + i + "]"));
+        }
+        return out;
+    }
+
+}
