@@ -1,0 +1,95 @@
+package dev.tern.common.event;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Objects;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * One delivery attempt for one recipient: the record the delivery service writes to
+ * {@code tern.events} (DESIGN.md "Kafka: the queue" — the delivery ledger, replayable).
+ *
+ * <p>Wire format: key = queue id (so all events of a message share a partition and stay in
+ * order), value = this record as a flat JSON object with the component names as keys; null fields
+ * are left out. Readers must ignore unknown keys, so fields can be added without a flag day.
+ *
+ * @param messageId   queue id of the message ({@code tern-id})
+ * @param recipient   the envelope recipient this event is about
+ * @param sender      the envelope sender, empty for the null sender {@code <>}
+ * @param destination the destination name the attempt counted against (domain, route or rollup)
+ * @param transport   {@code mx}, {@code smtp://host:port} or {@code lmtp://host:port}
+ * @param mxHost      the host name that was connected to (or tried last), or null
+ * @param mxIp        the IP address that was connected to, or null
+ * @param tls         negotiated TLS protocol and cipher, or null for plain text
+ * @param replyCode   the SMTP reply code that decided the outcome (local replies use the same codes)
+ * @param replyText   the reply text with its enhanced status code, e.g. {@code 5.1.1 no such user}
+ * @param attempt     1-based number of this attempt
+ * @param latencyMs   milliseconds from the start of the attempt to its outcome
+ * @param outcome     what happened to the recipient
+ * @param timestamp   epoch milliseconds when the outcome was known
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record DeliveryEvent(
+        String messageId,
+        String recipient,
+        String sender,
+        String destination,
+        String transport,
+        String mxHost,
+        String mxIp,
+        String tls,
+        int replyCode,
+        String replyText,
+        int attempt,
+        long latencyMs,
+        Outcome outcome,
+        long timestamp) {
+
+    /** The fate of a recipient after one attempt. */
+    public enum Outcome {
+        /** Accepted by the next hop with a 2xx reply (or found delivered in the journal). */
+        DELIVERED,
+        /** Transient failure: queued on a retry tier. */
+        DEFERRED,
+        /** Permanent failure: written to {@code tern.failed} for a bounce. */
+        BOUNCED,
+        /** Still failing past the maximum queue lifetime: written to {@code tern.failed} (4.4.7). */
+        EXPIRED,
+        /** Permanent failure of a message with the null sender: dropped, never bounced (RFC 5321 §6.1). */
+        DROPPED
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    public DeliveryEvent {
+        Objects.requireNonNull(messageId, "messageId");
+        Objects.requireNonNull(recipient, "recipient");
+        Objects.requireNonNull(outcome, "outcome");
+    }
+
+    public byte[] toJson() {
+        try {
+            return JSON.writeValueAsBytes(this);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise " + this, e);
+        }
+    }
+
+    public static DeliveryEvent fromJson(byte[] json) {
+        try {
+            return JSON.readValue(json, DeliveryEvent.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("not a delivery event: " + e.getMessage(), e);
+        }
+    }
+
+    /** The {@code tern.events} record for this event, keyed by message id. */
+    public ProducerRecord<String, byte[]> toRecord(String topic) {
+        return new ProducerRecord<>(topic, messageId, toJson());
+    }
+}

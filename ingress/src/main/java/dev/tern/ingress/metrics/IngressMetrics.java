@@ -1,0 +1,72 @@
+package dev.tern.ingress.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * The counters operators watch on an ingress pod (names are a contract with the Grafana
+ * dashboards in deploy/grafana). Label values are bounded: commands outside the known verb set
+ * count as {@code other}, rejection reasons are a fixed vocabulary chosen by the callers.
+ */
+@ApplicationScoped
+public class IngressMetrics {
+
+    private static final Set<String> VERBS = Set.of("HELO", "EHLO", "MAIL", "RCPT", "DATA", "BDAT", "RSET", "NOOP",
+            "QUIT", "VRFY", "EXPN", "HELP", "STARTTLS", "AUTH");
+
+    private final MeterRegistry registry;
+    private final Counter sessions;
+    private final Counter accepted;
+    private final Counter bytes;
+    private final Map<String, Counter> byKey = new ConcurrentHashMap<>();
+
+    public IngressMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.sessions = Counter.builder("tern.ingress.sessions").description("SMTP sessions opened").register(registry);
+        this.accepted = Counter.builder("tern.ingress.messages.accepted")
+                .description("Messages acknowledged by Kafka and answered 250").register(registry);
+        this.bytes = Counter.builder("tern.ingress.bytes").description("Message bytes accepted").register(registry);
+    }
+
+    /** Registers the active-sessions gauge over the listeners' own count. */
+    public void activeSessions(Supplier<Number> active) {
+        registry.gauge("tern.ingress.sessions.active", active, s -> s.get().doubleValue());
+    }
+
+    public void sessionOpened() {
+        sessions.increment();
+    }
+
+    public void command(String verb) {
+        String v = verb == null ? "other" : verb.toUpperCase(Locale.ROOT);
+        counter("tern.ingress.commands", "command", VERBS.contains(v) ? v : "other").increment();
+    }
+
+    public void reply(int code) {
+        counter("tern.ingress.replies", "code_class", (code / 100) + "xx").increment();
+    }
+
+    public void accepted(long size) {
+        accepted.increment();
+        bytes.increment(size);
+    }
+
+    /** {@code reason}: one of a fixed set (size, loop, kafka, policy, syntax, smuggling, timeout). */
+    public void rejected(String reason) {
+        counter("tern.ingress.messages.rejected", "reason", reason).increment();
+    }
+
+    public void connectionRefused(String reason) {
+        counter("tern.ingress.connections.refused", "reason", reason).increment();
+    }
+
+    private Counter counter(String name, String tag, String value) {
+        return byKey.computeIfAbsent(name + '\0' + value, k -> Counter.builder(name).tag(tag, value).register(registry));
+    }
+}

@@ -1,0 +1,81 @@
+package dev.tern.ingress.queue;
+
+import dev.tern.common.config.TernConfig;
+import dev.tern.common.kafka.KafkaClients;
+import dev.tern.common.queue.QueuedMessage;
+import dev.tern.common.queue.RecordCodec;
+import dev.tern.common.queue.Topics;
+import dev.tern.ingress.config.IngressConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.RecordMetadata;
+
+/**
+ * Puts accepted messages on {@code tern.inbound}. The returned stage completes only when every
+ * in-sync replica has the record ({@code acks=all}, idempotent producer), or fails — with a
+ * {@link TimeoutException} after {@code tern.ingress.kafka-ack-timeout}. The SMTP layer says 250
+ * on success and 451 4.3.0 on failure, so a 250 always means "in Kafka".
+ *
+ * <p>{@code delivery.timeout.ms} is set to the ack timeout, so a record we stopped waiting for is
+ * also abandoned by the producer instead of being written late: the client retries after our 451
+ * and we must not add a copy behind its back. Thread-safe.
+ */
+@ApplicationScoped
+public class KafkaPublisher {
+
+    private final KafkaProducer<String, byte[]> producer;
+    private final Duration ackTimeout;
+    private final Timer publishTimer;
+
+    public KafkaPublisher(TernConfig tern, IngressConfig config, MeterRegistry registry) {
+        this.ackTimeout = config.kafkaAckTimeout();
+        var props = KafkaClients.producer(tern.kafka().bootstrapServers(), config.limits().maxMessageBytes(),
+                "tern-ingress");
+        long ms = ackTimeout.toMillis();
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.max(1000, ms - 1)));
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(Math.max(1001, ms)));
+        // send() blocks while metadata is unknown (broker down): bound that wait too.
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(Math.max(1000, ms)));
+        this.producer = new KafkaProducer<>(props);
+        this.publishTimer = Timer.builder("tern.ingress.kafka.publish")
+                .description("Time from end of data to Kafka acknowledgement")
+                .publishPercentileHistogram()
+                .register(registry);
+    }
+
+    /**
+     * Publishes and completes with the record's metadata once acknowledged. Never blocks the
+     * caller longer than the producer's metadata wait; call it off the event loop.
+     */
+    public CompletionStage<RecordMetadata> publish(QueuedMessage message) {
+        var done = new CompletableFuture<RecordMetadata>();
+        long start = System.nanoTime();
+        try {
+            producer.send(RecordCodec.toRecord(Topics.INBOUND, message), (metadata, error) -> {
+                publishTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                if (error != null) {
+                    done.completeExceptionally(error);
+                } else {
+                    done.complete(metadata);
+                }
+            });
+        } catch (RuntimeException e) {
+            done.completeExceptionally(e);
+        }
+        return done.orTimeout(ackTimeout.toMillis() + 500, TimeUnit.MILLISECONDS);
+    }
+
+    @PreDestroy
+    void close() {
+        producer.close(Duration.ofSeconds(5));
+    }
+}
