@@ -29,11 +29,13 @@ release name, followed by the chart name unless the release name already contain
 {{- end }}
 
 {{/*
-tern.componentName: name of one component's resources, "<fullname>-<component>", cut to
-63 characters. Call with (dict "ctx" $ "component" "ingress").
+tern.componentName: name of one component's resources, "<fullname>-<component>". When that
+exceeds 63 characters the full name is cut, not the suffix, so "-ingress" and
+"-ingress-http" stay distinct. Call with (dict "ctx" $ "component" "ingress").
 */}}
 {{- define "tern.componentName" -}}
-{{- printf "%s-%s" (include "tern.fullname" .ctx) .component | trunc 63 | trimSuffix "-" }}
+{{- $prefix := include "tern.fullname" .ctx | trunc (int (sub 62 (len .component))) | trimSuffix "-" }}
+{{- printf "%s-%s" $prefix .component }}
 {{- end }}
 
 {{/*
@@ -50,7 +52,7 @@ with the root context, or with (dict "ctx" $ "component" "ingress") to add
 app.kubernetes.io/component.
 */}}
 {{- define "tern.selectorLabels" -}}
-{{- $ctx := .ctx | default . }}
+{{- $ctx := .ctx | default . -}}
 app.kubernetes.io/name: {{ include "tern.name" $ctx }}
 app.kubernetes.io/instance: {{ $ctx.Release.Name | trunc 63 | trimSuffix "-" }}
 {{- if .component }}
@@ -63,7 +65,7 @@ tern.labels: the full label set of every resource: selector labels plus chart, v
 manager, part-of and .Values.commonLabels. Same arguments as tern.selectorLabels.
 */}}
 {{- define "tern.labels" -}}
-{{- $ctx := .ctx | default . }}
+{{- $ctx := .ctx | default . -}}
 helm.sh/chart: {{ include "tern.chart" $ctx }}
 {{ include "tern.selectorLabels" . }}
 app.kubernetes.io/version: {{ $ctx.Chart.AppVersion | quote }}

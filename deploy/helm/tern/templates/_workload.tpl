@@ -135,7 +135,9 @@ spec:
         - name: tmp
           emptyDir:
             sizeLimit: 256Mi
-      {{- include "tern.affinity" . | nindent 6 }}
+      {{- with include "tern.affinity" . | trim }}
+      {{- . | nindent 6 }}
+      {{- end }}
       {{- with $v.nodeSelector }}
       nodeSelector:
         {{- toYaml . | nindent 8 }}
@@ -148,12 +150,18 @@ spec:
 
 {{/*
 tern.env: the environment every service gets: where Kafka, Infinispan and the policy are.
+Names follow TernConfig (tern.kafka.*, tern.infinispan.*, tern.policy); KAFKA_BOOTSTRAP_SERVERS
+is kafka.bootstrap.servers, the default of tern.kafka.bootstrap-servers.
 */}}
 {{- define "tern.env" -}}
 - name: KAFKA_BOOTSTRAP_SERVERS
   value: {{ .Values.kafka.bootstrapServers | quote }}
 - name: TERN_KAFKA_MAX_MESSAGE_BYTES
   value: {{ .Values.kafka.maxMessageBytes | int64 | quote }}
+- name: TERN_KAFKA_PARTITIONS
+  value: {{ .Values.kafka.topics.partitions | int | quote }}
+- name: TERN_KAFKA_REPLICATION_FACTOR
+  value: {{ .Values.kafka.topics.replicas | int | quote }}
 - name: TERN_INFINISPAN_HOSTS
   value: {{ .Values.infinispan.hosts | quote }}
 {{- with .Values.infinispan.credentials.secretName }}
@@ -195,7 +203,7 @@ tern.affinity: .values.affinity if set; otherwise the podAntiAffinity preset, sp
 one component's pods across nodes ("soft": preferred, "hard": required, "none": off).
 */}}
 {{- define "tern.affinity" -}}
-{{- $v := .values }}
+{{- $v := .values -}}
 {{- if $v.affinity }}
 affinity:
   {{- toYaml $v.affinity | nindent 2 }}

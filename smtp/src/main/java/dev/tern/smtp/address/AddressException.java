@@ -7,6 +7,8 @@ package dev.tern.smtp.address;
  */
 final class AddressException extends RuntimeException {
 
+    private static final long serialVersionUID = 1L;
+
     private final AddressError error;
 
     AddressException(AddressError error) {

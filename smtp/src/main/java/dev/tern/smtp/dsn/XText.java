@@ -36,6 +36,9 @@ public final class XText {
         var out = new ByteArrayOutputStream(xtext.length());
         for (int i = 0; i < xtext.length(); i++) {
             char c = xtext.charAt(i);
+            if (c > 0x7e) {
+                throw new IllegalArgumentException("xtext is ASCII only: " + xtext);
+            }
             if (c != '+') {
                 out.write(c);
                 continue;

@@ -26,7 +26,8 @@ import dev.tern.local.runtime.process.ServerClasspath;
  * (global state, survives restarts) and the server log {@code infinispan.log}. Each start uses a
  * fresh JGroups cluster name so that no two local servers ever join each other.
  *
- * <p>{@link #start} returns once a Hot Rod client can list the caches, and throws
+ * <p>{@link #start} returns once the server has logged that it started and a Hot Rod client can
+ * list the caches, and throws
  * {@link IllegalStateException} with the tail of the server log if the server exits or is not
  * ready within {@link #START_TIMEOUT}. Thread-safe.
  */
@@ -36,6 +37,9 @@ public final class InfinispanServer implements AutoCloseable {
     public static final int DEFAULT_PORT = 11222;
 
     public static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+
+    /** Log message id of "Infinispan Server ... started in ...". */
+    private static final String STARTED = "ISPN080001";
 
     private static final String[] JVM_ARGS = {
         "-Xms32m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
@@ -82,7 +86,9 @@ public final class InfinispanServer implements AutoCloseable {
                 .args("-s", root.toString(), "-c", "infinispan.xml",
                         "-b", FreePorts.LOOPBACK, "-p", Integer.toString(bindPort))
                 .start();
-        Await.ready(child, START_TIMEOUT, () -> answersHotRod(bindPort));
+        // Hot Rod requests sent while the cache manager is still starting can tie up the server's
+        // small blocking pool and stall its start-up, so the probe waits for the "started" line.
+        Await.ready(child, START_TIMEOUT, () -> child.logContains(STARTED) && answersHotRod(bindPort));
         return new InfinispanServer(root, bindPort, child);
     }
 

@@ -129,6 +129,15 @@ public final class ChildProcess implements AutoCloseable {
         stop();
     }
 
+    /** True once the child's log contains {@code marker}, e.g. a server's "started" message id. */
+    public boolean logContains(String marker) {
+        try {
+            return Files.exists(logFile) && Files.readString(logFile, StandardCharsets.ISO_8859_1).contains(marker);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** Last lines of the log, for error messages when a server fails to start. */
     public String logTail(int lines) {
         try {

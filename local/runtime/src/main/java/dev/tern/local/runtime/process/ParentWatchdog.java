@@ -18,6 +18,8 @@ import java.util.Arrays;
  * that has not finished within {@link #GRACE_MILLIS}. Without this, a killed test JVM or
  * launcher would leave brokers holding ports and data directories.
  *
+ * <p>If the real main throws, the child exits with status 1 (see {@link #failed}).
+ *
  * <p>This class runs on the child's classpath next to the server's jars, so it may use only the
  * JDK.
  */
@@ -29,7 +31,7 @@ public final class ParentWatchdog {
     private ParentWatchdog() {
     }
 
-    public static void main(String[] args) throws Throwable {
+    public static void main(String[] args) {
         if (args.length == 0) {
             throw new IllegalArgumentException("usage: ParentWatchdog <main class> [args...]");
         }
@@ -37,12 +39,23 @@ public final class ParentWatchdog {
         watchdog.setDaemon(true);
         watchdog.start();
 
-        Method main = Class.forName(args[0]).getMethod("main", String[].class);
         try {
+            Method main = Class.forName(args[0]).getMethod("main", String[].class);
             main.invoke(null, (Object) Arrays.copyOfRange(args, 1, args.length));
         } catch (InvocationTargetException e) {
-            throw e.getCause();
+            failed(e.getCause());
+        } catch (ReflectiveOperationException | RuntimeException | Error e) {
+            failed(e);
         }
+    }
+
+    /**
+     * A main that throws must end the child: server threads it already started would otherwise
+     * keep a half-initialised JVM alive, and the parent would wait for readiness in vain.
+     */
+    private static void failed(Throwable failure) {
+        failure.printStackTrace();
+        System.exit(1);
     }
 
     private static void watchStdin() {

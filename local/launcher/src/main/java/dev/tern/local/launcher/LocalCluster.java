@@ -1,0 +1,228 @@
+package dev.tern.local.launcher;
+
+import dev.tern.common.kafka.TopicPlan;
+import dev.tern.common.policy.Policy;
+import dev.tern.common.policy.PolicyParser;
+import dev.tern.local.runtime.ProcessCluster;
+import dev.tern.local.runtime.kafka.TopicSpec;
+import dev.tern.local.runtime.process.ChildProcess;
+import dev.tern.local.runtime.process.ParentWatchdog;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The whole system on one machine: a real Kafka broker and Infinispan server as child processes,
+ * Tern's topics, and the ingress, delivery and bounce services as child JVMs pointed at them.
+ *
+ * <p>Every child dies with this JVM, even on {@code kill -9} (see {@link ChildProcess}). Data
+ * lives under {@link LocalOptions#dataDir()} and survives restarts, so mail queued before a stop
+ * is delivered after the next start; {@code wipe} deletes it first. Used by {@link TernLocal} and
+ * by the end-to-end tests, which also stop, kill and restart single services.
+ */
+public final class LocalCluster implements AutoCloseable {
+
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+
+    private final LocalOptions options;
+    private final Policy policy;
+    private final ProcessCluster backends;
+    private final Map<Service, ChildProcess> services = new EnumMap<>(Service.class);
+    private final Map<Service, Map<String, String>> extraConfig = new EnumMap<>(Service.class);
+
+    private LocalCluster(LocalOptions options, Policy policy, ProcessCluster backends) {
+        this.options = options;
+        this.policy = policy;
+        this.backends = backends;
+    }
+
+    /** Checks, starts everything, and returns once every service reports ready. */
+    public static LocalCluster start(LocalOptions options) {
+        return start(options, Map.of());
+    }
+
+    /** As {@link #start(LocalOptions)}, with extra system properties per service (tests). */
+    public static LocalCluster start(LocalOptions options, Map<Service, Map<String, String>> extra) {
+        if (options.wipe()) {
+            wipe(options.dataDir());
+        }
+        Preflight.check(options);
+        Policy policy = PolicyParser.parse(options.policy());
+        ProcessCluster backends = ProcessCluster.start(options.dataDir(), options.kafkaPort(), options.infinispanPort());
+        var cluster = new LocalCluster(options, policy, backends);
+        try {
+            cluster.extraConfig.putAll(extra);
+            backends.createTopics(topics(policy, options.partitions()));
+            for (Service s : Service.values()) {
+                cluster.startService(s);
+            }
+            for (Service s : Service.values()) {
+                cluster.awaitReady(s);
+            }
+            return cluster;
+        } catch (RuntimeException e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    static List<TopicSpec> topics(Policy policy, int partitions) {
+        var out = new ArrayList<TopicSpec>();
+        int maxBytes = 50 * 1024 * 1024;
+        for (TopicPlan t : TopicPlan.forLadder(policy.retry(), partitions, (short) 1, maxBytes)) {
+            out.add(new TopicSpec(t.name(), t.partitions(), t.replicationFactor(), t.configs()));
+        }
+        return out;
+    }
+
+    /** Starts (or restarts after {@link #kill}/{@link #stop}) one service; does not wait for it. */
+    public synchronized void startService(Service s) {
+        ChildProcess old = services.get(s);
+        if (old != null && old.isAlive()) {
+            throw new IllegalStateException(s + " is already running");
+        }
+        Path dir = options.dataDir().resolve(s.module());
+        var b = ChildProcess.java(s.module(), "io.quarkus.bootstrap.runner.QuarkusEntryPoint")
+                .classpath(List.of(watchdogLocation(), s.runJar(options.repo())))
+                .workDir(dir)
+                .logFile(dir.resolve(s.module() + ".log"))
+                .jvmArgs("-Xmx384m", "-XX:+UseSerialGC")
+                .systemProperty("quarkus.http.port", options.httpPort(s))
+                .systemProperty("quarkus.http.host", "127.0.0.1")
+                .systemProperty("tern.kafka.bootstrap-servers", backends.kafkaBootstrapServers())
+                .systemProperty("kafka.bootstrap.servers", backends.kafkaBootstrapServers())
+                .systemProperty("tern.kafka.replication-factor", 1)
+                .systemProperty("tern.kafka.partitions", options.partitions())
+                .systemProperty("tern.infinispan.hosts", backends.infinispanHosts())
+                .systemProperty("tern.policy", options.policy().toAbsolutePath());
+        if (s == Service.INGRESS) {
+            b.systemProperty("tern.ingress.bind-address", "127.0.0.1")
+                    .systemProperty("tern.ingress.smtp-port", options.smtpPort())
+                    .systemProperty("tern.ingress.submission-port", options.submissionPort())
+                    .systemProperty("tern.ingress.smtps-port", options.smtpsPort())
+                    .systemProperty("tern.ingress.tls.generated-dir", options.dataDir().resolve("tls").toAbsolutePath());
+        }
+        extraConfig.getOrDefault(s, Map.of()).forEach(b::systemProperty);
+        services.put(s, b.start());
+    }
+
+    /** Waits until {@code /q/health/ready} of the service answers 200. */
+    public void awaitReady(Service s) {
+        var http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        URI uri = URI.create("http://127.0.0.1:" + options.httpPort(s) + "/q/health/ready");
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            ChildProcess p = services.get(s);
+            if (p == null || !p.isAlive()) {
+                throw new LaunchException(s.module() + " exited during start-up; last log lines:\n"
+                        + (p == null ? "" : p.logTail(20)));
+            }
+            try {
+                var resp = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                if (resp.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // Not listening yet.
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LaunchException("interrupted while waiting for " + s.module());
+            }
+            sleep(250);
+        }
+        throw new LaunchException(s.module() + " was not ready within " + READY_TIMEOUT.toSeconds() + " s; see "
+                + services.get(s).logFile());
+    }
+
+    /** SIGKILL, as a crashing pod would die: no drain, no offset commit, nothing flushed. */
+    public synchronized void kill(Service s) {
+        ChildProcess p = services.get(s);
+        if (p != null) {
+            p.handle().destroyForcibly();
+            p.awaitExit(Duration.ofSeconds(30));
+        }
+    }
+
+    /** SIGTERM and wait: the graceful path a Kubernetes rollout takes. */
+    public synchronized void stop(Service s) {
+        ChildProcess p = services.get(s);
+        if (p != null) {
+            p.stop();
+        }
+    }
+
+    public ChildProcess process(Service s) {
+        return services.get(s);
+    }
+
+    public ProcessCluster backends() {
+        return backends;
+    }
+
+    public LocalOptions options() {
+        return options;
+    }
+
+    public Policy policy() {
+        return policy;
+    }
+
+    /** Stops the services first (so ingress can drain into a live Kafka), then the servers. */
+    @Override
+    public synchronized void close() {
+        List<Thread> stoppers = new ArrayList<>();
+        for (ChildProcess p : services.values()) {
+            Thread t = new Thread(p::stop, "tern-stop-" + p.name());
+            t.start();
+            stoppers.add(t);
+        }
+        for (Thread t : stoppers) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        backends.stop();
+    }
+
+    private static Path watchdogLocation() {
+        try {
+            return Path.of(ParentWatchdog.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void wipe(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new LaunchException("cannot wipe " + dir + ": " + e.getMessage());
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package dev.tern.local.launcher;
+
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code ./tern-local}: runs the whole of Tern on this machine until Ctrl-C or SIGTERM.
+ *
+ * <pre>
+ * ./tern-local [--data-dir DIR] [--wipe] [--policy FILE]
+ * </pre>
+ *
+ * The policy defaults to {@code $TERN_POLICY}, else {@code local/policy.yaml}. Problems found
+ * before start-up (a port in use, an unwritable data directory) end the program with exit code 2
+ * and one line on stderr that names the problem.
+ */
+public final class TernLocal {
+
+    private TernLocal() {
+    }
+
+    public static void main(String[] args) {
+        LocalOptions options;
+        try {
+            options = parse(args, LocalOptions.defaults(LocalOptions.findRepo(Path.of(""))));
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            System.err.println("tern-local: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        long started = System.nanoTime();
+        LocalCluster cluster;
+        try {
+            System.out.println("tern-local: starting Kafka, Infinispan, ingress, delivery and bounce (data in "
+                    + options.dataDir() + ")");
+            cluster = LocalCluster.start(options);
+        } catch (LaunchException e) {
+            System.err.println("tern-local: " + e.getMessage());
+            System.exit(2);
+            return;
+        } catch (RuntimeException e) {
+            System.err.println("tern-local: start-up failed: " + e);
+            System.exit(1);
+            return;
+        }
+        var stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("tern-local: stopping");
+            cluster.close();
+            stopped.countDown();
+        }, "tern-local-stop"));
+        System.out.print(banner(cluster, (System.nanoTime() - started) / 1_000_000));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static String banner(LocalCluster c, long millis) {
+        LocalOptions o = c.options();
+        return String.format("""
+                tern-local: ready in %.1f s
+                  SMTP        127.0.0.1:%d   (MTA, STARTTLS)
+                  submission  127.0.0.1:%d   (STARTTLS + AUTH)
+                  smtps       127.0.0.1:%d   (implicit TLS + AUTH)
+                  ingress     http://127.0.0.1:%d/q/metrics  /q/health/ready
+                  delivery    http://127.0.0.1:%d/q/metrics  /admin/queues
+                  bounce      http://127.0.0.1:%d/q/metrics
+                  Kafka       %s
+                  Infinispan  %s
+                  policy      %s
+                  logs        %s/<service>/<service>.log
+                Ctrl-C stops everything; queued mail stays in %s.
+                """, millis / 1000.0, o.smtpPort(), o.submissionPort(), o.smtpsPort(), o.httpPort(Service.INGRESS),
+                o.httpPort(Service.DELIVERY), o.httpPort(Service.BOUNCE), c.backends().kafkaBootstrapServers(),
+                c.backends().infinispanHosts(), o.policy().toAbsolutePath(), o.dataDir(), o.dataDir());
+    }
+
+    static LocalOptions parse(String[] args, LocalOptions o) {
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--wipe" -> o = o.withWipe(true);
+                case "--data-dir" -> o = o.withDataDir(Path.of(value(args, ++i, "--data-dir")));
+                case "--policy" -> o = o.withPolicy(Path.of(value(args, ++i, "--policy")));
+                case "-h", "--help" -> {
+                    System.out.println("usage: ./tern-local [--data-dir DIR] [--wipe] [--policy FILE]");
+                    System.exit(0);
+                }
+                default -> throw new IllegalArgumentException("unknown option " + args[i] + " (try --help)");
+            }
+        }
+        return o;
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return args[i];
+    }
+}

@@ -1,0 +1,205 @@
+package dev.tern.smtp.parse;
+
+import dev.tern.smtp.reply.Parsed;
+import dev.tern.smtp.reply.Reply;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Parses the {@code esmtp-param} lists of MAIL and RCPT (RFC 5321 §4.1.2: {@code esmtp-keyword
+ * ["=" esmtp-value]}) into {@link MailParameters} and {@link RcptParameters}.
+ *
+ * <p>Known keywords: SIZE (RFC 1870), BODY (RFC 6152, RFC 3030), SMTPUTF8 (RFC 6531), RET and
+ * ENVID (RFC 3461 §4.3–4.4), AUTH (RFC 4954 §5) on MAIL; NOTIFY and ORCPT (RFC 3461 §4.1–4.2) on
+ * RCPT. Every parameter failure, unknown keyword, duplicate or bad value alike, is
+ * {@code 555 5.5.4} (RFC 5321 §4.1.1.11: "MAIL FROM/RCPT TO parameters not recognized or not
+ * implemented"). Stateless.
+ */
+final class ParameterParser {
+
+    /** RFC 3461 §4.4: ENVID is at most 100 characters. */
+    private static final int MAX_ENVID = 100;
+    /** RFC 3461 §4.2: ORCPT is at most 500 characters. */
+    private static final int MAX_ORCPT = 500;
+
+    private ParameterParser() {
+    }
+
+    static Parsed<MailParameters> mail(List<String> tokens) {
+        Long size = null;
+        BodyType body = null;
+        boolean smtpUtf8 = false;
+        DsnReturn ret = null;
+        String envId = null;
+        String auth = null;
+        var seen = new HashSet<String>();
+        for (String token : tokens) {
+            int eq = token.indexOf('=');
+            String keyword = (eq < 0 ? token : token.substring(0, eq)).toUpperCase(Locale.ROOT);
+            String value = eq < 0 ? null : token.substring(eq + 1);
+            Reply syntax = checkSyntax(token, keyword, value, seen);
+            if (syntax != null) {
+                return Parsed.failed(syntax);
+            }
+            switch (keyword) {
+                case "SIZE" -> {
+                    if (value == null || !value.chars().allMatch(c -> c >= '0' && c <= '9') || value.length() > 20) {
+                        return bad("SIZE");
+                    }
+                    size = saturatedLong(value);
+                }
+                case "BODY" -> {
+                    body = value == null ? null : BodyType.fromKeyword(value);
+                    if (body == null) {
+                        return bad("BODY");
+                    }
+                }
+                case "SMTPUTF8" -> {
+                    if (value != null) {
+                        return bad("SMTPUTF8");
+                    }
+                    smtpUtf8 = true;
+                }
+                case "RET" -> {
+                    ret = "FULL".equalsIgnoreCase(value) ? DsnReturn.FULL
+                            : "HDRS".equalsIgnoreCase(value) ? DsnReturn.HDRS : null;
+                    if (ret == null) {
+                        return bad("RET");
+                    }
+                }
+                case "ENVID" -> {
+                    envId = value == null || value.length() > MAX_ENVID ? null : Xtext.decode(value);
+                    if (envId == null) {
+                        return bad("ENVID");
+                    }
+                }
+                case "AUTH" -> {
+                    auth = value == null ? null : Xtext.decode(value);
+                    if (auth == null || auth.isEmpty()) {
+                        return bad("AUTH");
+                    }
+                }
+                default -> {
+                    return unsupported(keyword);
+                }
+            }
+        }
+        return Parsed.ok(new MailParameters(size, body, smtpUtf8, ret, envId, auth));
+    }
+
+    static Parsed<RcptParameters> rcpt(List<String> tokens) {
+        Set<NotifyType> notify = EnumSet.noneOf(NotifyType.class);
+        OriginalRecipient orcpt = null;
+        var seen = new HashSet<String>();
+        for (String token : tokens) {
+            int eq = token.indexOf('=');
+            String keyword = (eq < 0 ? token : token.substring(0, eq)).toUpperCase(Locale.ROOT);
+            String value = eq < 0 ? null : token.substring(eq + 1);
+            Reply syntax = checkSyntax(token, keyword, value, seen);
+            if (syntax != null) {
+                return Parsed.failed(syntax);
+            }
+            switch (keyword) {
+                case "NOTIFY" -> {
+                    notify = value == null ? null : notifyList(value);
+                    if (notify == null) {
+                        return bad("NOTIFY");
+                    }
+                }
+                case "ORCPT" -> {
+                    orcpt = value == null || value.length() > MAX_ORCPT ? null : originalRecipient(value);
+                    if (orcpt == null) {
+                        return bad("ORCPT");
+                    }
+                }
+                default -> {
+                    return unsupported(keyword);
+                }
+            }
+        }
+        return Parsed.ok(new RcptParameters(notify, orcpt));
+    }
+
+    /** {@code "NEVER"} alone, or a comma list of SUCCESS, FAILURE and DELAY (RFC 3461 §4.1). */
+    private static Set<NotifyType> notifyList(String value) {
+        Set<NotifyType> result = EnumSet.noneOf(NotifyType.class);
+        for (String item : value.split(",", -1)) {
+            NotifyType type;
+            try {
+                type = NotifyType.valueOf(item.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+            if (!result.add(type)) {
+                return null;
+            }
+        }
+        if (result.contains(NotifyType.NEVER) && result.size() > 1) {
+            return null;
+        }
+        return result;
+    }
+
+    /** {@code addr-type ";" xtext}, addr-type an RFC 5322 atom. */
+    private static OriginalRecipient originalRecipient(String value) {
+        int semi = value.indexOf(';');
+        if (semi <= 0) {
+            return null;
+        }
+        String type = value.substring(0, semi);
+        if (!type.chars().allMatch(c -> Character.isLetterOrDigit(c) && c < 0x80 || c == '-')) {
+            return null;
+        }
+        String address = Xtext.decode(value.substring(semi + 1));
+        return address == null || address.isEmpty() ? null : new OriginalRecipient(type, address);
+    }
+
+    /** Keyword and value grammar of RFC 5321 §4.1.2, and no keyword twice. */
+    private static Reply checkSyntax(String token, String keyword, String value, Set<String> seen) {
+        boolean keywordOk = !keyword.isEmpty() && isAlnum(keyword.charAt(0))
+                && keyword.chars().allMatch(c -> isAlnum((char) c) || c == '-');
+        if (!keywordOk) {
+            return Reply.of(555, "5.5.4", "Malformed parameter: " + printable(token));
+        }
+        if (value != null && (value.isEmpty() || !value.chars().allMatch(c -> c >= 33 && c <= 126 && c != '=' || c >= 0x80))) {
+            return Reply.of(555, "5.5.4", "Malformed value for parameter " + keyword);
+        }
+        if (!seen.add(keyword)) {
+            return Reply.of(555, "5.5.4", "Duplicate parameter " + keyword);
+        }
+        return null;
+    }
+
+    private static <T> Parsed<T> bad(String keyword) {
+        return Parsed.failed(Reply.of(555, "5.5.4", "Invalid " + keyword + " parameter value"));
+    }
+
+    private static <T> Parsed<T> unsupported(String keyword) {
+        return Parsed.failed(Reply.of(555, "5.5.4", "Unsupported option: " + keyword));
+    }
+
+    private static long saturatedLong(String digits) {
+        try {
+            return Long.parseLong(digits);
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    private static boolean isAlnum(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    }
+
+    /** Keeps reply text free of control characters and bounded in size. */
+    static String printable(String text) {
+        var out = new StringBuilder();
+        for (int i = 0; i < text.length() && out.length() < 64; i++) {
+            char c = text.charAt(i);
+            out.append(c >= 32 && c < 127 ? c : '?');
+        }
+        return out.toString();
+    }
+}
