@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
  * byte for byte, and what lands in {@code tern.inbound}.
  */
 @QuarkusTest
-@QuarkusTestResource(value = TernClusterResource.class, initArgs = @ResourceArg(name = "topics", value = "tern.inbound:2"))
+@QuarkusTestResource(value = TernClusterResource.class, restrictToAnnotatedClass = true,
+        initArgs = @ResourceArg(name = "topics", value = "tern.inbound:2"))
 class SmtpIngressTest {
 
     @Inject

@@ -3,6 +3,8 @@ package dev.tern.local.runtime.process;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,12 +48,14 @@ public final class ChildProcess implements AutoCloseable {
     private final Process process;
     private final OutputStream lifeline;
     private final Path logFile;
+    private final long logStart;
 
-    private ChildProcess(String name, Process process, Path logFile) {
+    private ChildProcess(String name, Process process, Path logFile, long logStart) {
         this.name = name;
         this.process = process;
         this.lifeline = process.getOutputStream();
         this.logFile = logFile;
+        this.logStart = logStart;
     }
 
     /** Starts describing a child JVM that will run {@code mainClass} under the watchdog. */
@@ -129,10 +133,14 @@ public final class ChildProcess implements AutoCloseable {
         stop();
     }
 
-    /** True once the child's log contains {@code marker}, e.g. a server's "started" message id. */
+    /**
+     * True once this child has written {@code marker} (e.g. a server's "started" message id) to
+     * its log. Only this run's output counts: the log is appended to across restarts.
+     */
     public boolean logContains(String marker) {
-        try {
-            return Files.exists(logFile) && Files.readString(logFile, StandardCharsets.ISO_8859_1).contains(marker);
+        try (SeekableByteChannel channel = Files.newByteChannel(logFile)) {
+            channel.position(logStart);
+            return new String(Channels.newInputStream(channel).readAllBytes(), StandardCharsets.ISO_8859_1).contains(marker);
         } catch (IOException e) {
             return false;
         }
@@ -246,7 +254,8 @@ public final class ChildProcess implements AutoCloseable {
                 // Options meant for the parent (e.g. a debugger agent) must not leak into servers.
                 env.remove("JAVA_TOOL_OPTIONS");
                 env.remove("JDK_JAVA_OPTIONS");
-                ChildProcess child = new ChildProcess(name, builder.start(), log);
+                long logStart = Files.exists(log) ? Files.size(log) : 0;
+                ChildProcess child = new ChildProcess(name, builder.start(), log, logStart);
                 RUNNING.add(child);
                 return child;
             } catch (IOException e) {

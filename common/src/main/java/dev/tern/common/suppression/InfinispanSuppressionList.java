@@ -1,0 +1,94 @@
+package dev.tern.common.suppression;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.infinispan.client.hotrod.RemoteCache;
+import org.infinispan.client.hotrod.RemoteCacheManager;
+import org.infinispan.commons.configuration.StringConfiguration;
+
+/**
+ * {@link SuppressionList} in an Infinispan cache over Hot Rod, shared by every pod of the
+ * installation: the bounce service writes it, delivery and the admin endpoint read it.
+ *
+ * <p>One entry per normalized address; the value is a small JSON object ({@code reason},
+ * {@code added}, {@code until} in epoch milliseconds) held as a string, so the cache needs no
+ * schema and stays readable from the Infinispan console. Each entry's Hot Rod lifespan is
+ * {@code until - now}, so the server expires it by itself; reads also check {@code until}, so an
+ * entry is never reported live past its end even if the clocks of pod and server differ slightly.
+ *
+ * <p>The cache is created on first use as a synchronous distributed cache with ProtoStream-encoded
+ * strings (as the delivery journal's); a server that already has it keeps its definition.
+ * Thread-safe; all calls use the client's asynchronous operations and never block the caller.
+ */
+public final class InfinispanSuppressionList implements SuppressionList {
+
+    /** Default cache name; one per installation. */
+    public static final String CACHE = "tern-suppression";
+
+    private static final String CACHE_XML = "<distributed-cache name=\"%s\" mode=\"SYNC\">"
+            + "<encoding media-type=\"application/x-protostream\"/></distributed-cache>";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final RemoteCache<String, String> cache;
+    private final Clock clock;
+
+    public InfinispanSuppressionList(RemoteCacheManager manager, String cacheName, Clock clock) {
+        this.cache = manager.administration().getOrCreateCache(cacheName,
+                new StringConfiguration(CACHE_XML.formatted(cacheName)));
+        this.clock = clock;
+    }
+
+    @Override
+    public CompletionStage<Void> add(String address, String reason, Instant until) {
+        String key = SuppressionList.normalize(address);
+        Instant now = clock.instant();
+        long lifespan = until.toEpochMilli() - now.toEpochMilli();
+        if (lifespan <= 0) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return cache.putAsync(key, encode(new Entry(key, reason, now, until)), lifespan, TimeUnit.MILLISECONDS)
+                .thenApply(previous -> null);
+    }
+
+    @Override
+    public CompletionStage<Optional<Entry>> lookup(String address) {
+        String key = SuppressionList.normalize(address);
+        return cache.getAsync(key).thenApply(value -> Optional.ofNullable(value)
+                .map(v -> decode(key, v))
+                .filter(e -> e.until().isAfter(clock.instant())));
+    }
+
+    @Override
+    public CompletionStage<Boolean> remove(String address) {
+        String key = SuppressionList.normalize(address);
+        // removeAsync returns null unless the cache is told to return previous values; ask for it.
+        return cache.withFlags(org.infinispan.client.hotrod.Flag.FORCE_RETURN_VALUE).removeAsync(key)
+                .thenApply(previous -> previous != null && decode(key, previous).until().isAfter(clock.instant()));
+    }
+
+    static String encode(Entry e) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("reason", e.reason());
+        o.put("added", e.added().toEpochMilli());
+        o.put("until", e.until().toEpochMilli());
+        return o.toString();
+    }
+
+    static Entry decode(String key, String value) {
+        try {
+            var o = JSON.readTree(value);
+            return new Entry(key, o.path("reason").asText(""), Instant.ofEpochMilli(o.path("added").asLong()),
+                    Instant.ofEpochMilli(o.path("until").asLong()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("unreadable suppression entry for " + key, e);
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package dev.tern.ingress.queue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tern.ingress.InboundTopic;
+import dev.tern.ingress.listen.Listener;
+import dev.tern.ingress.listen.SmtpListeners;
+import dev.tern.local.runtime.testing.RawSmtpClient;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Non-negotiable 1 at the front door: kill the Kafka broker while clients are sending. Clients
+ * get 451 while it is down, never a 250 for a message that is not in Kafka; once the broker is
+ * back, every message that got 250 is in {@code tern.inbound} exactly once.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = OwnBrokerResource.class, restrictToAnnotatedClass = true)
+class KafkaOutageTest {
+
+    @Inject
+    SmtpListeners listeners;
+
+    @Test
+    void clientsGet451WhileKafkaIsDownAndEvery250IsInTheTopicExactlyOnce() throws Exception {
+        var replies = new ConcurrentHashMap<String, String>();
+        var stop = new AtomicBoolean();
+        ExecutorService clients = Executors.newFixedThreadPool(4);
+        List<Future<?>> running = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            int thread = t;
+            running.add(clients.submit(() -> {
+                int n = 0;
+                while (!stop.get()) {
+                    String marker = "outage-" + thread + "-" + n++;
+                    replies.put(marker, send(marker));
+                }
+            }));
+        }
+        Thread.sleep(2000);
+        OwnBrokerResource.killBroker();
+        Thread.sleep(8000);
+        OwnBrokerResource.restartBroker();
+        Thread.sleep(5000);
+        stop.set(true);
+        for (Future<?> f : running) {
+            f.get(60, TimeUnit.SECONDS);
+        }
+        clients.shutdown();
+
+        Map<String, Long> byClass = replies.values().stream()
+                .collect(Collectors.groupingBy(r -> r.substring(0, 3), Collectors.counting()));
+        assertThat(byClass.get("250")).as("accepted before and after the outage: %s", byClass).isGreaterThan(2);
+        assertThat(byClass.get("451")).as("temporary failures while Kafka was down: %s", byClass).isPositive();
+        assertThat(byClass.keySet()).as("only 250 or 451 replies").containsOnly("250", "451");
+
+        List<String> accepted = replies.entrySet().stream().filter(e -> e.getValue().startsWith("250"))
+                .map(Map.Entry::getKey).toList();
+        var inTopic = InboundTopic.find(OwnBrokerResource.bootstrap(),
+                m -> new String(m.body(), StandardCharsets.UTF_8).contains("outage-"), accepted.size(),
+                Duration.ofSeconds(30));
+        Map<String, Long> copies = inTopic.stream().map(m -> marker(new String(m.body(), StandardCharsets.UTF_8)))
+                .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+        for (String marker : accepted) {
+            assertThat(copies.get(marker)).as("copies of %s, which got 250", marker).isEqualTo(1L);
+        }
+    }
+
+    private String send(String marker) {
+        try (var c = new RawSmtpClient("127.0.0.1", listeners.port(Listener.SMTP), 30_000)) {
+            c.reply();
+            c.command("EHLO outage.test");
+            c.command("MAIL FROM:<a@sender.test>");
+            c.command("RCPT TO:<bob@example.org>");
+            c.command("DATA");
+            String reply = c.command("Subject: outage\r\n\r\n" + marker + "\r\n.");
+            c.command("QUIT");
+            return reply == null ? "---" : reply;
+        } catch (RuntimeException e) {
+            return "ERR " + e;
+        }
+    }
+
+    private static String marker(String body) {
+        int i = body.indexOf("outage-");
+        int end = body.indexOf('\r', i);
+        return body.substring(i, end);
+    }
+}
