@@ -2,6 +2,7 @@ package dev.tern.common.suppression;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -24,9 +25,9 @@ public final class InMemorySuppressionList implements SuppressionList {
     @Override
     public CompletionStage<Void> add(String address, String reason, Instant until) {
         String key = SuppressionList.normalize(address);
-        Instant now = clock.instant();
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         if (until.isAfter(now)) {
-            entries.put(key, new Entry(key, reason, now, until));
+            entries.put(key, new Entry(key, reason, now, until.truncatedTo(ChronoUnit.MILLIS)));
         }
         return CompletableFuture.completedFuture(null);
     }

@@ -21,6 +21,7 @@ import java.util.concurrent.CompletionStage;
  *       replaces the entry (reason and expiry), so a repeated hard bounce extends it.</li>
  *   <li>{@link #add} with an {@code until} already in the past stores nothing.</li>
  *   <li>{@link #remove} reports whether an entry was there.</li>
+ *   <li>Times are kept to the millisecond.</li>
  * </ul>
  *
  * <p>All operations are asynchronous and thread-safe. A failed stage means the backend could not

@@ -1,5 +1,6 @@
 package dev.tern.local.launcher;
 
+import dev.tern.local.runtime.process.FreePorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
@@ -36,6 +37,24 @@ public record LocalOptions(
                 : repo.resolve("local/policy.yaml");
         return new LocalOptions(repo, repo.resolve(".tern-local"), policy, false, DEFAULT_KAFKA_PORT,
                 DEFAULT_INFINISPAN_PORT, 2525, 2587, 2465, http, 3);
+    }
+
+    /** Every port moved up by {@code offset}: a second local cluster beside the first. */
+    public LocalOptions withPortOffset(int offset) {
+        var http = new EnumMap<Service, Integer>(Service.class);
+        httpPorts.forEach((s, p) -> http.put(s, p + offset));
+        return new LocalOptions(repo, dataDir, policy, wipe, kafkaPort + offset, infinispanPort + offset,
+                smtpPort + offset, submissionPort + offset, smtpsPort + offset, http, partitions);
+    }
+
+    /** Free ports everywhere, for tests that run beside anything else on the machine. */
+    public static LocalOptions forTest(Path repo, Path dataDir, Path policy) {
+        var http = new EnumMap<Service, Integer>(Service.class);
+        for (Service s : Service.values()) {
+            http.put(s, FreePorts.pick());
+        }
+        return new LocalOptions(repo, dataDir, policy, false, FreePorts.pick(), FreePorts.pick(), FreePorts.pick(),
+                FreePorts.pick(), FreePorts.pick(), http, 3);
     }
 
     public LocalOptions withDataDir(Path dir) {

@@ -7,7 +7,7 @@ import java.util.concurrent.CountDownLatch;
  * {@code ./tern-local}: runs the whole of Tern on this machine until Ctrl-C or SIGTERM.
  *
  * <pre>
- * ./tern-local [--data-dir DIR] [--wipe] [--policy FILE]
+ * ./tern-local [--data-dir DIR] [--wipe] [--policy FILE] [--port-offset N]
  * </pre>
  *
  * The policy defaults to {@code $TERN_POLICY}, else {@code local/policy.yaml}. Problems found
@@ -83,14 +83,23 @@ public final class TernLocal {
                 case "--wipe" -> o = o.withWipe(true);
                 case "--data-dir" -> o = o.withDataDir(Path.of(value(args, ++i, "--data-dir")));
                 case "--policy" -> o = o.withPolicy(Path.of(value(args, ++i, "--policy")));
+                case "--port-offset" -> o = o.withPortOffset(number(value(args, ++i, "--port-offset")));
                 case "-h", "--help" -> {
-                    System.out.println("usage: ./tern-local [--data-dir DIR] [--wipe] [--policy FILE]");
+                    System.out.println("usage: ./tern-local [--data-dir DIR] [--wipe] [--policy FILE] [--port-offset N]");
                     System.exit(0);
                 }
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + " (try --help)");
             }
         }
         return o;
+    }
+
+    private static int number(String text) {
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--port-offset needs a whole number, not '" + text + "'");
+        }
     }
 
     private static String value(String[] args, int i, String option) {

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs the Debian test peers the tests and benchmarks use (idempotent; needs root):
+#   swaks            - sends test mail over STARTTLS + AUTH in tests
+#   postfix          - smtp-source / smtp-sink for benchmarks and load in end-to-end tests
+#                      (preseeded "No configuration": the Postfix MTA itself is never started)
+# The Java tests install the same packages themselves when missing (DebianTools), so
+# `./mvnw verify` also works on a fresh machine; this script just does it up front.
+set -euo pipefail
+need=()
+command -v swaks >/dev/null 2>&1 || need+=(swaks)
+[ -x /usr/sbin/smtp-source ] || need+=(postfix)
+if [ ${#need[@]} -eq 0 ]; then
+  exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-test-tools: need root to apt-get install ${need[*]}" >&2
+  exit 1
+fi
+echo 'postfix postfix/main_mailer_type select No configuration' | debconf-set-selections
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${need[@]}"
