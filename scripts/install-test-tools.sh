@@ -7,7 +7,7 @@
 # `./mvnw verify` also works on a fresh machine; this script just does it up front.
 set -euo pipefail
 need=()
-command -v swaks >/dev/null 2>&1 || need+=(swaks)
+{ command -v swaks && perl -MIO::Socket::SSL -e1; } >/dev/null 2>&1 || need+=(swaks libnet-ssleay-perl libio-socket-ssl-perl)
 [ -x /usr/sbin/smtp-source ] || need+=(postfix)
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

@@ -47,6 +47,29 @@ public final class DebianTools {
         }
     }
 
+    /** swaks with the Perl TLS modules it needs for STARTTLS and implicit TLS. */
+    public static Path swaks() {
+        synchronized (LOCK) {
+            Path swaks = ensure("swaks", "swaks");
+            if (!perlHas("Net::SSLeay") || !perlHas("IO::Socket::SSL")) {
+                run(List.of("apt-get", "install", "-y", "-q", "--no-install-recommends", "libnet-ssleay-perl",
+                        "libio-socket-ssl-perl"));
+            }
+            return swaks;
+        }
+    }
+
+    private static boolean perlHas(String module) {
+        try {
+            return new ProcessBuilder("perl", "-M" + module, "-e", "1").start().waitFor() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     /** Postfix's load tools live outside the PATH on Debian. */
     public static Path postfixTool(String name) {
         ensure("postconf", "postfix");

@@ -1,0 +1,80 @@
+package dev.tern.local.launcher;
+
+import dev.tern.local.runtime.smtp.SmtpSink;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * One whole local cluster (real Kafka, Infinispan, ingress, delivery, bounce) on free ports,
+ * with a real SMTP sink on loopback standing in for the Internet: every {@code *.test} domain
+ * routes to it. End-to-end test classes start one in {@code @BeforeAll} and close it after.
+ */
+final class ClusterFixture implements AutoCloseable {
+
+    static final String USER = "alice";
+    static final String PASSWORD = "s3cret-pass";
+    // bcrypt (cost 6) of PASSWORD: cheap enough for tests.
+    private static final String HASH = "$2y$06$bGNusBrChBL6FfildTjvq.SizMYVFqytpkkr0q5/aG7Iu91tMxXUq";
+
+    final SmtpSink sink;
+    final LocalCluster cluster;
+    final Path dir;
+
+    private ClusterFixture(SmtpSink sink, LocalCluster cluster, Path dir) {
+        this.sink = sink;
+        this.cluster = cluster;
+        this.dir = dir;
+    }
+
+    static ClusterFixture start(String retry, Map<Service, Map<String, String>> extra) {
+        SmtpSink sink = SmtpSink.builder().hostname("sink.test").start();
+        try {
+            Path dir = Files.createTempDirectory("tern-e2e-");
+            Files.writeString(dir.resolve("users.htpasswd"), USER + ":" + HASH + "\n");
+            Path policy = dir.resolve("policy.yaml");
+            Files.writeString(policy, """
+                    relay:
+                      local-domains: [example.org]
+                      trusted-networks: [127.0.0.0/8]
+                      users-file: users.htpasswd
+                    routes:
+                      - match: "*.test"
+                        via: smtp://127.0.0.1:%d
+                      - match: example.org
+                        via: smtp://127.0.0.1:%d
+                    destinations:
+                      default: {max-connections: 20, max-messages-per-connection: 100}
+                    retry: %s
+                    max-queue-lifetime: 1h
+                    """.formatted(sink.port(), sink.port(), retry));
+            var options = LocalOptions.forTest(LocalOptions.findRepo(Path.of("")), dir.resolve("data"), policy);
+            return new ClusterFixture(sink, LocalCluster.start(options, extra), dir);
+        } catch (IOException e) {
+            sink.close();
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            sink.close();
+            throw e;
+        }
+    }
+
+    int smtpPort() {
+        return cluster.options().smtpPort();
+    }
+
+    int submissionPort() {
+        return cluster.options().submissionPort();
+    }
+
+    @Override
+    public void close() {
+        try {
+            cluster.close();
+        } finally {
+            sink.close();
+        }
+    }
+}
