@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import org.infinispan.client.hotrod.Flag;
 import org.infinispan.client.hotrod.RemoteCache;
 import org.infinispan.client.hotrod.RemoteCacheManager;
 import org.infinispan.commons.configuration.StringConfiguration;
@@ -70,7 +71,7 @@ public final class InfinispanSuppressionList implements SuppressionList {
     public CompletionStage<Boolean> remove(String address) {
         String key = SuppressionList.normalize(address);
         // removeAsync returns null unless the cache is told to return previous values; ask for it.
-        return cache.withFlags(org.infinispan.client.hotrod.Flag.FORCE_RETURN_VALUE).removeAsync(key)
+        return cache.withFlags(Flag.FORCE_RETURN_VALUE).removeAsync(key)
                 .thenApply(previous -> previous != null && decode(key, previous).until().isAfter(clock.instant()));
     }
 

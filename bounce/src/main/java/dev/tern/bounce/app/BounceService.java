@@ -1,0 +1,173 @@
+package dev.tern.bounce.app;
+
+import dev.tern.bounce.config.BounceConfig;
+import dev.tern.bounce.config.BounceConfig.DelayNoticeSource;
+import dev.tern.bounce.consume.RecordLoop;
+import dev.tern.bounce.delay.DelayHandler;
+import dev.tern.bounce.delay.InfinispanNotifiedMessages;
+import dev.tern.bounce.dsn.NoticeBuilder;
+import dev.tern.bounce.failure.FailureHandler;
+import dev.tern.bounce.metrics.BounceMetrics;
+import dev.tern.bounce.publish.NoticePublisher;
+import dev.tern.bounce.suppression.ReconnectingSuppressionList;
+import dev.tern.common.config.TernConfig;
+import dev.tern.common.infinispan.InfinispanClient;
+import dev.tern.common.kafka.KafkaClients;
+import dev.tern.common.policy.PolicyHolder;
+import dev.tern.common.queue.Topics;
+import dev.tern.common.suppression.InfinispanSuppressionList;
+import dev.tern.common.suppression.SuppressionList;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.jboss.logging.Logger;
+
+/**
+ * Builds the bounce pipeline by hand (constructors, no framework wiring below this class) and runs
+ * it for the life of the application (DESIGN.md "Bounces"):
+ * <ul>
+ *   <li>thread {@code tern-bounce-failed}: {@code tern.failed} → {@link FailureHandler} → failure
+ *       DSN on {@code tern.inbound} + suppression of hard bounces;</li>
+ *   <li>thread {@code tern-bounce-delay} (unless {@code delay-notice-source=none}): every
+ *       {@code tern.retry.*} tier, by pattern so tiers added to the ladder later are picked up →
+ *       {@link DelayHandler} → at most one delay DSN per message.</li>
+ * </ul>
+ * Both loops share one idempotent producer and commit only after their notices are acknowledged
+ * ({@link RecordLoop}). Start-up does not wait for Kafka or Infinispan (readiness reports them).
+ * Shutdown stops both loops, lets them commit what is published, then closes the producer.
+ */
+@ApplicationScoped
+public class BounceService {
+
+    private static final Logger LOG = Logger.getLogger(BounceService.class);
+    private static final Pattern RETRY_TIERS = Pattern.compile(Pattern.quote(Topics.RETRY_PREFIX) + ".+");
+
+    private final TernConfig tern;
+    private final BounceConfig config;
+    private final PolicyHolder policy;
+    private final SuppressionList suppression;
+    private final BounceMetrics metrics;
+    private final InfinispanClient infinispan;
+    private final Clock clock = Clock.systemUTC();
+    private KafkaProducer<String, byte[]> producer;
+    private Running failed;
+    private Running delay;
+
+    public BounceService(TernConfig tern, BounceConfig config, PolicyHolder policy, InfinispanClient infinispan,
+            MeterRegistry registry) {
+        this.tern = tern;
+        this.config = config;
+        this.policy = policy;
+        this.infinispan = infinispan;
+        this.metrics = new BounceMetrics(registry);
+        this.suppression = new ReconnectingSuppressionList(
+                () -> new InfinispanSuppressionList(infinispan.manager(), config.suppressionCache(), clock));
+    }
+
+    void start(@Observes StartupEvent event) {
+        if (!config.enabled()) {
+            LOG.info("bounce consumers disabled (tern.bounce.enabled=false)");
+            return;
+        }
+        producer = new KafkaProducer<>(KafkaClients.producer(tern.kafka().bootstrapServers(),
+                tern.kafka().maxMessageBytes(), "tern-bounce-" + instance()));
+        startConsumers();
+        LOG.infof("bounce started: reporting MTA %s, group %s, delay notices from %s after %s", hostname(),
+                config.groupId(), config.delayNoticeSource(), delayNoticeAfter());
+    }
+
+    /** Starts the consumer threads with fresh consumers; they resume from the committed offsets. */
+    public synchronized void startConsumers() {
+        var publisher = new NoticePublisher(producer);
+        var builder = new NoticeBuilder(hostname(), config.maxReturnedSize(), clock);
+        var failure = new FailureHandler(builder, publisher, suppression, config.suppressFor(), metrics, clock);
+        failed = Running.start("tern-bounce-failed", new RecordLoop("tern-bounce-failed",
+                consumer(config.groupId()), List.of(Topics.FAILED), failure, clock, config.retryBackoff()));
+        if (config.delayNoticeSource() == DelayNoticeSource.RETRY_TIERS) {
+            var notified = new InfinispanNotifiedMessages(infinispan::manager, config.notifiedCache());
+            var handler = new DelayHandler(builder, publisher, notified, this::delayNoticeAfter,
+                    () -> policy.current().maxQueueLifetime(), metrics, clock);
+            delay = Running.start("tern-bounce-delay", new RecordLoop("tern-bounce-delay",
+                    consumer(config.delayGroupId()), RETRY_TIERS, handler, clock, config.retryBackoff()));
+        }
+    }
+
+    /** Stops the consumer threads after their current work is committed; the producer stays open. */
+    public synchronized void stopConsumers() {
+        if (failed != null) {
+            failed.stop();
+            failed = null;
+        }
+        if (delay != null) {
+            delay.stop();
+            delay = null;
+        }
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        stopConsumers();
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(10));
+        }
+    }
+
+    /** The suppression list this pod writes, shared through Infinispan. */
+    public SuppressionList suppressionList() {
+        return suppression;
+    }
+
+    /** {@code tern.bounce.delay-notice-after} when set, else the live policy's value. */
+    Duration delayNoticeAfter() {
+        return config.delayNoticeAfter().orElseGet(() -> policy.current().delayNoticeAfter());
+    }
+
+    private KafkaConsumer<String, byte[]> consumer(String group) {
+        var props = KafkaClients.consumer(tern.kafka().bootstrapServers(), tern.kafka().maxMessageBytes(), group,
+                group + "-" + instance());
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(config.maxPollRecords()));
+        return new KafkaConsumer<>(props);
+    }
+
+    private String hostname() {
+        return config.hostname().orElseGet(() -> {
+            try {
+                return InetAddress.getLocalHost().getCanonicalHostName();
+            } catch (Exception e) {
+                return "localhost";
+            }
+        });
+    }
+
+    private static String instance() {
+        return UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** A loop and the thread running it. */
+    private record Running(RecordLoop loop, Thread thread) {
+        static Running start(String name, RecordLoop loop) {
+            var thread = new Thread(loop, name);
+            thread.start();
+            return new Running(loop, thread);
+        }
+
+        void stop() {
+            loop.stop();
+            try {
+                thread.join(Duration.ofSeconds(30).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package dev.tern.bounce.dsn;
+
+import dev.tern.common.queue.QueuedMessage;
+import dev.tern.common.queue.Recipient;
+import dev.tern.smtp.dsn.DeliveryStatusNotification;
+import dev.tern.smtp.dsn.DsnAction;
+import dev.tern.smtp.dsn.OriginalRecipient;
+import dev.tern.smtp.dsn.RecipientReport;
+import dev.tern.smtp.dsn.Ret;
+import dev.tern.smtp.reply.EnhancedStatus;
+import dev.tern.smtp.reply.Reply;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * Turns a queued message that failed (from {@code tern.failed}) or is still waiting (from a retry
+ * tier) into the notice for its sender: an RFC 3464 DSN wrapped as a new {@link QueuedMessage}
+ * ready for {@code tern.inbound}.
+ *
+ * <p>What goes in (RFC 3461 §4, RFC 3464 §2):
+ * <ul>
+ *   <li>never anything for a null-sender message (RFC 5321 §6.1: a bounce is never bounced);</li>
+ *   <li>one DSN per input record, covering each recipient that asked for this kind of notice —
+ *       {@link Recipient#wantsFailureNotice()} or {@link Recipient#wantsDelayNotice()}; NOTIFY=NEVER
+ *       recipients are left out, and a record with none left gives no DSN;</li>
+ *   <li>per recipient: Final-Recipient, Original-Recipient from ORCPT, Action, Status from the
+ *       stored reply's enhanced code (else {@code X.0.0} of its class; {@code 5.0.0} without any
+ *       reply), Diagnostic-Code {@code smtp; <reply>}, Remote-MTA from the host that replied,
+ *       Last-Attempt-Date, and for delays Will-Retry-Until;</li>
+ *   <li>per message: Original-Envelope-Id (ENVID), Arrival-Date (first received), the original
+ *       returned per RET (FULL unless HDRS; delay notices return headers only), capped at
+ *       {@code maxReturnedSize}.</li>
+ * </ul>
+ * The notice is sent from {@code <>} to the original sender, with BODY=8BITMIME and SMTPUTF8 set
+ * when the rendered DSN needs them. Pure apart from the clock; thread-safe.
+ */
+public final class NoticeBuilder {
+
+    private static final EnhancedStatus UNDEFINED_PERMANENT = new EnhancedStatus(5, 0, 0);
+
+    private final String reportingMta;
+    private final long maxReturnedSize;
+    private final Clock clock;
+
+    public NoticeBuilder(String reportingMta, long maxReturnedSize, Clock clock) {
+        this.reportingMta = reportingMta;
+        this.maxReturnedSize = maxReturnedSize;
+        this.clock = clock;
+    }
+
+    /**
+     * The failure DSN for a {@code tern.failed} record, or empty when the sender is {@code <>} or
+     * no recipient wants a failure notice.
+     *
+     * @param lastAttempt when delivery gave up (the record's timestamp)
+     * @param id          queue id for the notice
+     */
+    public Optional<QueuedMessage> failure(QueuedMessage failed, Instant lastAttempt, String id) {
+        return build(failed, Recipient::wantsFailureNotice, r -> report(r, DsnAction.FAILED, lastAttempt, null), id);
+    }
+
+    /**
+     * The delay DSN for a message still queued, or empty when the sender is {@code <>} or no
+     * recipient wants a delay notice.
+     *
+     * @param lastAttempt    when the last attempt was deferred (the retry record's timestamp)
+     * @param willRetryUntil when the message expires (first received + max queue lifetime)
+     * @param id             queue id for the notice
+     */
+    public Optional<QueuedMessage> delay(QueuedMessage waiting, Instant lastAttempt, Instant willRetryUntil,
+            String id) {
+        return build(waiting, Recipient::wantsDelayNotice,
+                r -> report(r, DsnAction.DELAYED, lastAttempt, willRetryUntil), id);
+    }
+
+    private Optional<QueuedMessage> build(QueuedMessage m, Predicate<Recipient> wants,
+            Function<Recipient, RecipientReport> toReport, String id) {
+        if (m.hasNullSender()) {
+            return Optional.empty();
+        }
+        List<RecipientReport> reports = new ArrayList<>();
+        for (Recipient r : m.recipients()) {
+            if (wants.test(r)) {
+                reports.add(toReport.apply(r));
+            }
+        }
+        if (reports.isEmpty()) {
+            return Optional.empty();
+        }
+        var b = DeliveryStatusNotification.builder()
+                .reportingMta(reportingMta)
+                .originalSender(m.sender())
+                .envelopeId(m.envid())
+                .arrivalDate(m.firstReceived())
+                .ret("HDRS".equalsIgnoreCase(m.ret()) ? Ret.HDRS : Ret.FULL)
+                .originalMessage(m.body())
+                .maxReturnedSize(maxReturnedSize)
+                .messageId(id + "@" + reportingMta)
+                .clock(clock);
+        reports.forEach(b::recipient);
+        DeliveryStatusNotification dsn = b.build();
+        return Optional.of(new QueuedMessage(id, "", List.of(Recipient.of(m.sender())), 0, null, clock.instant(),
+                m.tenant(), null, reportingMta, null, null, null, null,
+                dsn.isEightBit() ? "8BITMIME" : null, dsn.needsSmtpUtf8(), dsn.toBytes()));
+    }
+
+    static RecipientReport report(Recipient r, DsnAction action, Instant lastAttempt, Instant willRetryUntil) {
+        Optional<Reply> reply = StoredReplies.parse(r.lastReply());
+        RecipientReport report;
+        if (reply.isPresent() && reply.get().codeClass() >= 4) {
+            report = RecipientReport.of(r.address(), action, reply.get());
+        } else {
+            // No usable reply: RFC 3463 §3.1 "other undefined status" of the right class.
+            EnhancedStatus status = action == DsnAction.DELAYED ? UNDEFINED_PERMANENT.withClass(4) : UNDEFINED_PERMANENT;
+            report = new RecipientReport(r.address(), null, action, status, null, null, null, null);
+        }
+        if (r.orcpt() != null) {
+            try {
+                report = report.withOriginalRecipient(OriginalRecipient.parse(r.orcpt()));
+            } catch (IllegalArgumentException e) {
+                // A malformed ORCPT only costs the optional Original-Recipient field.
+            }
+        }
+        if (r.lastMx() != null && !r.lastMx().isBlank()) {
+            report = report.withRemoteMta(r.lastMx());
+        }
+        if (lastAttempt != null) {
+            report = report.withLastAttempt(lastAttempt);
+        }
+        if (willRetryUntil != null) {
+            report = report.withWillRetryUntil(willRetryUntil);
+        }
+        return report;
+    }
+}

@@ -1,0 +1,80 @@
+package dev.tern.bounce.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The bounce service's Prometheus metrics (names are a contract with {@code deploy/grafana/}):
+ * <ul>
+ *   <li>{@code tern_bounce_notices_total{kind}}: notices published to {@code tern.inbound}, kind
+ *       {@code failed} or {@code delayed};</li>
+ *   <li>{@code tern_bounce_suppressed_total}: addresses added to the suppression list after a hard
+ *       bounce;</li>
+ *   <li>{@code tern_bounce_null_sender_total}: failure records of null-sender messages, which are
+ *       never bounced (RFC 5321 §6.1);</li>
+ *   <li>{@code tern_bounce_malformed_records_total{source}}: records skipped because they do not
+ *       decode, source {@code failed} or {@code retry};</li>
+ *   <li>{@code tern_bounce_errors_total{stage}}: operations that failed and will be retried or were
+ *       given up, stage {@code publish}, {@code suppression} or {@code dedupe}.</li>
+ * </ul>
+ * Every series with a fixed label value is registered at start, so dashboards show 0, not "no data".
+ * Thread-safe.
+ */
+public final class BounceMetrics {
+
+    public static final String FAILED = "failed";
+    public static final String DELAYED = "delayed";
+
+    private final MeterRegistry registry;
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+
+    public BounceMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        notices(FAILED, 0);
+        notices(DELAYED, 0);
+        counter("tern.bounce.suppressed", "Addresses suppressed after a hard bounce", null, null);
+        counter("tern.bounce.null.sender", "Failures of null-sender messages, never bounced", null, null);
+        for (String source : new String[] {"failed", "retry"}) {
+            counter("tern.bounce.malformed.records", "Records skipped because they do not decode", "source", source);
+        }
+        for (String stage : new String[] {"publish", "suppression", "dedupe"}) {
+            counter("tern.bounce.errors", "Failed operations, by stage", "stage", stage);
+        }
+    }
+
+    public void notice(String kind) {
+        notices(kind, 1);
+    }
+
+    public void suppressed() {
+        counter("tern.bounce.suppressed", null, null, null).increment();
+    }
+
+    public void nullSender() {
+        counter("tern.bounce.null.sender", null, null, null).increment();
+    }
+
+    public void malformed(String source) {
+        counter("tern.bounce.malformed.records", null, "source", source).increment();
+    }
+
+    public void error(String stage) {
+        counter("tern.bounce.errors", null, "stage", stage).increment();
+    }
+
+    private void notices(String kind, double amount) {
+        counter("tern.bounce.notices", "Notices published to tern.inbound, by kind", "kind", kind).increment(amount);
+    }
+
+    private Counter counter(String name, String description, String tag, String value) {
+        return counters.computeIfAbsent(name + '\0' + value, k -> {
+            var b = Counter.builder(name).description(description);
+            if (tag != null) {
+                b.tag(tag, value);
+            }
+            return b.register(registry);
+        });
+    }
+}

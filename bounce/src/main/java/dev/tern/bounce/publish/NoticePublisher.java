@@ -1,0 +1,43 @@
+package dev.tern.bounce.publish;
+
+import dev.tern.common.queue.QueuedMessage;
+import dev.tern.common.queue.RecordCodec;
+import dev.tern.common.queue.Topics;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.RecordMetadata;
+
+/**
+ * Puts notices on {@code tern.inbound}, where they are delivered like any other mail.
+ *
+ * <p>The producer must carry Tern's durability settings ({@code KafkaClients.producer}: acks=all,
+ * idempotent), so the returned stage completes only once every in-sync replica has the notice —
+ * the point after which the bounce service may commit its input. Thread-safe (the Kafka producer
+ * is); the stage completes on the producer's I/O thread.
+ */
+public final class NoticePublisher {
+
+    private final Producer<String, byte[]> producer;
+
+    public NoticePublisher(Producer<String, byte[]> producer) {
+        this.producer = producer;
+    }
+
+    public CompletionStage<RecordMetadata> publish(QueuedMessage notice) {
+        var done = new CompletableFuture<RecordMetadata>();
+        try {
+            producer.send(RecordCodec.toRecord(Topics.INBOUND, notice), (metadata, error) -> {
+                if (error != null) {
+                    done.completeExceptionally(error);
+                } else {
+                    done.complete(metadata);
+                }
+            });
+        } catch (RuntimeException e) {
+            // send() throws synchronously for oversized records or a closed producer.
+            done.completeExceptionally(e);
+        }
+        return done;
+    }
+}

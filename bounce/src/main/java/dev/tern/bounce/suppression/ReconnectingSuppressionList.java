@@ -1,0 +1,61 @@
+package dev.tern.bounce.suppression;
+
+import dev.tern.common.suppression.SuppressionList;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * A {@link SuppressionList} whose backend is created on first use and again after a failed
+ * creation, so the service starts while Infinispan is down (readiness reports it) and picks the
+ * cache up when the server answers. Creating the cache is a blocking Hot Rod call: the first use
+ * must be on a thread that may block (the consumer thread or a worker). Thread-safe.
+ */
+public final class ReconnectingSuppressionList implements SuppressionList {
+
+    private final Supplier<SuppressionList> factory;
+    private volatile SuppressionList delegate;
+
+    public ReconnectingSuppressionList(Supplier<SuppressionList> factory) {
+        this.factory = factory;
+    }
+
+    @Override
+    public CompletionStage<Void> add(String address, String reason, Instant until) {
+        return call(l -> l.add(address, reason, until));
+    }
+
+    @Override
+    public CompletionStage<Optional<Entry>> lookup(String address) {
+        return call(l -> l.lookup(address));
+    }
+
+    @Override
+    public CompletionStage<Boolean> remove(String address) {
+        return call(l -> l.remove(address));
+    }
+
+    private <T> CompletionStage<T> call(Function<SuppressionList, CompletionStage<T>> op) {
+        try {
+            return op.apply(backend());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private SuppressionList backend() {
+        SuppressionList d = delegate;
+        if (d == null) {
+            synchronized (this) {
+                if (delegate == null) {
+                    delegate = factory.get();
+                }
+                d = delegate;
+            }
+        }
+        return d;
+    }
+}
