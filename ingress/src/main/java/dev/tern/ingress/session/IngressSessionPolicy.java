@@ -6,7 +6,7 @@ import dev.tern.common.queue.Recipient;
 import dev.tern.ingress.metrics.IngressMetrics;
 import dev.tern.ingress.queue.KafkaPublisher;
 import dev.tern.smtp.address.ForwardPath;
-import dev.tern.smtp.parse.NotifyType;
+import dev.tern.smtp.dsn.Notify;
 import dev.tern.smtp.parse.RcptParameters;
 import dev.tern.smtp.reply.Reply;
 import dev.tern.smtp.server.AuthResult;
@@ -83,7 +83,7 @@ public final class IngressSessionPolicy implements SessionPolicy {
         for (var r : envelope.recipients()) {
             String address = r.path().mailbox().map(Object::toString).orElseGet(this::postmaster);
             var notify = EnumSet.noneOf(Recipient.Notify.class);
-            for (NotifyType n : r.parameters().notifyOn()) {
+            for (Notify n : r.parameters().notifyOn()) {
                 notify.add(Recipient.Notify.valueOf(n.name()));
             }
             var orcpt = r.parameters().orcpt();

@@ -31,13 +31,17 @@ public final class XText {
         return out.toString();
     }
 
-    /** Decodes xtext; throws {@link IllegalArgumentException} on a malformed {@code +XX} escape. */
+    /**
+     * Decodes xtext (hex digits in either case: the RFC asks senders for upper case, but refusing
+     * a whole MAIL for that helps no one); throws {@link IllegalArgumentException} on anything
+     * that is not xtext: a malformed {@code +XX}, a bare {@code =}, space, control or non-ASCII.
+     */
     public static String decode(String xtext) {
         var out = new ByteArrayOutputStream(xtext.length());
         for (int i = 0; i < xtext.length(); i++) {
             char c = xtext.charAt(i);
-            if (c > 0x7e) {
-                throw new IllegalArgumentException("xtext is ASCII only: " + xtext);
+            if (c < '!' || c > '~' || c == '=') {
+                throw new IllegalArgumentException("not xtext (RFC 3461 §4): " + xtext);
             }
             if (c != '+') {
                 out.write(c);
@@ -55,5 +59,14 @@ public final class XText {
             i += 2;
         }
         return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /** {@link #decode}, or {@code null} when the text is not valid xtext: for parsers. */
+    public static String decodeOrNull(String xtext) {
+        try {
+            return decode(xtext);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 }

@@ -1,5 +1,7 @@
 package dev.tern.smtp.parse;
 
+import dev.tern.smtp.dsn.Ret;
+
 /**
  * The ESMTP parameters of a {@code MAIL FROM} command. A {@code null} component means the
  * parameter was absent.
@@ -13,7 +15,7 @@ package dev.tern.smtp.parse;
  * @param auth     {@code AUTH=}, xtext-decoded; {@code "<>"} when the client sent {@code AUTH=<>}
  *                 (RFC 4954 §5)
  */
-public record MailParameters(Long size, BodyType body, boolean smtpUtf8, DsnReturn ret, String envId, String auth) {
+public record MailParameters(Long size, BodyType body, boolean smtpUtf8, Ret ret, String envId, String auth) {
 
     /** No parameters at all. */
     public static final MailParameters NONE = new MailParameters(null, null, false, null, null, null);

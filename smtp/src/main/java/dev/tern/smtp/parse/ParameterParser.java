@@ -1,5 +1,10 @@
 package dev.tern.smtp.parse;
 
+import dev.tern.smtp.dsn.XText;
+import dev.tern.smtp.dsn.Notify;
+import dev.tern.smtp.dsn.Ret;
+import dev.tern.smtp.dsn.OriginalRecipient;
+
 import dev.tern.smtp.reply.Parsed;
 import dev.tern.smtp.reply.Reply;
 import java.util.EnumSet;
@@ -32,7 +37,7 @@ final class ParameterParser {
         Long size = null;
         BodyType body = null;
         boolean smtpUtf8 = false;
-        DsnReturn ret = null;
+        Ret ret = null;
         String envId = null;
         String auth = null;
         var seen = new HashSet<String>();
@@ -64,20 +69,20 @@ final class ParameterParser {
                     smtpUtf8 = true;
                 }
                 case "RET" -> {
-                    ret = "FULL".equalsIgnoreCase(value) ? DsnReturn.FULL
-                            : "HDRS".equalsIgnoreCase(value) ? DsnReturn.HDRS : null;
+                    ret = "FULL".equalsIgnoreCase(value) ? Ret.FULL
+                            : "HDRS".equalsIgnoreCase(value) ? Ret.HDRS : null;
                     if (ret == null) {
                         return bad("RET");
                     }
                 }
                 case "ENVID" -> {
-                    envId = value == null || value.length() > MAX_ENVID ? null : Xtext.decode(value);
+                    envId = value == null || value.length() > MAX_ENVID ? null : XText.decodeOrNull(value);
                     if (envId == null) {
                         return bad("ENVID");
                     }
                 }
                 case "AUTH" -> {
-                    auth = value == null ? null : Xtext.decode(value);
+                    auth = value == null ? null : XText.decodeOrNull(value);
                     if (auth == null || auth.isEmpty()) {
                         return bad("AUTH");
                     }
@@ -91,7 +96,7 @@ final class ParameterParser {
     }
 
     static Parsed<RcptParameters> rcpt(List<String> tokens) {
-        Set<NotifyType> notify = EnumSet.noneOf(NotifyType.class);
+        Set<Notify> notify = EnumSet.noneOf(Notify.class);
         OriginalRecipient orcpt = null;
         var seen = new HashSet<String>();
         for (String token : tokens) {
@@ -124,12 +129,12 @@ final class ParameterParser {
     }
 
     /** {@code "NEVER"} alone, or a comma list of SUCCESS, FAILURE and DELAY (RFC 3461 §4.1). */
-    private static Set<NotifyType> notifyList(String value) {
-        Set<NotifyType> result = EnumSet.noneOf(NotifyType.class);
+    private static Set<Notify> notifyList(String value) {
+        Set<Notify> result = EnumSet.noneOf(Notify.class);
         for (String item : value.split(",", -1)) {
-            NotifyType type;
+            Notify type;
             try {
-                type = NotifyType.valueOf(item.toUpperCase(Locale.ROOT));
+                type = Notify.valueOf(item.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
                 return null;
             }
@@ -137,7 +142,7 @@ final class ParameterParser {
                 return null;
             }
         }
-        if (result.contains(NotifyType.NEVER) && result.size() > 1) {
+        if (result.contains(Notify.NEVER) && result.size() > 1) {
             return null;
         }
         return result;
@@ -153,7 +158,7 @@ final class ParameterParser {
         if (!type.chars().allMatch(c -> Character.isLetterOrDigit(c) && c < 0x80 || c == '-')) {
             return null;
         }
-        String address = Xtext.decode(value.substring(semi + 1));
+        String address = XText.decodeOrNull(value.substring(semi + 1));
         return address == null || address.isEmpty() ? null : new OriginalRecipient(type, address);
     }
 

@@ -1,5 +1,8 @@
 package dev.tern.smtp.parse;
 
+import dev.tern.smtp.dsn.Notify;
+import dev.tern.smtp.dsn.OriginalRecipient;
+
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -9,7 +12,7 @@ import java.util.Set;
  * @param notifyOn {@code NOTIFY=} values; empty when absent (the DSN default then applies)
  * @param orcpt    {@code ORCPT=}, or {@code null} when absent
  */
-public record RcptParameters(Set<NotifyType> notifyOn, OriginalRecipient orcpt) {
+public record RcptParameters(Set<Notify> notifyOn, OriginalRecipient orcpt) {
 
     /** No parameters at all. */
     public static final RcptParameters NONE = new RcptParameters(Set.of(), null);

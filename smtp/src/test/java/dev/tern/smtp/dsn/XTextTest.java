@@ -1,34 +1,34 @@
-package dev.tern.smtp.parse;
+package dev.tern.smtp.dsn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-class XtextTest {
+class XTextTest {
 
     @Test
     void decodesHexcharsAndLeavesXcharsAlone() {
-        assertThat(Xtext.decode("a+2Bb+3Dc+20d")).isEqualTo("a+b=c d");
+        assertThat(XText.decode("a+2Bb+3Dc+20d")).isEqualTo("a+b=c d");
     }
 
     @Test
     void acceptsLowerCaseHexDigits() {
-        assertThat(Xtext.decode("+2b")).isEqualTo("+");
+        assertThat(XText.decode("+2b")).isEqualTo("+");
     }
 
     @Test
     void refusesTruncatedOrInvalidHexcharsAndBareEquals() {
-        assertThat(Xtext.decode("abc+")).isNull();
-        assertThat(Xtext.decode("abc+4")).isNull();
-        assertThat(Xtext.decode("+GG")).isNull();
-        assertThat(Xtext.decode("a=b")).isNull();
-        assertThat(Xtext.decode("a b")).isNull();
+        assertThat(XText.decodeOrNull("abc+")).isNull();
+        assertThat(XText.decodeOrNull("abc+4")).isNull();
+        assertThat(XText.decodeOrNull("+GG")).isNull();
+        assertThat(XText.decodeOrNull("a=b")).isNull();
+        assertThat(XText.decodeOrNull("a b")).isNull();
     }
 
     @Test
     void encodesPlusEqualsSpaceAndNonAsciiAsUpperCaseHex() {
-        assertThat(Xtext.encode("a+b=c d\u00e9")).isEqualTo("a+2Bb+3Dc+20d+C3+A9");
+        assertThat(XText.encode("a+b=c d\u00e9")).isEqualTo("a+2Bb+3Dc+20d+C3+A9");
     }
 
     @Test
@@ -40,7 +40,7 @@ class XtextTest {
                 text.append((char) (random.nextInt(0x250) + 1));
             }
             String s = text.toString();
-            assertThat(Xtext.decode(Xtext.encode(s))).isEqualTo(s);
+            assertThat(XText.decode(XText.encode(s))).isEqualTo(s);
         }
     }
 }
