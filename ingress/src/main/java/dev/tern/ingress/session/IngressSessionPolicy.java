@@ -74,6 +74,11 @@ public final class IngressSessionPolicy implements SessionPolicy {
     }
 
     @Override
+    public void commandReceived(String verb) {
+        metrics.command(verb);
+    }
+
+    @Override
     public MessageSink open(Envelope envelope) {
         return new QueueingSink(envelope, recipients(envelope), facts, publisher, metrics, blocking);
     }

@@ -10,7 +10,12 @@ import dev.tern.local.runtime.testing.RawSmtpClient;
 import dev.tern.local.runtime.testing.TernClusterResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -33,6 +38,12 @@ class SmtpIngressTest {
 
     @Inject
     TernConfig tern;
+
+    @TestHTTPResource("/q/metrics")
+    URL metrics;
+
+    @TestHTTPResource("/q/health/ready")
+    URL ready;
 
     private RawSmtpClient connect(Listener l) {
         var c = new RawSmtpClient("127.0.0.1", listeners.port(l));
@@ -241,5 +252,22 @@ class SmtpIngressTest {
         }
         String body = new String(published(marker, 1).get(0).body(), StandardCharsets.UTF_8);
         assertThat(body).endsWith(marker + "\r\n.\r\n");
+    }
+
+    @Test
+    void exportsTheMetricsTheDashboardsUseAndIsReady() throws Exception {
+        try (var c = connect(Listener.SMTP)) {
+            c.command("EHLO metrics.test");
+            c.command("BOGUS");
+            c.command("QUIT");
+        }
+        var http = HttpClient.newHttpClient();
+        String text = http.send(HttpRequest.newBuilder(metrics.toURI()).build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(text).contains("tern_ingress_sessions_total", "tern_ingress_sessions_active",
+                "tern_ingress_commands_total{command=\"EHLO\"}", "tern_ingress_commands_total{command=\"other\"}",
+                "tern_ingress_replies_total{code_class=\"5xx\"}", "tern_ingress_kafka_publish_seconds_bucket");
+        var health = http.send(HttpRequest.newBuilder(ready.toURI()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(health.body()).contains("kafka-brokers").containsPattern("\"infinispan\": *\"up\"");
     }
 }

@@ -34,6 +34,7 @@ final class CommandHandler {
     }
 
     void handle(byte[] line) {
+        ctx.policy().commandReceived(verb(line));
         Parsed<Command> parsed = CommandParser.parse(line, ctx.state().mailParameters().smtpUtf8());
         if (refusingService) {
             if (parsed.isOk() && parsed.value() instanceof Command.Quit) {
@@ -48,6 +49,15 @@ final class CommandHandler {
             return;
         }
         dispatch(parsed.value());
+    }
+
+    /** The first word of a command line, upper-cased, at most 10 octets: for counting only. */
+    static String verb(byte[] line) {
+        int end = 0;
+        while (end < line.length && end < 10 && line[end] > ' ' && line[end] < 127) {
+            end++;
+        }
+        return new String(line, 0, end, java.nio.charset.StandardCharsets.US_ASCII).toUpperCase(java.util.Locale.ROOT);
     }
 
     private void dispatch(Command command) {

@@ -53,6 +53,13 @@ public interface SessionPolicy {
         return CompletableFuture.completedFuture(AuthResult.invalidCredentials());
     }
 
+    /**
+     * A command line arrived (before it is parsed): {@code verb} is its first word, upper-cased,
+     * possibly garbage. For metrics; must not block.
+     */
+    default void commandReceived(String verb) {
+    }
+
     /** Opens the sink for a message whose body is about to arrive. */
     MessageSink open(Envelope envelope);
 }
