@@ -7,7 +7,12 @@ import dev.tern.ingress.listen.Listener;
 import dev.tern.ingress.listen.SmtpListeners;
 import dev.tern.local.runtime.testing.RawSmtpClient;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -36,6 +41,9 @@ class KafkaOutageTest {
     @Inject
     SmtpListeners listeners;
 
+    @TestHTTPResource("/q/health/ready")
+    URL ready;
+
     @Test
     void clientsGet451WhileKafkaIsDownAndEvery250IsInTheTopicExactlyOnce() throws Exception {
         var replies = new ConcurrentHashMap<String, String>();
@@ -54,10 +62,13 @@ class KafkaOutageTest {
         }
         Thread.sleep(2000);
         OwnBrokerResource.killBroker();
-        Thread.sleep(8000);
+        Thread.sleep(4000);
+        assertThat(readiness()).as("readiness while Kafka is down").isEqualTo(503);
+        Thread.sleep(4000);
         OwnBrokerResource.restartBroker();
         Thread.sleep(5000);
         stop.set(true);
+        assertThat(readiness()).as("readiness once Kafka is back").isEqualTo(200);
         for (Future<?> f : running) {
             f.get(60, TimeUnit.SECONDS);
         }
@@ -79,6 +90,11 @@ class KafkaOutageTest {
         for (String marker : accepted) {
             assertThat(copies.get(marker)).as("copies of %s, which got 250", marker).isEqualTo(1L);
         }
+    }
+
+    private int readiness() throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(ready.toURI()).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     private String send(String marker) {
