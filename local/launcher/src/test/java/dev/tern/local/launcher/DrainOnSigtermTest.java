@@ -1,0 +1,63 @@
+package dev.tern.local.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tern.local.runtime.testing.RawSmtpClient;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A rolling update sends SIGTERM to an ingress pod: the transaction in flight finishes and is
+ * queued (250), the session is then told 421 4.3.2, new clients are turned away, and the message
+ * is delivered.
+ */
+class DrainOnSigtermTest {
+
+    private static ClusterFixture fixture;
+
+    @BeforeAll
+    static void start() {
+        fixture = ClusterFixture.start("[2s]", Map.of());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (fixture != null) {
+            fixture.close();
+        }
+    }
+
+    @Test
+    void inFlightTransactionFinishesThenTheSessionIsTold421() throws Exception {
+        String marker = UUID.randomUUID().toString();
+        try (var c = new RawSmtpClient("127.0.0.1", fixture.smtpPort(), 30_000)) {
+            assertThat(c.reply()).startsWith("220");
+            c.command("EHLO drain.test");
+            c.command("MAIL FROM:<a@sender.test>");
+            c.command("RCPT TO:<bob@remote.test>");
+            assertThat(c.command("DATA")).startsWith("354");
+            c.send("Subject: drain\r\n\r\n" + marker + "\r\n");
+
+            fixture.cluster.process(Service.INGRESS).handle().destroy(); // SIGTERM
+            Thread.sleep(1500);
+
+            c.send(".\r\n");
+            assertThat(c.reply()).startsWith("250 2.0.0");
+            String next = c.command("NOOP");
+            assertThat(next).startsWith("421 4.3.2");
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        boolean delivered = false;
+        while (!delivered && System.nanoTime() < deadline) {
+            delivered = fixture.sink.messages().stream().anyMatch(m -> m.bodyText().contains(marker));
+            Thread.sleep(200);
+        }
+        assertThat(delivered).as("the drained message reached the remote server").isTrue();
+        assertThat(fixture.cluster.process(Service.INGRESS).awaitExit(Duration.ofSeconds(40)))
+                .as("ingress exit code after draining").isIn(0, 143);
+    }
+}
