@@ -45,5 +45,11 @@ public interface TernConfig {
         /** Hot Rod servers, {@code host:port[;host:port]}. */
         @WithDefault("127.0.0.1:11222")
         String hosts();
+
+        /** Hot Rod user, when the server requires authentication (the Infinispan Operator's default). */
+        Optional<String> username();
+
+        /** Password for {@link #username()}. */
+        Optional<String> password();
     }
 }

@@ -28,7 +28,8 @@ public class InfinispanClient {
         if (m == null) {
             synchronized (this) {
                 if (manager == null) {
-                    manager = create(config.infinispan().hosts());
+                    manager = create(config.infinispan().hosts(), config.infinispan().username().orElse(null),
+                            config.infinispan().password().orElse(null));
                 }
                 m = manager;
             }
@@ -37,11 +38,20 @@ public class InfinispanClient {
     }
 
     public static RemoteCacheManager create(String hosts) {
+        return create(hosts, null, null);
+    }
+
+    /** With credentials when {@code username} is set (SCRAM/DIGEST negotiated by the client). */
+    public static RemoteCacheManager create(String hosts, String username, String password) {
         var b = new ConfigurationBuilder()
                 .addServers(hosts)
                 .connectionTimeout(2000)
                 .socketTimeout(2000)
                 .maxRetries(1);
+        if (username != null && !username.isBlank()) {
+            b.security().authentication().enable().username(username)
+                    .password(password == null ? new char[0] : password.toCharArray());
+        }
         return new RemoteCacheManager(b.build());
     }
 
