@@ -89,4 +89,28 @@ class EndToEndDeliveryTest {
             fixture.sink.behaviour(null);
         }
     }
+
+    @Test
+    void runningServicesExportTheMetricsTheDashboardsUse() throws Exception {
+        String marker = UUID.randomUUID().toString();
+        swaks("--port", Integer.toString(fixture.smtpPort()), "--from", "a@sender.test", "--to", "m@remote.test",
+                "--body", marker);
+        awaitAtSink(marker, Duration.ofSeconds(30));
+        var http = java.net.http.HttpClient.newHttpClient();
+        Map<Service, List<String>> expected = Map.of(
+                Service.INGRESS, List.of("tern_ingress_sessions_total", "tern_ingress_sessions_active",
+                        "tern_ingress_commands_total{command=", "tern_ingress_replies_total{code_class=",
+                        "tern_ingress_messages_accepted_total", "tern_ingress_bytes_total",
+                        "tern_ingress_kafka_publish_seconds_bucket", "jvm_memory_used_bytes", "process_cpu_usage"),
+                Service.DELIVERY, List.of("tern_delivery_attempts_total{", "tern_delivery_attempt_seconds_bucket",
+                        "tern_delivery_inflight", "tern_delivery_connections_active", "jvm_memory_used_bytes"),
+                Service.BOUNCE, List.of("tern_bounce_notices_total{", "tern_bounce_suppressed_total",
+                        "process_cpu_usage"));
+        for (var e : expected.entrySet()) {
+            var uri = java.net.URI.create("http://127.0.0.1:" + fixture.cluster.options().httpPort(e.getKey()) + "/q/metrics");
+            String text = http.send(java.net.http.HttpRequest.newBuilder(uri).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(text).as("%s /q/metrics", e.getKey()).contains(e.getValue());
+        }
+    }
 }

@@ -1,0 +1,100 @@
+package dev.tern.common.shaping;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * {@link ConnectionLeases} within one JVM: per key, a map of lease id to expiry, pruned of
+ * expired leases on every change. Used by unit tests and as the local fallback.
+ *
+ * <p>All changes to one key run under the concurrent map's per-key lock, so the count check and
+ * the insertion are atomic. Empty keys are removed. Thread-safe; stages are complete when
+ * returned; never fails except on bad arguments.
+ */
+public final class InMemoryConnectionLeases implements ConnectionLeases {
+
+    private final ConcurrentHashMap<String, Map<Long, Long>> holders = new ConcurrentHashMap<>();
+    private final AtomicLong ids = new AtomicLong();
+    private final Clock clock;
+
+    public InMemoryConnectionLeases(Clock clock) {
+        this.clock = clock;
+    }
+
+    @Override
+    public CompletionStage<Optional<Lease>> tryAcquire(String key, int max, Duration ttl) {
+        if (max < 1) {
+            throw new IllegalArgumentException("max must be at least 1, was " + max);
+        }
+        long id = ids.incrementAndGet();
+        boolean[] won = new boolean[1];
+        holders.compute(key, (k, leases) -> {
+            Map<Long, Long> live = pruned(leases);
+            if (live.size() < max) {
+                live.put(id, now() + ttl.toMillis());
+                won[0] = true;
+            }
+            return live.isEmpty() ? null : live;
+        });
+        return CompletableFuture.completedFuture(won[0] ? Optional.of(new MemoryLease(key, id, ttl)) : Optional.empty());
+    }
+
+    private Map<Long, Long> pruned(Map<Long, Long> leases) {
+        Map<Long, Long> live = leases == null ? new HashMap<>() : leases;
+        long now = now();
+        live.values().removeIf(expiry -> expiry <= now);
+        return live;
+    }
+
+    private long now() {
+        return clock.millis();
+    }
+
+    private final class MemoryLease implements Lease {
+
+        private final String key;
+        private final long id;
+        private final Duration ttl;
+
+        MemoryLease(String key, long id, Duration ttl) {
+            this.key = key;
+            this.id = id;
+            this.ttl = ttl;
+        }
+
+        @Override
+        public String key() {
+            return key;
+        }
+
+        @Override
+        public CompletionStage<Boolean> renew() {
+            boolean[] held = new boolean[1];
+            holders.computeIfPresent(key, (k, leases) -> {
+                Map<Long, Long> live = pruned(leases);
+                if (live.containsKey(id)) {
+                    live.put(id, now() + ttl.toMillis());
+                    held[0] = true;
+                }
+                return live.isEmpty() ? null : live;
+            });
+            return CompletableFuture.completedFuture(held[0]);
+        }
+
+        @Override
+        public CompletionStage<Void> release() {
+            holders.computeIfPresent(key, (k, leases) -> {
+                leases.remove(id);
+                return leases.isEmpty() ? null : leases;
+            });
+            return CompletableFuture.completedFuture(null);
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package dev.tern.common.journal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class InMemoryDeliveryJournalTest implements DeliveryJournalContract {
+
+    /** A clock the test moves by hand. */
+    private static final class MutableClock extends Clock {
+        private Instant now;
+
+        MutableClock(Instant start) {
+            now = start;
+        }
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    private final InMemoryDeliveryJournal journal = new InMemoryDeliveryJournal(Duration.ofDays(6), Clock.systemUTC());
+
+    @Override
+    public DeliveryJournal journal() {
+        return journal;
+    }
+
+    @Test
+    void forgetsEntriesAfterTheRetention() {
+        var clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+        var shortLived = new InMemoryDeliveryJournal(Duration.ofHours(1), clock);
+        shortLived.recordDelivered("m", List.of("a@x.org")).toCompletableFuture().join();
+        clock.advance(Duration.ofMinutes(59));
+        assertThat(shortLived.delivered("m", List.of("a@x.org")).toCompletableFuture().join()).containsExactly("a@x.org");
+        clock.advance(Duration.ofMinutes(2));
+        assertThat(shortLived.delivered("m", List.of("a@x.org")).toCompletableFuture().join()).isEmpty();
+    }
+}

@@ -1,0 +1,147 @@
+package dev.tern.common.shaping;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tern.common.shaping.ConnectionLeases.Lease;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The behaviour every {@link ConnectionLeases} backend must show. For a shared backend each
+ * {@link #newClient()} is a separate connection, as another pod would have; for the in-memory
+ * one, the same instance.
+ */
+abstract class ConnectionLeasesContract {
+
+    static final Duration LONG_TTL = Duration.ofSeconds(30);
+    static final Duration SHORT_TTL = Duration.ofMillis(800);
+
+    protected abstract ConnectionLeases newClient();
+
+    static String uniqueKey(String name) {
+        return name + "-" + UUID.randomUUID() + ".test";
+    }
+
+    static <T> T await(CompletionStage<T> stage) {
+        try {
+            return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("lease operation failed", e);
+        }
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void grantsUpToMaxThenRefuses() {
+        ConnectionLeases leases = newClient();
+        String key = uniqueKey("max");
+
+        for (int i = 0; i < 3; i++) {
+            assertThat(await(leases.tryAcquire(key, 3, LONG_TTL))).isPresent();
+        }
+        assertThat(await(leases.tryAcquire(key, 3, LONG_TTL))).isEmpty();
+    }
+
+    @Test
+    void releaseFreesTheSlotForAnotherClient() {
+        String key = uniqueKey("release");
+        Lease held = await(newClient().tryAcquire(key, 1, LONG_TTL)).orElseThrow();
+        ConnectionLeases other = newClient();
+        assertThat(await(other.tryAcquire(key, 1, LONG_TTL))).isEmpty();
+
+        await(held.release());
+
+        assertThat(await(other.tryAcquire(key, 1, LONG_TTL))).isPresent();
+    }
+
+    @Test
+    void expiredLeaseOfASilentHolderFreesItsSlot() {
+        String key = uniqueKey("ttl");
+        Lease silent = await(newClient().tryAcquire(key, 1, SHORT_TTL)).orElseThrow();
+        ConnectionLeases other = newClient();
+        assertThat(await(other.tryAcquire(key, 1, SHORT_TTL))).isEmpty();
+
+        sleep(SHORT_TTL.toMillis() + 300);
+
+        assertThat(await(other.tryAcquire(key, 1, LONG_TTL))).isPresent();
+        assertThat(await(silent.renew())).as("the expired holder learns it lost the slot").isFalse();
+    }
+
+    @Test
+    void renewKeepsTheLeasePastItsFirstTtl() {
+        String key = uniqueKey("renew");
+        Lease lease = await(newClient().tryAcquire(key, 1, SHORT_TTL)).orElseThrow();
+
+        sleep(SHORT_TTL.toMillis() / 2);
+        assertThat(await(lease.renew())).isTrue();
+        sleep(SHORT_TTL.toMillis() / 2 + 200);
+
+        assertThat(await(newClient().tryAcquire(key, 1, SHORT_TTL))).isEmpty();
+        assertThat(await(lease.renew())).isTrue();
+    }
+
+    @Test
+    void releasedLeaseCannotBeRenewed() {
+        Lease lease = await(newClient().tryAcquire(uniqueKey("released"), 2, LONG_TTL)).orElseThrow();
+
+        await(lease.release());
+        await(lease.release());
+
+        assertThat(await(lease.renew())).isFalse();
+    }
+
+    @Test
+    void neverExceedsMaxUnderConcurrentCallers() throws Exception {
+        String key = uniqueKey("concurrent");
+        int max = 3;
+        AtomicInteger open = new AtomicInteger();
+        AtomicInteger highest = new AtomicInteger();
+        LongAdder acquired = new LongAdder();
+        long end = System.nanoTime() + Duration.ofMillis(1500).toNanos();
+
+        List<Thread> threads = new ArrayList<>();
+        for (ConnectionLeases client : List.of(newClient(), newClient())) {
+            for (int i = 0; i < 3; i++) {
+                Thread thread = new Thread(() -> {
+                    while (System.nanoTime() < end) {
+                        Optional<Lease> lease = await(client.tryAcquire(key, max, LONG_TTL));
+                        if (lease.isEmpty()) {
+                            sleep(2);
+                            continue;
+                        }
+                        acquired.increment();
+                        highest.accumulateAndGet(open.incrementAndGet(), Math::max);
+                        sleep(5);
+                        // Count the connection closed before giving the slot back, as a holder would.
+                        open.decrementAndGet();
+                        await(lease.get().release());
+                    }
+                });
+                thread.start();
+                threads.add(thread);
+            }
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+
+        assertThat(highest.get()).isLessThanOrEqualTo(max);
+        assertThat(acquired.sum()).isGreaterThan(10);
+    }
+}

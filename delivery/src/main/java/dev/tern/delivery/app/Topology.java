@@ -1,0 +1,45 @@
+package dev.tern.delivery.app;
+
+import dev.tern.common.config.TernConfig;
+import dev.tern.common.kafka.KafkaClients;
+import dev.tern.common.kafka.TopicPlan;
+import dev.tern.common.policy.Policy;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.jboss.logging.Logger;
+
+/**
+ * Creates the topics of the policy's retry ladder when {@code tern.delivery.create-topics} is on
+ * (local runs; in a cluster the Helm chart owns topics). Existing topics are left as they are.
+ * Failure is logged, not fatal: the consumer waits for topics that do not exist yet.
+ */
+final class Topology {
+
+    private static final Logger LOG = Logger.getLogger(Topology.class);
+
+    private Topology() {
+    }
+
+    static void createTopics(TernConfig tern, Policy policy) {
+        var k = tern.kafka();
+        try (Admin admin = Admin.create(KafkaClients.admin(k.bootstrapServers()))) {
+            for (TopicPlan t : TopicPlan.forLadder(policy.retry(), k.partitions(), k.replicationFactor(),
+                    k.maxMessageBytes())) {
+                try {
+                    admin.createTopics(java.util.List.of(new NewTopic(t.name(), t.partitions(), t.replicationFactor())
+                            .configs(t.configs()))).all().get(30, TimeUnit.SECONDS);
+                    LOG.infof("created topic %s", t.name());
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        LOG.warnf("cannot create topic %s: %s", t.name(), e.getCause().toString());
+                    }
+                }
+            }
+        } catch (Exception e) {
+            LOG.warnf("topic creation failed: %s", e.toString());
+        }
+    }
+}

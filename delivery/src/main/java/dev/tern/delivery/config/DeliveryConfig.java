@@ -1,0 +1,93 @@
+package dev.tern.delivery.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Wiring of the delivery service ({@code tern.delivery.*}; env {@code TERN_DELIVERY_*}). Shaping,
+ * routes and the retry ladder are not here: they live in the live-reloaded policy file
+ * ({@code tern.policy}). Every key has a default that works for the local runtime.
+ */
+@ConfigMapping(prefix = "tern.delivery")
+public interface DeliveryConfig {
+
+    /** Kafka consumer group shared by all delivery pods: partitions are spread across them. */
+    @WithDefault("tern-delivery")
+    String groupId();
+
+    /**
+     * Records being delivered at once by this pod. When reached, every partition is paused (the
+     * consumer keeps polling, so the group does not rebalance) until work completes.
+     */
+    @WithDefault("1000")
+    int maxInFlight();
+
+    /** Records fetched per poll; also bounds how far one poll can overshoot {@link #maxInFlight()}. */
+    @WithDefault("200")
+    int maxPollRecords();
+
+    /**
+     * Kafka consumer session timeout: how long the group waits for a pod that died without leaving
+     * before its partitions move to the others. Shorter than Kafka's 45 s default so a killed pod's
+     * mail resumes quickly; the loop polls every 100 ms, so heartbeats are never late.
+     */
+    @WithDefault("10s")
+    Duration sessionTimeout();
+
+    /** Name announced in EHLO/LHLO; defaults to the machine's host name. */
+    Optional<String> hostname();
+
+    /**
+     * DNS resolvers for MX and address lookups, {@code host:port} (port defaults to 53). Empty:
+     * the system's resolvers ({@code /etc/resolv.conf}). Tests point this at a loopback server.
+     */
+    Optional<List<String>> dnsServers();
+
+    /** TCP port for MX delivery: 25 on the Internet; tests point MX hosts at a loopback sink port. */
+    @WithDefault("25")
+    int mxPort();
+
+    /** Timeout of one DNS query; a lookup that times out defers the recipients (4.4.3). */
+    @WithDefault("5s")
+    Duration dnsTimeout();
+
+    /** Upper bound on how long a DNS answer is cached, whatever its TTL says. */
+    @WithDefault("1h")
+    Duration dnsMaxTtl();
+
+    /** How long an unused pooled connection stays open for the next message to the same host. */
+    @WithDefault("10s")
+    Duration idleTimeout();
+
+    /**
+     * Longest a message waits in memory for a connection slot or a rate token of its destination
+     * before it is deferred to the shortest retry tier instead (DESIGN.md "traffic shaping").
+     */
+    @WithDefault("30s")
+    Duration maxThrottleWait();
+
+    /** Infinispan cache holding the delivery journal (recipients already accepted per message). */
+    @WithDefault("tern-journal")
+    String journalCache();
+
+    /**
+     * How long the consumer waits at start for the journal before it delivers without one (and a
+     * crash could then duplicate the first messages). Infinispan being down must not stop mail.
+     */
+    @WithDefault("15s")
+    Duration journalWait();
+
+    /**
+     * Create the Kafka topics of the policy's retry ladder at start if they are missing (local
+     * runtime; in a cluster the Helm chart's KafkaTopic resources own them).
+     */
+    @WithDefault("false")
+    boolean createTopics();
+
+    /** Whether the consumer starts with the application (tests of pure components switch it off). */
+    @WithDefault("true")
+    boolean enabled();
+}

@@ -1,0 +1,75 @@
+package dev.tern.delivery.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * The delivery service's Prometheus metrics (names are a contract with {@code deploy/grafana/}):
+ * <ul>
+ *   <li>{@code tern_delivery_attempts_total{outcome,destination_class}}: recipients per attempt
+ *       outcome ({@code delivered}, {@code deferred}, {@code bounced}, {@code expired}; a dropped
+ *       null-sender failure counts as {@code bounced}) and destination class ({@code mx} or the
+ *       route's transport — bounded by the policy file, never a recipient domain);</li>
+ *   <li>{@code tern_delivery_attempt_seconds}: histogram of attempt latency per recipient group;</li>
+ *   <li>{@code tern_delivery_inflight}: records being delivered by this pod;</li>
+ *   <li>{@code tern_delivery_connections_active}: outbound connections open (idle or busy);</li>
+ *   <li>{@code tern_delivery_retry_lag_seconds{tier}}: how late the last record taken from a tier
+ *       was, relative to its due time (the tier's backlog, expressed as time).</li>
+ * </ul>
+ * Thread-safe.
+ */
+public final class DeliveryMetrics {
+
+    private final MeterRegistry registry;
+    private final Map<String, Counter> attempts = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> retryLagMillis = new ConcurrentHashMap<>();
+    private final Timer attemptTimer;
+
+    public DeliveryMetrics(MeterRegistry registry, Supplier<Number> inflight, Supplier<Number> connections) {
+        this.registry = registry;
+        this.attemptTimer = Timer.builder("tern.delivery.attempt")
+                .description("Latency of delivery attempts, per recipient group")
+                // Fixed buckets from "local LMTP" to "RFC 5321 data timeout": few series per pod.
+                .serviceLevelObjectives(ms(50), ms(100), ms(250), ms(500), ms(1000), ms(2500), ms(5000),
+                        ms(10_000), ms(30_000), ms(60_000), ms(300_000), ms(600_000))
+                .register(registry);
+        Gauge.builder("tern.delivery.inflight", inflight).description("Records being delivered by this pod")
+                .register(registry);
+        Gauge.builder("tern.delivery.connections.active", connections)
+                .description("Outbound SMTP/LMTP connections open").register(registry);
+    }
+
+    private static Duration ms(long millis) {
+        return Duration.ofMillis(millis);
+    }
+
+    /** Counts one recipient's attempt outcome. */
+    public void attempt(String outcome, String destinationClass) {
+        attempts.computeIfAbsent(outcome + '\0' + destinationClass, k -> Counter.builder("tern.delivery.attempts")
+                .description("Delivery attempts per recipient, by outcome and destination class")
+                .tag("outcome", outcome).tag("destination_class", destinationClass)
+                .register(registry)).increment();
+    }
+
+    public void attemptLatency(Duration d) {
+        attemptTimer.record(d);
+    }
+
+    /** Records how far past its due time a record of {@code tier} was when it was taken. */
+    public void retryLag(String tier, Duration lag) {
+        retryLagMillis.computeIfAbsent(tier, t -> {
+            var value = new AtomicLong();
+            Gauge.builder("tern.delivery.retry.lag", value, v -> v.get() / 1000.0).baseUnit("seconds")
+                    .description("Lateness of the last record taken from a retry tier").tag("tier", t)
+                    .register(registry);
+            return value;
+        }).set(Math.max(0, lag.toMillis()));
+    }
+}

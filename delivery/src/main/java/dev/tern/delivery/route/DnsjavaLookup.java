@@ -1,0 +1,102 @@
+package dev.tern.delivery.route;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.ExtendedResolver;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Resolver;
+import org.xbill.DNS.ResolverConfig;
+import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TextParseException;
+
+/**
+ * {@link DnsLookup} over the wire with dnsjava's non-blocking {@link Resolver#sendAsync}: UDP with
+ * TCP fallback on truncation, to the configured servers ({@code tern.delivery.dns-servers}) or the
+ * system's. CNAME chains are followed by the recursive resolver; we keep only records of the asked
+ * type. Thread-safe.
+ */
+public final class DnsjavaLookup implements DnsLookup {
+
+    private static final Duration NEGATIVE_TTL = Duration.ofMinutes(1);
+
+    private final Resolver resolver;
+
+    public DnsjavaLookup(List<String> servers, Duration timeout) {
+        this.resolver = resolver(servers);
+        resolver.setTimeout(timeout);
+    }
+
+    private static Resolver resolver(List<String> servers) {
+        var list = new ArrayList<Resolver>();
+        for (String s : servers) {
+            InetSocketAddress address = parse(s);
+            if (address.isUnresolved()) {
+                throw new IllegalArgumentException("tern.delivery.dns-servers: cannot resolve '" + s + "'");
+            }
+            list.add(new SimpleResolver(address));
+        }
+        if (list.isEmpty()) {
+            for (InetSocketAddress a : ResolverConfig.getCurrentConfig().servers()) {
+                list.add(new SimpleResolver(a));
+            }
+        }
+        return list.size() == 1 ? list.get(0) : new ExtendedResolver(list);
+    }
+
+    static InetSocketAddress parse(String hostPort) {
+        String s = hostPort.trim();
+        int colon = s.lastIndexOf(':');
+        if (colon > 0 && s.indexOf(':') == colon) {
+            return new InetSocketAddress(s.substring(0, colon), Integer.parseInt(s.substring(colon + 1)));
+        }
+        return new InetSocketAddress(s, 53);
+    }
+
+    @Override
+    public CompletionStage<DnsAnswer> query(String name, int type) {
+        Message question;
+        try {
+            question = Message.newQuery(Record.newRecord(Name.fromString(absolute(name)), type, DClass.IN));
+        } catch (TextParseException e) {
+            return java.util.concurrent.CompletableFuture.completedFuture(
+                    new DnsAnswer(Rcode.NXDOMAIN, List.of(), NEGATIVE_TTL));
+        }
+        question.getHeader().setFlag(Flags.RD);
+        return resolver.sendAsync(question).thenApply(response -> answer(response, type));
+    }
+
+    private static String absolute(String name) {
+        return name.endsWith(".") ? name : name + ".";
+    }
+
+    private static DnsAnswer answer(Message response, int type) {
+        int rcode = response.getRcode();
+        var records = new ArrayList<Record>();
+        long ttl = Long.MAX_VALUE;
+        for (Record r : response.getSection(Section.ANSWER)) {
+            if (r.getType() == type) {
+                records.add(r);
+                ttl = Math.min(ttl, r.getTTL());
+            }
+        }
+        if (records.isEmpty()) {
+            ttl = NEGATIVE_TTL.toSeconds();
+            for (Record r : response.getSection(Section.AUTHORITY)) {
+                if (r instanceof SOARecord soa) {
+                    ttl = Math.min(soa.getTTL(), soa.getMinimum());
+                }
+            }
+        }
+        return new DnsAnswer(rcode, records, Duration.ofSeconds(ttl));
+    }
+}

@@ -1,0 +1,237 @@
+package dev.tern.delivery.send;
+
+import dev.tern.common.journal.DeliveryJournal;
+import dev.tern.common.queue.QueuedMessage;
+import dev.tern.common.queue.Recipient;
+import dev.tern.delivery.client.ConnectFailure;
+import dev.tern.delivery.client.ConnectionPool;
+import dev.tern.delivery.route.NextHop;
+import dev.tern.delivery.route.RoutePlan;
+import dev.tern.delivery.throttle.DestinationGate;
+import dev.tern.smtp.client.HandshakeConfig;
+import dev.tern.smtp.client.Phase;
+import dev.tern.smtp.client.RecipientOutcome;
+import dev.tern.smtp.client.TlsPolicy;
+import dev.tern.smtp.client.TransactionOutcome;
+import dev.tern.smtp.reply.Reply;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import org.jboss.logging.Logger;
+
+/**
+ * Sends one message to the recipients that share a {@link RoutePlan}, over one transaction.
+ *
+ * <p>Hops are tried in order: a connection that cannot be opened or brought to the ready state
+ * (refused, greeting 4xx/5xx, TLS required but missing) moves on to the next hop (RFC 5321 §5.1);
+ * when every hop fails, the last hop's reply decides every recipient. A pooled connection that
+ * turns out to be dead (the peer closed it while idle) is retried once on a fresh connection to
+ * the same hop. Before sending, the destination's rate is asked ({@link DestinationGate}); waits
+ * longer than {@code maxThrottleWait} defer the recipients (451 4.7.0) without counting an attempt.
+ *
+ * <p>Durability: recipients accepted with a 2xx are written to the {@link DeliveryJournal} right
+ * after the reply and before the result is returned, so a crash before the Kafka offset commit
+ * repeats them at most once. A journal failure is logged and delivery carries on.
+ *
+ * <p>Threading: call on the delivery context ({@code loop}); every continuation hops back to it.
+ */
+public final class GroupSender {
+
+    private static final Logger LOG = Logger.getLogger(GroupSender.class);
+
+    private final Vertx vertx;
+    private final Executor loop;
+    private final ConnectionPool pool;
+    private final DestinationGate gate;
+    private final DeliveryJournal journal;
+    private final String heloName;
+    private final Duration maxThrottleWait;
+
+    public GroupSender(Vertx vertx, Executor loop, ConnectionPool pool, DestinationGate gate,
+            DeliveryJournal journal, String heloName, Duration maxThrottleWait) {
+        this.vertx = vertx;
+        this.loop = loop;
+        this.pool = pool;
+        this.gate = gate;
+        this.journal = journal;
+        this.heloName = heloName;
+        this.maxThrottleWait = maxThrottleWait;
+    }
+
+    /** Delivers {@code m} to {@code recipients} (all routed by {@code plan}); never completes exceptionally. */
+    public CompletableFuture<List<RecipientResult>> send(RoutePlan plan, QueuedMessage m, List<Recipient> recipients,
+            long startNanos) {
+        var attempt = new Attempt(plan, m, recipients, startNanos);
+        return attempt.tryHop(0, null, null).thenCompose(attempt::journal);
+    }
+
+    private final class Attempt {
+        final RoutePlan plan;
+        final QueuedMessage message;
+        final List<Recipient> recipients;
+        final long start;
+        final HandshakeConfig handshake;
+
+        Attempt(RoutePlan plan, QueuedMessage message, List<Recipient> recipients, long start) {
+            this(plan, message, recipients, start, handshake(plan));
+        }
+
+        Attempt(RoutePlan plan, QueuedMessage message, List<Recipient> recipients, long start,
+                HandshakeConfig handshake) {
+            this.plan = plan;
+            this.message = message;
+            this.recipients = recipients;
+            this.start = start;
+            this.handshake = handshake;
+        }
+
+        CompletableFuture<List<RecipientResult>> tryHop(int index, Reply lastFailure, NextHop lastHop) {
+            if (index >= plan.hops().size()) {
+                Reply r = lastFailure != null ? lastFailure : Reply.of(451, "4.4.0", "No server to try");
+                return CompletableFuture.completedFuture(all(r, lastHop, null));
+            }
+            NextHop hop = plan.hops().get(index);
+            var key = new ConnectionPool.Key(plan.destination(), hop, handshake);
+            return pool.acquire(key, plan.policy())
+                    .thenComposeAsync(lease -> throttled(lease, System.nanoTime()), loop)
+                    .exceptionallyComposeAsync(error -> {
+                        Throwable cause = unwrap(error);
+                        if (cause instanceof ConnectFailure f) {
+                            if (isThrottled(f.reply())) {
+                                // Another hop of the same destination would not help; nothing was tried.
+                                return CompletableFuture.completedFuture(notTried(f.reply(), hop, null));
+                            }
+                            if (isTlsFailure(f.reply()) && handshake.tlsPolicy() == TlsPolicy.OPPORTUNISTIC) {
+                                // Postfix "may": a failed handshake is retried in plain text, once.
+                                LOG.debugf("%s: %s, retrying without TLS", hop, f.reply());
+                                return plainText().tryHop(index, f.reply(), hop);
+                            }
+                            LOG.debugf("%s: %s, trying next hop", hop, f.reply());
+                            return tryHop(index + 1, f.reply(), hop);
+                        }
+                        LOG.warnf(cause, "unexpected failure delivering %s via %s", message.id(), hop);
+                        return CompletableFuture.completedFuture(all(Reply.of(451, "4.3.0",
+                                "Local error: " + cause), hop, null));
+                    }, loop);
+        }
+
+        private Attempt plainText() {
+            return new Attempt(plan, message, recipients, start, handshake.lmtp()
+                    ? HandshakeConfig.lmtp(heloName, TlsPolicy.NONE) : HandshakeConfig.smtp(heloName, TlsPolicy.NONE));
+        }
+
+        private CompletableFuture<List<RecipientResult>> throttled(ConnectionPool.Lease lease, long waitStart) {
+            Duration wait = gate.tryReserveMessage(plan.destination(), plan.policy());
+            if (wait.isZero()) {
+                return transact(lease, true);
+            }
+            if (System.nanoTime() - waitStart + wait.toNanos() > maxThrottleWait.toNanos()) {
+                pool.release(lease, plan.policy());
+                return CompletableFuture.completedFuture(notTried(Reply.of(451, "4.7.0", "Throttled: rate of "
+                        + plan.destination() + " exceeded"), lease.key().hop(), lease.connection().tls()));
+            }
+            var next = new CompletableFuture<List<RecipientResult>>();
+            vertx.setTimer(Math.max(1, wait.toMillis()), id -> throttled(lease, waitStart).whenComplete((r, e) -> {
+                if (e != null) {
+                    next.completeExceptionally(e);
+                } else {
+                    next.complete(r);
+                }
+            }));
+            return next;
+        }
+
+        private CompletableFuture<List<RecipientResult>> transact(ConnectionPool.Lease lease, boolean mayRetry) {
+            var c = lease.connection();
+            return c.send(Envelopes.of(message, recipients), message.body()).thenComposeAsync(outcome -> {
+                pool.release(lease, plan.policy());
+                if (mayRetry && lease.reused() && diedBeforeAnyReply(outcome)) {
+                    // The peer closed the idle connection under us: nothing was said, try a fresh one.
+                    return pool.acquire(lease.key(), plan.policy())
+                            .thenComposeAsync(fresh -> transact(fresh, false), loop)
+                            .exceptionallyCompose(e -> CompletableFuture.completedFuture(
+                                    fromOutcome(outcome, lease.key().hop(), c.tls())));
+                }
+                return CompletableFuture.completedFuture(fromOutcome(outcome, lease.key().hop(), c.tls()));
+            }, loop);
+        }
+
+        private boolean diedBeforeAnyReply(TransactionOutcome outcome) {
+            return outcome.recipients().stream().allMatch(r -> r.phase() == Phase.CONNECTION);
+        }
+
+        private List<RecipientResult> fromOutcome(TransactionOutcome outcome, NextHop hop, String tls) {
+            var out = new ArrayList<RecipientResult>(recipients.size());
+            for (int i = 0; i < recipients.size(); i++) {
+                RecipientOutcome o = outcome.recipients().get(i);
+                out.add(result(recipients.get(i), o.reply(), o.delivered(), hop, tls));
+            }
+            return out;
+        }
+
+        private List<RecipientResult> all(Reply reply, NextHop hop, String tls) {
+            return recipients.stream().map(r -> result(r, reply, false, hop, tls)).toList();
+        }
+
+        // Throttled before sending: deferred without using up an attempt (DESIGN.md "traffic shaping").
+        private List<RecipientResult> notTried(Reply reply, NextHop hop, String tls) {
+            return recipients.stream().map(r -> result(r, reply, false, hop, tls, false)).toList();
+        }
+
+        private RecipientResult result(Recipient r, Reply reply, boolean delivered, NextHop hop, String tls) {
+            return result(r, reply, delivered, hop, tls, true);
+        }
+
+        private RecipientResult result(Recipient r, Reply reply, boolean delivered, NextHop hop, String tls,
+                boolean attempted) {
+            long latency = (System.nanoTime() - start) / 1_000_000;
+            return new RecipientResult(r, reply, delivered, plan.destination(), plan.destinationClass(),
+                    plan.transport().toString(), hop == null ? null : hop.host(), hop == null ? null : hop.address(),
+                    tls, latency, attempted);
+        }
+
+        CompletableFuture<List<RecipientResult>> journal(List<RecipientResult> results) {
+            List<String> delivered = results.stream().filter(RecipientResult::delivered)
+                    .map(r -> r.recipient().address()).toList();
+            if (delivered.isEmpty()) {
+                return CompletableFuture.completedFuture(results);
+            }
+            return journal.recordDelivered(message.id(), delivered).toCompletableFuture()
+                    .handleAsync((ok, error) -> {
+                        if (error != null) {
+                            LOG.warnf("journal write for %s failed (a crash now may duplicate it): %s",
+                                    message.id(), unwrap(error).toString());
+                        }
+                        return results;
+                    }, loop);
+        }
+    }
+
+    private HandshakeConfig handshake(RoutePlan plan) {
+        TlsPolicy tls = switch (plan.policy().tls()) {
+            case NONE -> TlsPolicy.NONE;
+            case REQUIRED -> TlsPolicy.REQUIRED;
+            case OPPORTUNISTIC -> TlsPolicy.OPPORTUNISTIC;
+        };
+        return plan.lmtp() ? HandshakeConfig.lmtp(heloName, tls) : HandshakeConfig.smtp(heloName, tls);
+    }
+
+    private static boolean isTlsFailure(Reply r) {
+        return r.status() != null && r.status().toString().equals("4.7.5");
+    }
+
+    private static boolean isThrottled(Reply r) {
+        return r.status() != null && r.status().toString().equals("4.7.0") && r.text().contains("Throttled");
+    }
+
+    static Throwable unwrap(Throwable t) {
+        while (t instanceof CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+}

@@ -1,0 +1,243 @@
+package dev.tern.delivery.send;
+
+import dev.tern.common.event.DeliveryEvent;
+import dev.tern.common.journal.DeliveryJournal;
+import dev.tern.common.policy.Policy;
+import dev.tern.common.policy.PolicyHolder;
+import dev.tern.common.queue.QueuedMessage;
+import dev.tern.common.queue.Recipient;
+import dev.tern.delivery.admin.Suspensions;
+import dev.tern.delivery.metrics.DeliveryMetrics;
+import dev.tern.delivery.retry.Disposition;
+import dev.tern.delivery.retry.OutcomePlanner;
+import dev.tern.delivery.retry.OutcomeWriter;
+import dev.tern.delivery.retry.RetryLadder;
+import dev.tern.delivery.route.RoutePlan;
+import dev.tern.delivery.route.Router;
+import dev.tern.smtp.reply.Reply;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jboss.logging.Logger;
+
+/**
+ * One attempt for one queued record, from envelope to durable outcome:
+ * <ol>
+ *   <li>a message past {@code max-queue-lifetime} is expired without an attempt (4.4.7);</li>
+ *   <li>recipients the journal knows as delivered are skipped (crash recovery, at most one duplicate);</li>
+ *   <li>the rest are grouped by recipient domain, each domain routed ({@link Router}), and domains
+ *       that share a destination (one smarthost) share one transaction ({@link GroupSender});
+ *       suspended destinations are deferred with 451 4.4.5 without a connection;</li>
+ *   <li>the results become a {@link Disposition} ({@link OutcomePlanner}) written by
+ *       {@link OutcomeWriter} on a dedicated thread (Kafka's send may block); a failed write is
+ *       retried every second until it succeeds, because the record's offset must not move before
+ *       its outcome is durable.</li>
+ * </ol>
+ * The returned future completes when the outcome is durable; it never completes exceptionally.
+ * Threading: {@link #deliver} may be called from any thread; the work runs on the delivery context.
+ */
+public final class MessageDelivery {
+
+    private static final Logger LOG = Logger.getLogger(MessageDelivery.class);
+    private static final Duration WRITE_RETRY = Duration.ofSeconds(1);
+
+    private final Vertx vertx;
+    private final Executor loop;
+    private final Executor writerThread;
+    private final PolicyHolder policy;
+    private final Router router;
+    private final GroupSender sender;
+    private final DeliveryJournal journal;
+    private final OutcomeWriter writer;
+    private final Suspensions suspensions;
+    private final DeliveryMetrics metrics;
+    private final Clock clock;
+    private final Map<String, AtomicInteger> inFlightByDestination = new ConcurrentHashMap<>();
+
+    public MessageDelivery(Vertx vertx, Executor loop, Executor writerThread, PolicyHolder policy, Router router,
+            GroupSender sender, DeliveryJournal journal, OutcomeWriter writer, Suspensions suspensions,
+            DeliveryMetrics metrics, Clock clock) {
+        this.vertx = vertx;
+        this.loop = loop;
+        this.writerThread = writerThread;
+        this.policy = policy;
+        this.router = router;
+        this.sender = sender;
+        this.journal = journal;
+        this.writer = writer;
+        this.suspensions = suspensions;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    public CompletableFuture<Void> deliver(QueuedMessage m) {
+        return CompletableFuture.supplyAsync(() -> attempt(m), loop).thenCompose(f -> f)
+                .thenCompose(this::durably);
+    }
+
+    private CompletableFuture<Disposition> attempt(QueuedMessage m) {
+        Policy p = policy.current();
+        long start = System.nanoTime();
+        CompletableFuture<List<RecipientResult>> results;
+        if (!clock.instant().isBefore(m.firstReceived().plus(p.maxQueueLifetime()))) {
+            results = CompletableFuture.completedFuture(notAttempted(m.recipients(),
+                    Reply.of(451, "4.4.7", "Message expired in the queue"), null));
+        } else {
+            results = journaled(m).thenComposeAsync(done -> send(m, p, done, start), loop);
+        }
+        return results.thenApply(r -> {
+            var d = OutcomePlanner.plan(m, r, new RetryLadder(p.retry()), p.maxQueueLifetime(), clock.instant());
+            count(r, d, Duration.ofNanos(System.nanoTime() - start));
+            d.events().forEach(MessageDelivery::log);
+            return d;
+        });
+    }
+
+    private CompletableFuture<Set<String>> journaled(QueuedMessage m) {
+        // Asked even for first attempts: a record re-read after a crash looks exactly like a new one.
+        List<String> addresses = m.recipients().stream().map(Recipient::address).toList();
+        return journal.delivered(m.id(), addresses).toCompletableFuture().handle((set, error) -> {
+            if (error != null) {
+                LOG.warnf("journal read for %s failed, delivering to all recipients: %s", m.id(), error);
+                return Set.<String>of();
+            }
+            return set;
+        });
+    }
+
+    private CompletableFuture<List<RecipientResult>> send(QueuedMessage m, Policy p, Set<String> done, long start) {
+        var out = new ArrayList<RecipientResult>();
+        var byDomain = new LinkedHashMap<String, List<Recipient>>();
+        for (Recipient r : m.recipients()) {
+            if (done.contains(r.address())) {
+                out.add(new RecipientResult(r, Reply.of(250, "2.0.0", "Already delivered (journal)"), true,
+                        null, null, null, null, null, null, 0, false));
+            } else {
+                byDomain.computeIfAbsent(r.domain(), d -> new ArrayList<>()).add(r);
+            }
+        }
+        var routed = new ArrayList<CompletableFuture<RoutePlan>>();
+        var domains = new ArrayList<>(byDomain.keySet());
+        for (String domain : domains) {
+            routed.add(router.route(domain, p).toCompletableFuture());
+        }
+        return CompletableFuture.allOf(routed.toArray(CompletableFuture[]::new)).handleAsync((ignored, error) -> {
+            // Domains with the same destination (one smarthost) go in one transaction.
+            var groups = new LinkedHashMap<String, RoutePlan>();
+            var members = new LinkedHashMap<String, List<Recipient>>();
+            for (int i = 0; i < domains.size(); i++) {
+                List<Recipient> rcpts = byDomain.get(domains.get(i));
+                RoutePlan plan;
+                try {
+                    plan = routed.get(i).join();
+                } catch (RuntimeException e) {
+                    LOG.warnf(e, "routing %s failed", domains.get(i));
+                    out.addAll(notAttempted(rcpts, Reply.of(451, "4.4.3", "Routing failed: " + e), null));
+                    continue;
+                }
+                String key = plan.routable() ? plan.destination() : "\0" + domains.get(i);
+                groups.putIfAbsent(key, plan);
+                members.computeIfAbsent(key, k -> new ArrayList<>()).addAll(rcpts);
+            }
+            var sends = new ArrayList<CompletableFuture<List<RecipientResult>>>();
+            groups.forEach((key, plan) -> sends.add(sendGroup(plan, m, members.get(key), start)));
+            return CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).thenApply(v -> {
+                sends.forEach(s -> out.addAll(s.join()));
+                return (List<RecipientResult>) out;
+            });
+        }, loop).thenCompose(f -> f);
+    }
+
+    private CompletableFuture<List<RecipientResult>> sendGroup(RoutePlan plan, QueuedMessage m, List<Recipient> rcpts,
+            long start) {
+        if (!plan.routable()) {
+            return CompletableFuture.completedFuture(rcpts.stream().map(r -> new RecipientResult(r, plan.failure(),
+                    false, plan.destination(), plan.destinationClass(), plan.transport().toString(), null, null, null,
+                    (System.nanoTime() - start) / 1_000_000, true)).toList());
+        }
+        if (suspensions.isSuspended(plan.destination())) {
+            Reply r = Reply.of(451, "4.4.5", "Delivery to " + plan.destination() + " suspended by the operator");
+            return CompletableFuture.completedFuture(rcpts.stream().map(x -> new RecipientResult(x, r, false,
+                    plan.destination(), plan.destinationClass(), plan.transport().toString(), null, null, null, 0,
+                    false)).toList());
+        }
+        AtomicInteger counter = inFlightByDestination.computeIfAbsent(plan.destination(), d -> new AtomicInteger());
+        counter.incrementAndGet();
+        return sender.send(plan, m, rcpts, start).whenComplete((r, e) -> counter.decrementAndGet());
+    }
+
+    private static List<RecipientResult> notAttempted(List<Recipient> rcpts, Reply reply, String destination) {
+        return rcpts.stream().map(r -> new RecipientResult(r, reply, false, destination, null, null, r.lastMx(), null,
+                null, 0, false)).toList();
+    }
+
+    private void count(List<RecipientResult> results, Disposition d, Duration latency) {
+        var classes = new HashSet<String>();
+        for (int i = 0; i < results.size(); i++) {
+            RecipientResult r = results.get(i);
+            if (!r.attempted() && d.events().get(i).outcome() != DeliveryEvent.Outcome.EXPIRED) {
+                continue;
+            }
+            String cls = r.destinationClass() == null ? "none" : r.destinationClass();
+            classes.add(cls);
+            metrics.attempt(label(d.events().get(i).outcome()), cls);
+        }
+        if (!classes.isEmpty()) {
+            metrics.attemptLatency(latency);
+        }
+    }
+
+    /** One line per recipient and attempt, in the shape Postfix operators grep for. */
+    private static void log(DeliveryEvent e) {
+        LOG.infof("%s: to=<%s>, relay=%s[%s], attempt=%d, delay=%dms, tls=%s, status=%s (%d %s)", e.messageId(),
+                e.recipient(), e.mxHost() == null ? "none" : e.mxHost(), e.mxIp() == null ? "" : e.mxIp(),
+                e.attempt(), e.latencyMs(), e.tls() == null ? "no" : e.tls(),
+                e.outcome().name().toLowerCase(Locale.ROOT), e.replyCode(), e.replyText());
+    }
+
+    private static String label(DeliveryEvent.Outcome o) {
+        return o == DeliveryEvent.Outcome.DROPPED ? "bounced" : o.name().toLowerCase(Locale.ROOT);
+    }
+
+    private CompletableFuture<Void> durably(Disposition d) {
+        var done = new CompletableFuture<Void>();
+        write(d, done);
+        return done;
+    }
+
+    // KafkaProducer.send() blocks while metadata is missing or its buffer is full: never on the loop.
+    private void write(Disposition d, CompletableFuture<Void> done) {
+        CompletableFuture.supplyAsync(() -> writer.write(d), writerThread).thenCompose(f -> f)
+                .whenComplete((v, error) -> {
+            if (error == null) {
+                done.complete(null);
+                return;
+            }
+            LOG.warnf("writing the outcome of %s failed, retrying: %s", d.events().isEmpty() ? "?"
+                    : d.events().get(0).messageId(), error.toString());
+            vertx.setTimer(WRITE_RETRY.toMillis(), id -> write(d, done));
+                });
+    }
+
+    /** Records being delivered per destination on this pod (admin view). */
+    public Map<String, Integer> inFlightByDestination() {
+        var out = new LinkedHashMap<String, Integer>();
+        inFlightByDestination.forEach((k, v) -> {
+            if (v.get() > 0) {
+                out.put(k, v.get());
+            }
+        });
+        return out;
+    }
+}

@@ -1,0 +1,81 @@
+package dev.tern.delivery.throttle;
+
+import dev.tern.common.policy.DestinationPolicy;
+import dev.tern.common.policy.Rate;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * {@link DestinationGate} that enforces each destination's limits within this pod only: a
+ * connection counter per destination and a GCRA rate limiter (the "theoretical arrival time" of
+ * the next message advances by the rate's emission interval per message; a message may go when
+ * that time is not in the future). No burst beyond one message: senders that want bursts set a
+ * higher rate. Until cluster-wide shaping lands (issue 6), N pods may together send N times the
+ * configured rate. Thread-safe and lock-free; state grows with the number of destinations seen.
+ */
+public final class LocalDestinationGate implements DestinationGate {
+
+    private final ConcurrentHashMap<String, AtomicInteger> connections = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, AtomicLong> arrival = new ConcurrentHashMap<>();
+    private final LongSupplier nanoTime;
+
+    public LocalDestinationGate(LongSupplier nanoTime) {
+        this.nanoTime = nanoTime;
+    }
+
+    public LocalDestinationGate() {
+        this(System::nanoTime);
+    }
+
+    @Override
+    public boolean tryOpenConnection(String destination, DestinationPolicy policy) {
+        AtomicInteger open = connections.computeIfAbsent(destination, d -> new AtomicInteger());
+        while (true) {
+            int n = open.get();
+            if (n >= policy.maxConnections()) {
+                return false;
+            }
+            if (open.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
+    }
+
+    @Override
+    public void connectionClosed(String destination) {
+        AtomicInteger open = connections.get(destination);
+        if (open != null) {
+            open.updateAndGet(n -> Math.max(0, n - 1));
+        }
+    }
+
+    @Override
+    public Duration tryReserveMessage(String destination, DestinationPolicy policy) {
+        Rate rate = policy.rate();
+        if (rate == null) {
+            return Duration.ZERO;
+        }
+        long interval = rate.emissionInterval().toNanos();
+        AtomicLong tat = arrival.computeIfAbsent(destination, d -> new AtomicLong(Long.MIN_VALUE));
+        while (true) {
+            long now = nanoTime.getAsLong();
+            long current = tat.get();
+            long start = current == Long.MIN_VALUE || current - now < 0 ? now : current;
+            if (start - now > 0) {
+                return Duration.ofNanos(start - now);
+            }
+            if (tat.compareAndSet(current, start + interval)) {
+                return Duration.ZERO;
+            }
+        }
+    }
+
+    /** Connections currently granted to {@code destination}: for the admin view and tests. */
+    public int openConnections(String destination) {
+        AtomicInteger open = connections.get(destination);
+        return open == null ? 0 : open.get();
+    }
+}

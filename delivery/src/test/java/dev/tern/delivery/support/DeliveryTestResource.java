@@ -1,0 +1,95 @@
+package dev.tern.delivery.support;
+
+import dev.tern.local.runtime.process.FreePorts;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Fixes the loopback ports of the test's remote servers before the delivery app starts and writes
+ * the policy that routes to them. The servers themselves (SMTP sink, LMTP sink, DNS) are started
+ * by each test class on these ports ({@link TestPorts}), because test classes and resources may
+ * live in different class loaders; ports travel through system properties, which they share.
+ *
+ * <p>Policy: {@code relay.test} → SMTP sink (smarthost route), {@code lmtp.test} → LMTP sink,
+ * {@code secure.test} → SMTP sink with verified TLS required, {@code rate.test} → SMTP sink at 2/s,
+ * everything else by MX through the test DNS server (MX port = the SMTP sink's port), retry
+ * ladder {@code [2s, 4s]}.
+ */
+public final class DeliveryTestResource implements QuarkusTestResourceLifecycleManager {
+
+    @Override
+    public Map<String, String> start() {
+        int smtp = TestPorts.smtp();
+        int lmtp = TestPorts.lmtp();
+        int dns = TestPorts.dns();
+        String policy = """
+                routes:
+                  - match: relay.test
+                    via: smtp://127.0.0.1:%d
+                  - match: lmtp.test
+                    via: lmtp://127.0.0.1:%d
+                  - match: secure.test
+                    via: smtp://127.0.0.1:%d
+                  - match: rate.test
+                    via: smtp://127.0.0.1:%d
+                destinations:
+                  default:
+                    connect-timeout: 3s
+                    command-timeout: 10s
+                    data-timeout: 10s
+                  secure.test:
+                    tls: required
+                  rate.test:
+                    rate: 2/s
+                retry: [2s, 4s]
+                max-queue-lifetime: 1h
+                """.formatted(smtp, lmtp, smtp, smtp);
+        try {
+            Path file = Files.createTempFile("tern-delivery-test-policy", ".yaml");
+            Files.writeString(file, policy);
+            file.toFile().deleteOnExit();
+            return Map.of(
+                    "tern.policy", file.toString(),
+                    "tern.delivery.mx-port", Integer.toString(smtp),
+                    "tern.delivery.dns-servers", "127.0.0.1:" + dns,
+                    "tern.delivery.dns-timeout", "1s");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void stop() {
+    }
+
+    /** Ports chosen once per JVM, shared through system properties. */
+    public static final class TestPorts {
+        private TestPorts() {
+        }
+
+        public static synchronized int smtp() {
+            return port("delivery-test.smtp-port");
+        }
+
+        public static synchronized int lmtp() {
+            return port("delivery-test.lmtp-port");
+        }
+
+        public static synchronized int dns() {
+            return port("delivery-test.dns-port");
+        }
+
+        private static int port(String key) {
+            String v = System.getProperty(key);
+            if (v == null) {
+                v = Integer.toString(FreePorts.pick());
+                System.setProperty(key, v);
+            }
+            return Integer.parseInt(v);
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package dev.tern.delivery.support;
+
+import dev.tern.common.event.DeliveryEvent;
+import dev.tern.common.kafka.KafkaClients;
+import dev.tern.common.queue.QueuedMessage;
+import dev.tern.common.queue.Recipient;
+import dev.tern.common.queue.RecordCodec;
+import dev.tern.common.queue.Topics;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Function;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.TopicPartition;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+/**
+ * Test access to the real queue: enqueue a message on {@code tern.inbound} the way ingress does,
+ * and read what the delivery service wrote ({@code tern.events}, {@code tern.failed}, retry tiers)
+ * for one message id. Each read scans its topic from the beginning with a group-less consumer.
+ */
+public final class QueueProbe implements AutoCloseable {
+
+    private final String bootstrap;
+    private final KafkaProducer<String, byte[]> producer;
+
+    public QueueProbe() {
+        bootstrap = ConfigProvider.getConfig().getValue("tern.kafka.bootstrap-servers", String.class);
+        producer = new KafkaProducer<>(KafkaClients.producer(bootstrap, 1 << 20, "delivery-test"));
+    }
+
+    public static QueuedMessage message(String sender, String... recipients) {
+        String id = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        byte[] body = ("Message-ID: <" + id + "@test>\r\nSubject: test " + id + "\r\n\r\nHello\r\n.leading dot\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        return new QueuedMessage(id, sender, Arrays.stream(recipients).map(Recipient::of).toList(), 0, null,
+                Instant.now(), null, "127.0.0.1", "client.test", null, null, null, null, null, false, body);
+    }
+
+    public void enqueue(QueuedMessage m) throws Exception {
+        producer.send(RecordCodec.toRecord(Topics.INBOUND, m)).get();
+    }
+
+    public List<DeliveryEvent> events(String id) {
+        return read(Topics.EVENTS, r -> id.equals(r.key()) ? DeliveryEvent.fromJson(r.value()) : null);
+    }
+
+    public List<QueuedMessage> queued(String topic, String id) {
+        return read(topic, r -> id.equals(r.key()) ? RecordCodec.fromRecord(r) : null);
+    }
+
+    private <T> List<T> read(String topic, Function<ConsumerRecord<String, byte[]>, T> pick) {
+        var props = KafkaClients.consumer(bootstrap, 1 << 20, "unused", "delivery-test-reader");
+        props.remove("group.id");
+        try (var consumer = new KafkaConsumer<String, byte[]>(props)) {
+            var partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            var end = consumer.endOffsets(partitions);
+            var out = new ArrayList<T>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))
+                    && System.nanoTime() < deadline) {
+                for (var r : consumer.poll(Duration.ofMillis(200))) {
+                    T t = pick.apply(r);
+                    if (t != null) {
+                        out.add(t);
+                    }
+                }
+            }
+            return out;
+        }
+    }
+
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(2));
+    }
+}

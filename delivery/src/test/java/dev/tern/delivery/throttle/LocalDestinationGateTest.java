@@ -1,0 +1,56 @@
+package dev.tern.delivery.throttle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tern.common.policy.DestinationPolicy;
+import dev.tern.common.policy.Rate;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class LocalDestinationGateTest {
+
+    private final AtomicLong now = new AtomicLong(1_000_000_000L);
+    private final LocalDestinationGate gate = new LocalDestinationGate(now::get);
+
+    private static DestinationPolicy policy(int maxConnections, Rate rate) {
+        var b = DestinationPolicy.BUILT_IN;
+        return new DestinationPolicy("x", null, maxConnections, 2, rate, b.tls(), b.connectTimeout(),
+                b.commandTimeout(), b.dataTimeout(), b.backoff(), null);
+    }
+
+    @Test
+    void refusesConnectionsBeyondTheLimitUntilOneCloses() {
+        var p = policy(2, null);
+        assertThat(gate.tryOpenConnection("d", p)).isTrue();
+        assertThat(gate.tryOpenConnection("d", p)).isTrue();
+        assertThat(gate.tryOpenConnection("d", p)).isFalse();
+        assertThat(gate.tryOpenConnection("other", p)).isTrue();
+        gate.connectionClosed("d");
+        assertThat(gate.tryOpenConnection("d", p)).isTrue();
+    }
+
+    @Test
+    void spacesMessagesByTheRatesEmissionInterval() {
+        var p = policy(10, Rate.parse("10/s"));
+        assertThat(gate.tryReserveMessage("d", p)).isZero();
+        assertThat(gate.tryReserveMessage("d", p)).isEqualTo(Duration.ofMillis(100));
+        now.addAndGet(Duration.ofMillis(100).toNanos());
+        assertThat(gate.tryReserveMessage("d", p)).isZero();
+    }
+
+    @Test
+    void unlimitedRateNeverWaits() {
+        var p = policy(10, null);
+        for (int i = 0; i < 1000; i++) {
+            assertThat(gate.tryReserveMessage("d", p)).isZero();
+        }
+    }
+
+    @Test
+    void closesConnectionsAfterMaxMessagesPerConnection() {
+        var p = policy(10, null);
+        assertThat(gate.mayReuse(1, p)).isTrue();
+        assertThat(gate.mayReuse(2, p)).isFalse();
+    }
+}
