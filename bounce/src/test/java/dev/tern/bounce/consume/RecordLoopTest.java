@@ -1,9 +1,9 @@
 package dev.tern.bounce.consume;
 
+import dev.tern.local.runtime.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tern.bounce.consume.RecordHandler.Step;
-import dev.tern.bounce.support.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package dev.tern.bounce.delay;
 
+import dev.tern.local.runtime.testing.MutableClock;
 import static dev.tern.bounce.support.Messages.message;
 import static dev.tern.bounce.support.Messages.record;
 import static dev.tern.bounce.support.Messages.recipient;
@@ -9,7 +10,6 @@ import dev.tern.bounce.consume.RecordHandler.Step;
 import dev.tern.bounce.dsn.NoticeBuilder;
 import dev.tern.bounce.metrics.BounceMetrics;
 import dev.tern.bounce.publish.NoticePublisher;
-import dev.tern.bounce.support.MutableClock;
 import dev.tern.common.queue.QueuedMessage;
 import dev.tern.common.queue.Recipient.Notify;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

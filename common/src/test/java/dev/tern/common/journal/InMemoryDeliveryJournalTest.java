@@ -1,5 +1,6 @@
 package dev.tern.common.journal;
 
+import dev.tern.local.runtime.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;

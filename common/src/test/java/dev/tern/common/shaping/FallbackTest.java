@@ -1,5 +1,6 @@
 package dev.tern.common.shaping;
 
+import dev.tern.local.runtime.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tern.common.policy.Rate;

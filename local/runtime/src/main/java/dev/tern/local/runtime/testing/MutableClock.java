@@ -1,4 +1,4 @@
-package dev.tern.delivery.support;
+package dev.tern.local.runtime.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -10,6 +10,11 @@ import java.time.ZoneOffset;
 public final class MutableClock extends Clock {
 
     private volatile Instant now;
+
+    /** Starts at a fixed instant, so tests read the same on every run. */
+    public MutableClock() {
+        this(Instant.parse("2026-01-01T00:00:00Z"));
+    }
 
     public MutableClock(Instant start) {
         this.now = start;
