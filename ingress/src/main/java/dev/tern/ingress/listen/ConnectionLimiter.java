@@ -25,6 +25,15 @@ public final class ConnectionLimiter {
 
     /** Claims a slot for {@code ip}; returns null on success, else why not. Pair with {@link #release}. */
     public Refusal acquire(String ip) {
+        return acquire(ip, false);
+    }
+
+    /**
+     * As {@link #acquire(String)}; {@code exemptPerIp} skips the per-IP cap (not the total) for
+     * trusted networks, as Postfix's {@code smtpd_client_event_limit_exceptions = $mynetworks}
+     * does: an internal relay or load generator legitimately opens many sessions.
+     */
+    public Refusal acquire(String ip, boolean exemptPerIp) {
         if (draining) {
             return Refusal.DRAINING;
         }
@@ -35,7 +44,7 @@ public final class ConnectionLimiter {
         boolean[] refused = {false};
         perIp.compute(ip, (k, n) -> {
             int now = n == null ? 0 : n;
-            if (now >= maxPerIp) {
+            if (now >= maxPerIp && !exemptPerIp) {
                 refused[0] = true;
                 return n;
             }

@@ -47,7 +47,8 @@ final class SmtpConnection implements SessionOutput {
     }
 
     void start() {
-        var refusal = support.limiter().acquire(ip);
+        boolean trusted = support.policy().get().relay().isTrusted(support.inet(ip));
+        var refusal = support.limiter().acquire(ip, trusted);
         if (refusal != null) {
             support.metrics().connectionRefused(refusal.name().toLowerCase(java.util.Locale.ROOT));
             Reply r = refusal == ConnectionLimiter.Refusal.DRAINING
