@@ -64,6 +64,13 @@ for le in les:
     if a[le]-b.get(le,0) >= q*tot: print("%.1f ms"%(le*1000) if le!=float('inf') else ">max"); break
 PY
 }
+cpu() { # pattern → CPU seconds (user+system) used so far by the matching processes
+  local tck; tck=$(getconf CLK_TCK)
+  ps -eo pid,args | awk -v p="$1" 'index($0,p) && !/awk/ {print $1}' | while read -r pid; do
+    awk '{print $14+$15}' "/proc/$pid/stat" 2>/dev/null
+  done | awk -v t="$tck" '{s+=$1} END{printf "%.1f", s/t}'
+}
+cpus() { echo "$(cpu quarkus.http.port=8081) $(cpu quarkus.http.port=8082) $(cpu quarkus.http.port=8083) $(cpu kafka.Kafka) $(cpu org.infinispan.server.Bootstrap)"; }
 rss() { # pattern → MB
   ps -eo rss,args | awk -v p="$1" 'index($0,p) && !/awk/ {s+=$1} END{printf "%.0f", s/1024}'
 }
@@ -71,14 +78,15 @@ rss() { # pattern → MB
 {
   echo "### Tern (ingress + delivery + bounce, Kafka and Infinispan as child processes, same machine)"
   echo
-  echo "| size B | sessions | count | accept msg/s | e2e msg/s | delivered | Kafka publish p99 | delivery attempt p50 / p99 | RSS MB ingress / delivery / bounce / Kafka / Infinispan |"
-  echo "|---|---|---|---|---|---|---|---|---|"
+  echo "| size B | sessions | count | accept msg/s | e2e msg/s | delivered | Kafka publish p99 | delivery attempt p50 / p99 | RSS MB ingress / delivery / bounce / Kafka / Infinispan | CPU ms/msg ingress / delivery / bounce / Kafka / Infinispan |"
+  echo "|---|---|---|---|---|---|---|---|---|---|"
 } >> "$results"
 for size in $SIZES; do
   for ses in $SESSIONS_LIST; do
     n=$(count_for "$size")
     curl -s 127.0.0.1:8081/q/metrics | grep "^tern_ingress_kafka_publish_seconds_bucket" > "$OUT/pub.before" || true
     curl -s 127.0.0.1:8082/q/metrics | grep "^tern_delivery_attempt_seconds_bucket" > "$OUT/att.before" || true
+    read -r -a cpu0 <<<"$(cpus)"
     line=$(RUN_TIMEOUT=${RUN_TIMEOUT:-300} bash "$shared/mta-e2e.sh" 2525 $PORT_SINK "$size" "$ses" "$n" "bench@sink.test" | grep RESULT) || true
     acc=$(sed -n 's/.*accept_msgs_s=\([0-9.]*\).*/\1/p' <<<"$line"); e2e=$(sed -n 's/.*e2e_msgs_s=\([0-9.]*\).*/\1/p' <<<"$line")
     del=$(sed -n 's/.*delivered=\([0-9/]*\).*/\1/p' <<<"$line")
@@ -86,7 +94,9 @@ for size in $SIZES; do
     d50=$(quantile 8082 tern_delivery_attempt_seconds 0.50 "$OUT/att.before")
     d99=$(quantile 8082 tern_delivery_attempt_seconds 0.99 "$OUT/att.before")
     mem="$(rss quarkus.http.port=8081) / $(rss quarkus.http.port=8082) / $(rss quarkus.http.port=8083) / $(rss kafka.Kafka) / $(rss org.infinispan.server.Bootstrap)"
-    echo "| $size | $ses | $n | ${acc:-NA} | ${e2e:-NA} | ${del:-NA} | $p99 | $d50 / $d99 | $mem |" | tee -a "$results" >&2
+    read -r -a cpu1 <<<"$(cpus)"
+    cpums=$(for i in 0 1 2 3 4; do awk -v a="${cpu0[$i]}" -v b="${cpu1[$i]}" -v n="$n" 'BEGIN{printf "%.2f", (b-a)*1000/n}'; done | paste -sd/ | sed 's|/| / |g')
+    echo "| $size | $ses | $n | ${acc:-NA} | ${e2e:-NA} | ${del:-NA} | $p99 | $d50 / $d99 | $mem | $cpums |" | tee -a "$results" >&2
     sleep 3
   done
 done

@@ -1,6 +1,7 @@
 package dev.tern.ingress.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Locale;
@@ -34,9 +35,14 @@ public class IngressMetrics {
         this.bytes = Counter.builder("tern.ingress.bytes").description("Message bytes accepted").register(registry);
     }
 
-    /** Registers the active-sessions gauge over the listeners' own count. */
+    /**
+     * Registers the active-sessions gauge over the listeners' own count. Strongly referenced:
+     * Micrometer holds gauge state weakly, and a method reference nobody else keeps would be
+     * collected, taking the gauge with it.
+     */
     public void activeSessions(Supplier<Number> active) {
-        registry.gauge("tern.ingress.sessions.active", active, s -> s.get().doubleValue());
+        Gauge.builder("tern.ingress.sessions.active", active, s -> s.get().doubleValue())
+                .description("SMTP sessions open now").strongReference(true).register(registry);
     }
 
     public void sessionOpened() {

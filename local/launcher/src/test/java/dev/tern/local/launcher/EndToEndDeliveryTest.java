@@ -86,7 +86,27 @@ class EndToEndDeliveryTest {
             assertThat(Duration.ofNanos(System.nanoTime() - sent)).as("waited for the 2 s tier")
                     .isGreaterThanOrEqualTo(Duration.ofSeconds(2));
         } finally {
-            fixture.sink.behaviour(null);
+            fixture.sink.behaviour(SinkBehaviour.acceptAll());
+        }
+    }
+
+    @Test
+    void permanentFailureComesBackToTheSenderAsADeliveryStatusNotification() throws Exception {
+        String marker = UUID.randomUUID().toString();
+        String rejected = "gone-" + marker + "@remote.test";
+        fixture.sink.behaviour(SinkBehaviour.rejectRecipients(rejected::equals,
+                SinkReply.of(550, "5.1.1 no such user here")));
+        try {
+            assertThat(swaks("--port", Integer.toString(fixture.smtpPort()), "--from", "writer@sender.test",
+                    "--to", rejected, "--body", marker)).isZero();
+            ReceivedMessage dsn = awaitAtSink("report-type=delivery-status", Duration.ofSeconds(60));
+            assertThat(dsn.sender()).isEmpty();
+            assertThat(dsn.recipients()).containsExactly("writer@sender.test");
+            assertThat(dsn.bodyText().replaceAll("\r\n[ \t]+", " ")).contains("Final-Recipient: rfc822; " + rejected)
+                    .contains("Action: failed")
+                    .contains("Status: 5.1.1").contains("550 5.1.1 no such user here");
+        } finally {
+            fixture.sink.behaviour(SinkBehaviour.acceptAll());
         }
     }
 

@@ -87,9 +87,9 @@ public final class SmtpSink implements AutoCloseable {
         return host() + ":" + port();
     }
 
-    /** Replaces the behaviour for replies from now on; open connections see the change at once. */
+    /** Replaces the behaviour for replies from now on (null: accept all); open connections see it at once. */
     public void behaviour(SinkBehaviour newBehaviour) {
-        this.behaviour = newBehaviour;
+        this.behaviour = newBehaviour == null ? SinkBehaviour.acceptAll() : newBehaviour;
     }
 
     /** Accepted messages in arrival order (a snapshot). */
