@@ -1,45 +1,15 @@
 package dev.tern.common.journal;
 
-import dev.tern.local.runtime.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tern.local.runtime.testing.MutableClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class InMemoryDeliveryJournalTest implements DeliveryJournalContract {
-
-    /** A clock the test moves by hand. */
-    private static final class MutableClock extends Clock {
-        private Instant now;
-
-        MutableClock(Instant start) {
-            now = start;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     private final InMemoryDeliveryJournal journal = new InMemoryDeliveryJournal(Duration.ofDays(6), Clock.systemUTC());
 

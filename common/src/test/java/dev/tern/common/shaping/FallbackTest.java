@@ -1,7 +1,8 @@
 package dev.tern.common.shaping;
 
-import dev.tern.local.runtime.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tern.local.runtime.testing.MutableClock;
 
 import dev.tern.common.policy.Rate;
 import dev.tern.common.shaping.ConnectionLeases.Lease;
