@@ -1,7 +1,8 @@
 package dev.tern.bounce.consume;
 
-import dev.tern.local.runtime.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tern.local.runtime.testing.MutableClock;
 
 import dev.tern.bounce.consume.RecordHandler.Step;
 import java.time.Duration;

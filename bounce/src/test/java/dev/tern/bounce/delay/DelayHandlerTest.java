@@ -1,11 +1,11 @@
 package dev.tern.bounce.delay;
 
-import dev.tern.local.runtime.testing.MutableClock;
 import static dev.tern.bounce.support.Messages.message;
 import static dev.tern.bounce.support.Messages.record;
 import static dev.tern.bounce.support.Messages.recipient;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tern.local.runtime.testing.MutableClock;
 import dev.tern.bounce.consume.RecordHandler.Step;
 import dev.tern.bounce.dsn.NoticeBuilder;
 import dev.tern.bounce.metrics.BounceMetrics;
