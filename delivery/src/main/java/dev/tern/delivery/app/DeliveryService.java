@@ -22,7 +22,9 @@ import dev.tern.delivery.route.Router;
 import dev.tern.delivery.send.GroupSender;
 import dev.tern.delivery.send.MessageDelivery;
 import dev.tern.delivery.send.ReconnectingJournal;
-import dev.tern.delivery.throttle.LocalDestinationGate;
+import dev.tern.delivery.throttle.DestinationGate;
+import dev.tern.delivery.throttle.TrafficShaping;
+import dev.tern.delivery.throttle.ThrottleQueue;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -73,7 +75,8 @@ public class DeliveryService {
     private final MeterRegistry registry;
     private final Vertx vertx;
     private final Suspensions suspensions = new Suspensions();
-    private final LocalDestinationGate gate = new LocalDestinationGate();
+    private final TrafficShaping shaping;
+    private final DestinationGate gate;
     private KafkaProducer<String, byte[]> producer;
     private ConnectionPool pool;
     private MessageDelivery delivery;
@@ -85,7 +88,9 @@ public class DeliveryService {
     private Thread controlThread;
 
     public DeliveryService(TernConfig tern, DeliveryConfig config, PolicyHolder policy, InfinispanClient infinispan,
-            MeterRegistry registry, Vertx vertx) {
+            MeterRegistry registry, Vertx vertx, TrafficShaping shaping) {
+        this.shaping = shaping;
+        this.gate = shaping.gate();
         this.tern = tern;
         this.config = config;
         this.policy = policy;
@@ -116,7 +121,10 @@ public class DeliveryService {
                 .setHostnameVerificationAlgorithm("").setConnectTimeout(60_000));
         var verified = vertx.createNetClient(new NetClientOptions().setHostnameVerificationAlgorithm("HTTPS")
                 .setConnectTimeout(60_000));
-        pool = new ConnectionPool(vertx, opportunistic, verified, gate, config.idleTimeout(), config.maxThrottleWait());
+        int maxWaiting = config.shaping().maxWaiting();
+        pool = new ConnectionPool(vertx, onLoop, opportunistic, verified, gate, config.idleTimeout(),
+                config.maxThrottleWait(), maxWaiting);
+        var throttle = new ThrottleQueue(vertx, onLoop, gate, maxWaiting, shaping.metrics());
         var dns = new CachingDnsLookup(new DnsjavaLookup(config.dnsServers().orElse(List.of()), config.dnsTimeout()),
                 config.dnsMaxTtl(), Clock.systemUTC());
         var router = new Router(new MxResolver(dns, new SecureRandom(), config.mxPort()));
@@ -129,7 +137,7 @@ public class DeliveryService {
         var journal = new ReconnectingJournal(() -> new InfinispanDeliveryJournal(infinispan.manager(),
                 config.journalCache(), retention), blocking);
         var metrics = new DeliveryMetrics(registry, () -> loop == null ? 0 : loop.inFlight(), () -> pool.open());
-        var sender = new GroupSender(vertx, onLoop, pool, gate, journal, heloName(), config.maxThrottleWait());
+        var sender = new GroupSender(onLoop, pool, gate, throttle, journal, heloName(), config.maxThrottleWait());
         delivery = new MessageDelivery(vertx, onLoop, blocking, policy, router, sender, journal, new OutcomeWriter(producer),
                 suspensions, metrics, Clock.systemUTC());
 
@@ -158,6 +166,7 @@ public class DeliveryService {
 
         context.runOnContext(v -> {
             vertx.setPeriodic(1000, id -> pool.sweep());
+            vertx.setPeriodic(ConnectionPool.RETRY_MILLIS, id -> pool.retryWaiters());
             vertx.setPeriodic(60_000, id -> dns.evictExpired());
         });
         LOG.infof("delivery started: group %s, max in flight %d, EHLO %s", config.groupId(), config.maxInFlight(),

@@ -12,27 +12,34 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * Open SMTP/LMTP connections kept for reuse, per {@link Key} (destination, host, port, TLS policy,
  * protocol): the next message to the same place skips TCP, greeting, EHLO and STARTTLS.
  *
- * <p>Limits come from the {@link DestinationGate}: a new connection needs a slot of the
- * destination's {@code max-connections}; a connection goes back to the pool only while it may carry
- * more messages ({@code max-messages-per-connection}), otherwise it says QUIT. When no slot is free
- * the caller waits in a FIFO queue of the key until a connection comes back or a slot frees up, at
- * most {@code maxWait}; then the acquire fails with a transient {@code 451 4.7.0} (the message goes
- * to a retry tier rather than waiting in memory without bound). Idle connections are closed after
- * {@code idleTimeout} by {@link #sweep()}.
+ * <p>Limits come from the {@link DestinationGate}, per shaping key ({@link Key#shaping()}): a new
+ * connection needs a {@link DestinationGate.Slot} of the key's {@code max-connections}, held for the
+ * connection's life; a connection goes back to the pool only while it may carry more messages
+ * ({@code max-messages-per-connection}) and its slot was not revoked (a lost cluster lease),
+ * otherwise it says QUIT. When no slot is free the caller waits in a FIFO queue until a connection
+ * comes back or a slot frees up, at most {@code maxWait}, and at most {@code maxWaiting} callers per
+ * shaping key; past either bound the acquire fails with a transient {@code 451 4.7.0} (the message
+ * goes to a retry tier rather than waiting in memory without bound). Slots freed on other pods are
+ * noticed through {@link DestinationGate#onCapacity} and a retry of the waiters every
+ * {@value #RETRY_MILLIS} ms. Idle connections are closed after {@code idleTimeout} by {@link #sweep()}.
  *
- * <p>Threading: all methods run on the single delivery Vert.x context; nothing here is locked.
+ * <p>Threading: all methods run on the single delivery Vert.x context ({@code loop}); nothing here
+ * is locked.
  */
 public final class ConnectionPool {
 
     /** What a connection can be reused for. */
-    public record Key(String destination, NextHop hop, HandshakeConfig handshake) {
+    public record Key(String destination, String shaping, NextHop hop, HandshakeConfig handshake) {
     }
 
     /** A connection handed out by {@link #acquire}; {@code reused} when it had carried mail before. */
@@ -42,30 +49,48 @@ public final class ConnectionPool {
     private record Waiter(Key key, DestinationPolicy policy, CompletableFuture<Lease> future) {
     }
 
+    /** How often waiters ask the gate again for slots that another pod may have freed. */
+    public static final long RETRY_MILLIS = 100;
+
     private final Vertx vertx;
+    private final Executor loop;
     private final NetClient opportunistic;
     private final NetClient verified;
     private final DestinationGate gate;
     private final Duration idleTimeout;
     private final Duration maxWait;
+    private final int maxWaiting;
     private final Map<Key, Deque<SmtpConnection>> idle = new HashMap<>();
+    private final Map<SmtpConnection, DestinationGate.Slot> slots = new HashMap<>();
     private final Deque<Waiter> waiters = new ArrayDeque<>();
     private volatile int open;
 
-    public ConnectionPool(Vertx vertx, NetClient opportunistic, NetClient verified, DestinationGate gate,
-            Duration idleTimeout, Duration maxWait) {
+    public ConnectionPool(Vertx vertx, Executor loop, NetClient opportunistic, NetClient verified,
+            DestinationGate gate, Duration idleTimeout, Duration maxWait, int maxWaiting) {
         this.vertx = vertx;
+        this.loop = loop;
         this.opportunistic = opportunistic;
         this.verified = verified;
         this.gate = gate;
         this.idleTimeout = idleTimeout;
         this.maxWait = maxWait;
+        this.maxWaiting = maxWaiting;
+        gate.onCapacity(shaping -> loop.execute(() -> retryWaiters(shaping)));
     }
 
     /** An idle connection for {@code key}, or a new one; fails with {@link ConnectFailure}. */
     public CompletableFuture<Lease> acquire(Key key, DestinationPolicy policy) {
         var future = new CompletableFuture<Lease>();
+        if (!gate.suspendedFor(key.shaping()).isZero()) {
+            future.completeExceptionally(backingOff(key));
+            return future;
+        }
         if (!tryAcquire(key, policy, future)) {
+            if (waiting(key.shaping()) >= maxWaiting) {
+                future.completeExceptionally(new ConnectFailure(Reply.of(451, "4.7.0",
+                        "Throttled: too many messages waiting for " + key.destination())));
+                return future;
+            }
             var w = new Waiter(key, policy, future);
             waiters.add(w);
             vertx.setTimer(Math.max(1, maxWait.toMillis()), id -> {
@@ -82,24 +107,28 @@ public final class ConnectionPool {
         Deque<SmtpConnection> q = idle.get(key);
         while (q != null && !q.isEmpty()) {
             SmtpConnection c = q.pollFirst();
-            if (c.usable()) {
+            DestinationGate.Slot slot = slots.get(c);
+            if (c.usable() && slot != null && !slot.revoked()) {
                 future.complete(new Lease(key, c, true));
                 return true;
             }
             discard(key, c);
         }
-        if (!gate.tryOpenConnection(key.destination(), policy)) {
+        var granted = gate.tryOpenConnection(key.shaping(), policy);
+        if (granted.isEmpty()) {
             return false;
         }
+        DestinationGate.Slot slot = granted.get();
         open++;
         NetClient client = key.handshake().tlsPolicy() == dev.tern.smtp.client.TlsPolicy.REQUIRED
                 ? verified : opportunistic;
         SmtpConnection.open(vertx, client, key.hop(), key.handshake(), Timeouts.of(policy))
                 .whenComplete((c, error) -> {
                     if (error != null) {
-                        slotFreed(key.destination());
+                        slotFreed(key.shaping(), slot);
                         future.completeExceptionally(error);
                     } else {
+                        slots.put(c, slot);
                         future.complete(new Lease(key, c, false));
                     }
                 });
@@ -110,7 +139,8 @@ public final class ConnectionPool {
     public void release(Lease lease, DestinationPolicy policy) {
         SmtpConnection c = lease.connection();
         Key key = lease.key();
-        if (!c.usable() || !gate.mayReuse(c.messagesSent(), policy)) {
+        DestinationGate.Slot slot = slots.get(c);
+        if (!c.usable() || !gate.mayReuse(c.messagesSent(), policy) || slot == null || slot.revoked()) {
             discard(key, c);
             return;
         }
@@ -126,23 +156,75 @@ public final class ConnectionPool {
     }
 
     private void discard(Key key, SmtpConnection c) {
-        c.close();
-        slotFreed(key.destination());
+        DestinationGate.Slot slot = slots.remove(c);
+        // The slot is given back once the server has seen the connection end, not before.
+        c.close().whenComplete((v, e) -> loop.execute(() -> slotFreed(key.shaping(), slot)));
     }
 
-    private void slotFreed(String destination) {
+    private void slotFreed(String shaping, DestinationGate.Slot slot) {
         open--;
-        gate.connectionClosed(destination);
-        for (Iterator<Waiter> it = waiters.iterator(); it.hasNext();) {
-            Waiter w = it.next();
-            if (w.key.destination().equals(destination)) {
-                it.remove();
-                if (!tryAcquire(w.key, w.policy, w.future)) {
-                    waiters.addFirst(w);
+        if (slot != null) {
+            slot.release();
+        }
+        retryWaiters(shaping);
+    }
+
+    private static ConnectFailure backingOff(Key key) {
+        return new ConnectFailure(Reply.of(451, "4.7.0", "Throttled: " + key.destination() + " backs off"));
+    }
+
+    /**
+     * Serves the waiters of {@code shaping} in order until one finds no connection; when the key
+     * backs off, fails them all at once rather than at the end of their wait.
+     */
+    private void retryWaiters(String shaping) {
+        if (!gate.suspendedFor(shaping).isZero()) {
+            for (Iterator<Waiter> it = waiters.iterator(); it.hasNext();) {
+                Waiter w = it.next();
+                if (w.key.shaping().equals(shaping)) {
+                    it.remove();
+                    w.future.completeExceptionally(backingOff(w.key));
                 }
+            }
+            return;
+        }
+        while (true) {
+            Waiter first = null;
+            for (Waiter w : waiters) {
+                if (w.key.shaping().equals(shaping)) {
+                    first = w;
+                    break;
+                }
+            }
+            if (first == null) {
+                return;
+            }
+            waiters.remove(first);
+            if (!tryAcquire(first.key, first.policy, first.future)) {
+                waiters.addFirst(first);
                 return;
             }
         }
+    }
+
+    /** Asks the gate again for the first waiter of every shaping key (slots freed on other pods). */
+    public void retryWaiters() {
+        Set<String> asked = new HashSet<>();
+        for (Waiter w : waiters.toArray(Waiter[]::new)) {
+            if (asked.add(w.key.shaping())) {
+                retryWaiters(w.key.shaping());
+            }
+        }
+    }
+
+    private int waiting(String shaping) {
+        int n = 0;
+        for (Waiter w : waiters) {
+            if (w.key.shaping().equals(shaping)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Closes connections idle longer than the idle timeout, or already closed by the peer. */

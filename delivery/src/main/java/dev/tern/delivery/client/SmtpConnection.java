@@ -37,6 +37,8 @@ import org.jboss.logging.Logger;
 public final class SmtpConnection {
 
     private static final Logger LOG = Logger.getLogger(SmtpConnection.class);
+    /** Longest wait after QUIT for the server to close its side (RFC 5321 §4.1.1.10). */
+    private static final long QUIT_WAIT_MILLIS = 1000;
 
     private final Vertx vertx;
     private final NextHop hop;
@@ -51,6 +53,7 @@ public final class SmtpConnection {
     private int messagesSent;
     private String tls;
     private long idleSince;
+    private final CompletableFuture<Void> gone = new CompletableFuture<>();
 
     private SmtpConnection(Vertx vertx, NextHop hop, HandshakeConfig handshake, Timeouts timeouts) {
         this.vertx = vertx;
@@ -90,6 +93,7 @@ public final class SmtpConnection {
         this.socket = s;
         s.handler(this::onBytes);
         s.closeHandler(v -> {
+            gone.complete(null);
             if (!closed) {
                 closed = true;
                 act(session.connectionLost());
@@ -208,15 +212,27 @@ public final class SmtpConnection {
         }
     }
 
-    /** Says QUIT when the session is still open, then closes the socket. Idempotent. */
-    public void close() {
+    /**
+     * Says QUIT when the session is still open and closes the socket once the server has closed its
+     * side (at most {@value #QUIT_WAIT_MILLIS} ms later), so that a connection slot given back on
+     * the returned future is no longer counted by the server either. Idempotent.
+     */
+    public CompletableFuture<Void> close() {
         cancelTimer();
         if (socket != null && !closed) {
             closed = true;
             if (session.ready()) {
-                socket.write(Buffer.buffer(session.quit()));
+                NetSocket s = socket;
+                s.handler(ignored -> { });
+                s.write(Buffer.buffer(session.quit()));
+                long quitTimer = vertx.setTimer(QUIT_WAIT_MILLIS, id -> s.close());
+                gone.whenComplete((v, e) -> vertx.cancelTimer(quitTimer));
+            } else {
+                socket.close();
             }
-            socket.close();
+        }
+        if (socket == null) {
+            gone.complete(null);
         }
         closed = true;
         if (waitingForTransaction()) {
@@ -225,6 +241,7 @@ public final class SmtpConnection {
         if (waitingForReady()) {
             ready.completeExceptionally(new ConnectFailure(LocalReplies.connectionLost()));
         }
+        return gone;
     }
 
     public boolean usable() {

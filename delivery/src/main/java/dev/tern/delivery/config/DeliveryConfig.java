@@ -5,11 +5,13 @@ import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * Wiring of the delivery service ({@code tern.delivery.*}; env {@code TERN_DELIVERY_*}). Shaping,
  * routes and the retry ladder are not here: they live in the live-reloaded policy file
- * ({@code tern.policy}). Every key has a default that works for the local runtime.
+ * ({@code tern.policy}). Every key has a default that works for the local runtime. How the
+ * policy's limits are enforced across pods is {@link #shaping()}.
  */
 @ConfigMapping(prefix = "tern.delivery")
 public interface DeliveryConfig {
@@ -90,4 +92,88 @@ public interface DeliveryConfig {
     /** Whether the consumer starts with the application (tests of pure components switch it off). */
     @WithDefault("true")
     boolean enabled();
+
+    /** Cluster-wide traffic shaping ({@code tern.delivery.shaping.*}). */
+    Shaping shaping();
+
+    /**
+     * How the policy's per-destination limits (rate, max-connections, backoff) are held across
+     * delivery pods (DESIGN.md "Shared rate limits and traffic shaping"): in Infinispan, with a
+     * local fallback of {@code global / live pods} while it is unreachable.
+     */
+    interface Shaping {
+
+        /**
+         * Hold limits cluster-wide in Infinispan. False: each pod enforces them on its own, so N pods
+         * send up to N times the configured rate and connections.
+         */
+        @WithDefault("true")
+        boolean enabled();
+
+        /**
+         * Burst capacity of a rate: the tokens one request may take are those of this window
+         * ({@code 100/s} and 200ms: 20). Larger windows mean fewer Hot Rod round trips per message
+         * and larger bursts; a rate slower than one message per window has a burst of 1.
+         */
+        @WithDefault("200ms")
+        Duration burstWindow();
+
+        /**
+         * Lifetime of a connection lease, renewed every third of it: a killed pod's connections
+         * stop counting against {@code max-connections} within this time.
+         */
+        @WithDefault("15s")
+        Duration leaseTtl();
+
+        /** How long a shaping call to Infinispan may take before the local fallback answers it. */
+        @WithDefault("500ms")
+        Duration callTimeout();
+
+        /** While Infinispan is unreachable, how often one call tries it again. */
+        @WithDefault("2s")
+        Duration probeInterval();
+
+        /** How long an ended backoff stays visible, so that the rate can ramp back up; at least {@link #ramp()}. */
+        @WithDefault("5m")
+        Duration backoffRetention();
+
+        /** After a backoff ends, the rate rises linearly from 10% to 100% over this time. */
+        @WithDefault("1m")
+        Duration ramp();
+
+        /** How often a pod re-reads a destination's backoff state from Infinispan. */
+        @WithDefault("1s")
+        Duration backoffRefresh();
+
+        /** Connection failures in a row (refused, timed out, bad greeting) that back a destination off. */
+        @WithDefault("5")
+        int failureThreshold();
+
+        /**
+         * Messages that may wait in memory for one destination's connection or rate token on this
+         * pod; more are deferred to the shortest retry tier (451 4.7.0, no attempt used).
+         */
+        @WithDefault("200")
+        int maxWaiting();
+
+        /**
+         * Live delivery pods, the divisor of the fallback limits. Unset: the members of the delivery
+         * consumer group ({@code tern.delivery.group-id}), refreshed every {@link #livePodsRefresh()}.
+         */
+        OptionalInt livePods();
+
+        /** How often the delivery consumer group's members are counted. */
+        @WithDefault("30s")
+        Duration livePodsRefresh();
+
+        /** Infinispan cache names of the shared state (one per installation). */
+        @WithDefault("tern-shaping-rates")
+        String ratesCache();
+
+        @WithDefault("tern-shaping-leases")
+        String leasesCache();
+
+        @WithDefault("tern-shaping-backoff")
+        String backoffCache();
+    }
 }

@@ -8,13 +8,14 @@ import dev.tern.delivery.client.ConnectionPool;
 import dev.tern.delivery.route.NextHop;
 import dev.tern.delivery.route.RoutePlan;
 import dev.tern.delivery.throttle.DestinationGate;
+import dev.tern.delivery.throttle.ShapingKeys;
+import dev.tern.delivery.throttle.ThrottleQueue;
 import dev.tern.smtp.client.HandshakeConfig;
 import dev.tern.smtp.client.Phase;
 import dev.tern.smtp.client.RecipientOutcome;
 import dev.tern.smtp.client.TlsPolicy;
 import dev.tern.smtp.client.TransactionOutcome;
 import dev.tern.smtp.reply.Reply;
-import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,8 +31,12 @@ import org.jboss.logging.Logger;
  * (refused, greeting 4xx/5xx, TLS required but missing) moves on to the next hop (RFC 5321 §5.1);
  * when every hop fails, the last hop's reply decides every recipient. A pooled connection that
  * turns out to be dead (the peer closed it while idle) is retried once on a fresh connection to
- * the same hop. Before sending, the destination's rate is asked ({@link DestinationGate}); waits
- * longer than {@code maxThrottleWait} defer the recipients (451 4.7.0) without counting an attempt.
+ * the same hop. Limits are kept per shaping key ({@link ShapingKeys}: the destination, or its MX
+ * rollup). A key that backs off is not connected to; before sending, a rate token is awaited in
+ * the {@link ThrottleQueue}; a backoff, a full queue or a wait longer than {@code maxThrottleWait}
+ * defers the recipients (451 4.7.0) without counting an attempt. Remote replies and connection
+ * failures are reported to the {@link DestinationGate}, which backs the key off on 421 / 4.7.x
+ * "rate" replies and runs of connection failures.
  *
  * <p>Durability: recipients accepted with a 2xx are written to the {@link DeliveryJournal} right
  * after the reply and before the result is returned, so a crash before the Kafka offset commit
@@ -43,20 +48,20 @@ public final class GroupSender {
 
     private static final Logger LOG = Logger.getLogger(GroupSender.class);
 
-    private final Vertx vertx;
     private final Executor loop;
     private final ConnectionPool pool;
     private final DestinationGate gate;
+    private final ThrottleQueue throttle;
     private final DeliveryJournal journal;
     private final String heloName;
     private final Duration maxThrottleWait;
 
-    public GroupSender(Vertx vertx, Executor loop, ConnectionPool pool, DestinationGate gate,
+    public GroupSender(Executor loop, ConnectionPool pool, DestinationGate gate, ThrottleQueue throttle,
             DeliveryJournal journal, String heloName, Duration maxThrottleWait) {
-        this.vertx = vertx;
         this.loop = loop;
         this.pool = pool;
         this.gate = gate;
+        this.throttle = throttle;
         this.journal = journal;
         this.heloName = heloName;
         this.maxThrottleWait = maxThrottleWait;
@@ -95,9 +100,19 @@ public final class GroupSender {
                 return CompletableFuture.completedFuture(all(r, lastHop, null));
             }
             NextHop hop = plan.hops().get(index);
-            var key = new ConnectionPool.Key(plan.destination(), hop, handshake);
+            String shaping = ShapingKeys.of(plan.destination(), plan.policy(), hop.host());
+            Duration pause = gate.suspendedFor(shaping);
+            if (!pause.isZero()) {
+                if (lastFailure != null) {
+                    // Earlier hops were tried (and their failures may have started this backoff).
+                    return CompletableFuture.completedFuture(all(lastFailure, lastHop, null));
+                }
+                return CompletableFuture.completedFuture(notTried(Reply.of(451, "4.7.0", "Throttled: "
+                        + plan.destination() + " backs off for " + Math.max(1, pause.toSeconds()) + "s"), hop, null));
+            }
+            var key = new ConnectionPool.Key(plan.destination(), shaping, hop, handshake);
             return pool.acquire(key, plan.policy())
-                    .thenComposeAsync(lease -> throttled(lease, System.nanoTime()), loop)
+                    .thenComposeAsync(lease -> throttled(lease), loop)
                     .exceptionallyComposeAsync(error -> {
                         Throwable cause = unwrap(error);
                         if (cause instanceof ConnectFailure f) {
@@ -110,6 +125,7 @@ public final class GroupSender {
                                 LOG.debugf("%s: %s, retrying without TLS", hop, f.reply());
                                 return plainText().tryHop(index, f.reply(), hop);
                             }
+                            gate.connectFailed(shaping, plan.destinationClass(), plan.policy(), f.reply());
                             LOG.debugf("%s: %s, trying next hop", hop, f.reply());
                             return tryHop(index + 1, f.reply(), hop);
                         }
@@ -124,30 +140,21 @@ public final class GroupSender {
                     ? HandshakeConfig.lmtp(heloName, TlsPolicy.NONE) : HandshakeConfig.smtp(heloName, TlsPolicy.NONE));
         }
 
-        private CompletableFuture<List<RecipientResult>> throttled(ConnectionPool.Lease lease, long waitStart) {
-            Duration wait = gate.tryReserveMessage(plan.destination(), plan.policy());
-            if (wait.isZero()) {
-                return transact(lease, true);
-            }
-            if (System.nanoTime() - waitStart + wait.toNanos() > maxThrottleWait.toNanos()) {
+        private CompletableFuture<List<RecipientResult>> throttled(ConnectionPool.Lease lease) {
+            return throttle.reserve(lease.key().shaping(), plan.policy(), maxThrottleWait).thenCompose(granted -> {
+                if (granted) {
+                    return transact(lease, true);
+                }
                 pool.release(lease, plan.policy());
                 return CompletableFuture.completedFuture(notTried(Reply.of(451, "4.7.0", "Throttled: rate of "
                         + plan.destination() + " exceeded"), lease.key().hop(), lease.connection().tls()));
-            }
-            var next = new CompletableFuture<List<RecipientResult>>();
-            vertx.setTimer(Math.max(1, wait.toMillis()), id -> throttled(lease, waitStart).whenComplete((r, e) -> {
-                if (e != null) {
-                    next.completeExceptionally(e);
-                } else {
-                    next.complete(r);
-                }
-            }));
-            return next;
+            });
         }
 
         private CompletableFuture<List<RecipientResult>> transact(ConnectionPool.Lease lease, boolean mayRetry) {
             var c = lease.connection();
             return c.send(Envelopes.of(message, recipients), message.body()).thenComposeAsync(outcome -> {
+                report(lease.key().shaping(), outcome);
                 pool.release(lease, plan.policy());
                 if (mayRetry && lease.reused() && diedBeforeAnyReply(outcome)) {
                     // The peer closed the idle connection under us: nothing was said, try a fresh one.
@@ -158,6 +165,20 @@ public final class GroupSender {
                 }
                 return CompletableFuture.completedFuture(fromOutcome(outcome, lease.key().hop(), c.tls()));
             }, loop);
+        }
+
+        // Tells the gate what the server said: a 421 or a 4.7.x "rate" reply backs the key off.
+        private void report(String shaping, TransactionOutcome outcome) {
+            var replies = new java.util.LinkedHashSet<Reply>();
+            for (RecipientOutcome o : outcome.recipients()) {
+                if (o.reply() != null && o.phase() != Phase.LOCAL) {
+                    replies.add(o.reply());
+                }
+            }
+            if (outcome.messageReply() != null) {
+                replies.add(outcome.messageReply());
+            }
+            replies.forEach(r -> gate.replied(shaping, plan.destinationClass(), plan.policy(), r));
         }
 
         private boolean diedBeforeAnyReply(TransactionOutcome outcome) {

@@ -1,37 +1,80 @@
 package dev.tern.delivery.throttle;
 
 import dev.tern.common.policy.DestinationPolicy;
+import dev.tern.smtp.reply.Reply;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The one place the send path asks before it opens a connection to a destination or sends a
  * message over one (DESIGN.md "Shared rate limits and traffic shaping"): {@code max-connections},
- * {@code rate} and {@code max-messages-per-connection} of the destination's policy.
+ * {@code rate} and {@code max-messages-per-connection} of the destination's policy, and the
+ * destination's adaptive backoff.
  *
- * <p>This is the seam for cluster-wide shaping: {@link LocalDestinationGate} enforces the limits
- * per pod; an Infinispan-backed gate (leases with a TTL, GCRA by compare-and-set) can replace it
- * without touching the send path. Implementations must be thread-safe and must not block: a
- * refusal tells the caller how long to wait, and the caller waits on a timer.
+ * <p>Limits are kept per <em>shaping key</em> ({@link ShapingKeys}): the destination name, or the
+ * policy's MX rollup pattern when the MX host matches it. {@link LocalDestinationGate} enforces the
+ * limits per pod; {@link SharedDestinationGate} holds them cluster-wide in Infinispan.
+ *
+ * <p>Implementations must be thread-safe and must not block: a refusal tells the caller how long
+ * to wait, and the caller waits on a timer (see {@link ThrottleQueue}) or until
+ * {@link #onCapacity} reports that a connection slot may be free.
  */
 public interface DestinationGate {
 
     /**
-     * Asks for one more open connection to {@code destination}. True grants it; the caller must then
-     * call {@link #connectionClosed} exactly once when that connection is gone (or failed to open).
+     * Asks for one more open connection to {@code key}. A slot grants it; the caller must then
+     * {@link Slot#release()} it exactly once when that connection is gone (or failed to open).
+     * Empty when the limit is reached (or the key is backing off); asking again later may succeed.
      */
-    boolean tryOpenConnection(String destination, DestinationPolicy policy);
-
-    /** Returns a connection slot granted by {@link #tryOpenConnection}. */
-    void connectionClosed(String destination);
+    Optional<Slot> tryOpenConnection(String key, DestinationPolicy policy);
 
     /**
-     * Asks to send one message to {@code destination} now. {@link Duration#ZERO} grants it (the
-     * token is taken); otherwise nothing is taken and the value says when asking again may succeed.
+     * Asks to send one message to {@code key} now. {@link Duration#ZERO} grants it (the token is
+     * taken); otherwise nothing is taken and the value says when asking again may succeed.
+     *
+     * @param waiting messages of this key waiting on this pod, this one included: a hint for how
+     *     many tokens to fetch at once
      */
-    Duration tryReserveMessage(String destination, DestinationPolicy policy);
+    Duration tryReserveMessage(String key, DestinationPolicy policy, int waiting);
 
     /** Whether a connection that has carried {@code sent} messages may carry one more. */
     default boolean mayReuse(int sent, DestinationPolicy policy) {
         return sent < policy.maxMessagesPerConnection();
+    }
+
+    /** How much longer {@code key} backs off (no new connections, no messages); zero when it does not. */
+    default Duration suspendedFor(String key) {
+        return Duration.ZERO;
+    }
+
+    /** A reply the remote server gave in a transaction: a 421 or a 4.7.x "rate" reply backs the key off. */
+    default void replied(String key, String destinationClass, DestinationPolicy policy, Reply reply) {
+    }
+
+    /** A connection to {@code key} could not be opened or brought to the ready state. */
+    default void connectFailed(String key, String destinationClass, DestinationPolicy policy, Reply reply) {
+    }
+
+    /**
+     * Registers the callback run (on any thread) when a connection slot for a key may have become
+     * available without a local release, e.g. a lease fetched from the shared backend.
+     */
+    default void onCapacity(Consumer<String> listener) {
+    }
+
+    /** One granted connection slot. */
+    interface Slot {
+
+        /** Gives the slot back; idempotent. */
+        void release();
+
+        /**
+         * True when the slot was lost (its shared lease could not be renewed): the connection must
+         * close after its current message instead of going back to the pool.
+         */
+        default boolean revoked() {
+            return false;
+        }
     }
 }

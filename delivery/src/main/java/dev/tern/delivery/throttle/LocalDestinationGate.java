@@ -3,18 +3,21 @@ package dev.tern.delivery.throttle;
 import dev.tern.common.policy.DestinationPolicy;
 import dev.tern.common.policy.Rate;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
  * {@link DestinationGate} that enforces each destination's limits within this pod only: a
- * connection counter per destination and a GCRA rate limiter (the "theoretical arrival time" of
- * the next message advances by the rate's emission interval per message; a message may go when
- * that time is not in the future). No burst beyond one message: senders that want bursts set a
- * higher rate. Until cluster-wide shaping lands (issue 6), N pods may together send N times the
- * configured rate. Thread-safe and lock-free; state grows with the number of destinations seen.
+ * connection counter per key and a GCRA rate limiter (the "theoretical arrival time" of the next
+ * message advances by the rate's emission interval per message; a message may go when that time
+ * is not in the future). No burst beyond one message: senders that want bursts set a higher rate.
+ * N pods may together send N times the configured rate; this gate is used when shared shaping is
+ * switched off ({@code tern.delivery.shaping.enabled=false}). Thread-safe and lock-free; state
+ * grows with the number of keys seen.
  */
 public final class LocalDestinationGate implements DestinationGate {
 
@@ -31,35 +34,32 @@ public final class LocalDestinationGate implements DestinationGate {
     }
 
     @Override
-    public boolean tryOpenConnection(String destination, DestinationPolicy policy) {
-        AtomicInteger open = connections.computeIfAbsent(destination, d -> new AtomicInteger());
+    public Optional<Slot> tryOpenConnection(String key, DestinationPolicy policy) {
+        AtomicInteger open = connections.computeIfAbsent(key, d -> new AtomicInteger());
         while (true) {
             int n = open.get();
             if (n >= policy.maxConnections()) {
-                return false;
+                return Optional.empty();
             }
             if (open.compareAndSet(n, n + 1)) {
-                return true;
+                AtomicBoolean released = new AtomicBoolean();
+                return Optional.of(() -> {
+                    if (released.compareAndSet(false, true)) {
+                        open.updateAndGet(c -> Math.max(0, c - 1));
+                    }
+                });
             }
         }
     }
 
     @Override
-    public void connectionClosed(String destination) {
-        AtomicInteger open = connections.get(destination);
-        if (open != null) {
-            open.updateAndGet(n -> Math.max(0, n - 1));
-        }
-    }
-
-    @Override
-    public Duration tryReserveMessage(String destination, DestinationPolicy policy) {
+    public Duration tryReserveMessage(String key, DestinationPolicy policy, int waiting) {
         Rate rate = policy.rate();
         if (rate == null) {
             return Duration.ZERO;
         }
         long interval = rate.emissionInterval().toNanos();
-        AtomicLong tat = arrival.computeIfAbsent(destination, d -> new AtomicLong(Long.MIN_VALUE));
+        AtomicLong tat = arrival.computeIfAbsent(key, d -> new AtomicLong(Long.MIN_VALUE));
         while (true) {
             long now = nanoTime.getAsLong();
             long current = tat.get();
@@ -73,9 +73,9 @@ public final class LocalDestinationGate implements DestinationGate {
         }
     }
 
-    /** Connections currently granted to {@code destination}: for the admin view and tests. */
-    public int openConnections(String destination) {
-        AtomicInteger open = connections.get(destination);
+    /** Connections currently granted to {@code key}: for the admin view and tests. */
+    public int openConnections(String key) {
+        AtomicInteger open = connections.get(key);
         return open == null ? 0 : open.get();
     }
 }

@@ -1,7 +1,8 @@
 package dev.tern.delivery.route;
 
-import dev.tern.local.runtime.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tern.local.runtime.testing.MutableClock;
 
 import java.time.Duration;
 import java.time.Instant;

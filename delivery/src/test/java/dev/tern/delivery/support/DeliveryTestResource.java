@@ -16,7 +16,8 @@ import java.util.Map;
  *
  * <p>Policy: {@code relay.test} → SMTP sink (smarthost route), {@code lmtp.test} → LMTP sink,
  * {@code secure.test} → SMTP sink with verified TLS required, {@code rate.test} → SMTP sink at 2/s,
- * everything else by MX through the test DNS server (MX port = the SMTP sink's port), retry
+ * {@code shaped.test} (MX rollup {@code *.shaped-mx.test}) at 20/s and 3 connections cluster-wide,
+ * {@code backoff.test} backing off for 4 s after a 421, everything else by MX through the test DNS server (MX port = the SMTP sink's port), retry
  * ladder {@code [2s, 4s]}.
  */
 public final class DeliveryTestResource implements QuarkusTestResourceLifecycleManager {
@@ -45,6 +46,13 @@ public final class DeliveryTestResource implements QuarkusTestResourceLifecycleM
                     tls: required
                   rate.test:
                     rate: 2/s
+                  shaped.test:
+                    mx-rollup: "*.shaped-mx.test"
+                    rate: 20/s
+                    max-connections: 3
+                    max-messages-per-connection: 10
+                  backoff.test:
+                    backoff: 4s
                 retry: [2s, 4s]
                 max-queue-lifetime: 1h
                 """.formatted(smtp, lmtp, smtp, smtp);

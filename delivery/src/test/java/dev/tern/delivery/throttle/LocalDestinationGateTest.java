@@ -22,28 +22,31 @@ class LocalDestinationGateTest {
     @Test
     void refusesConnectionsBeyondTheLimitUntilOneCloses() {
         var p = policy(2, null);
-        assertThat(gate.tryOpenConnection("d", p)).isTrue();
-        assertThat(gate.tryOpenConnection("d", p)).isTrue();
-        assertThat(gate.tryOpenConnection("d", p)).isFalse();
-        assertThat(gate.tryOpenConnection("other", p)).isTrue();
-        gate.connectionClosed("d");
-        assertThat(gate.tryOpenConnection("d", p)).isTrue();
+        var first = gate.tryOpenConnection("d", p);
+        assertThat(first).isPresent();
+        assertThat(gate.tryOpenConnection("d", p)).isPresent();
+        assertThat(gate.tryOpenConnection("d", p)).isEmpty();
+        assertThat(gate.tryOpenConnection("other", p)).isPresent();
+        first.get().release();
+        first.get().release();
+        assertThat(gate.openConnections("d")).as("release is idempotent").isEqualTo(1);
+        assertThat(gate.tryOpenConnection("d", p)).isPresent();
     }
 
     @Test
     void spacesMessagesByTheRatesEmissionInterval() {
         var p = policy(10, Rate.parse("10/s"));
-        assertThat(gate.tryReserveMessage("d", p)).isZero();
-        assertThat(gate.tryReserveMessage("d", p)).isEqualTo(Duration.ofMillis(100));
+        assertThat(gate.tryReserveMessage("d", p, 1)).isZero();
+        assertThat(gate.tryReserveMessage("d", p, 1)).isEqualTo(Duration.ofMillis(100));
         now.addAndGet(Duration.ofMillis(100).toNanos());
-        assertThat(gate.tryReserveMessage("d", p)).isZero();
+        assertThat(gate.tryReserveMessage("d", p, 1)).isZero();
     }
 
     @Test
     void unlimitedRateNeverWaits() {
         var p = policy(10, null);
         for (int i = 0; i < 1000; i++) {
-            assertThat(gate.tryReserveMessage("d", p)).isZero();
+            assertThat(gate.tryReserveMessage("d", p, 1)).isZero();
         }
     }
 

@@ -1,0 +1,42 @@
+package dev.tern.delivery.throttle;
+
+import dev.tern.common.policy.DestinationPolicy;
+import java.util.Locale;
+
+/**
+ * The name a destination's limits are kept under (DESIGN.md "Per destination (domain, or an MX
+ * rollup such as every {@code *.google.com} MX)"): the policy's {@code mx-rollup} pattern when it
+ * is set and the MX host being connected to matches it, so every domain hosted there shares one
+ * bucket and one connection cap; the destination name otherwise.
+ *
+ * <p>Patterns are an exact host name or {@code *.suffix} (any host below {@code suffix}); matching
+ * ignores case and a trailing dot. Pure functions, thread-safe.
+ */
+public final class ShapingKeys {
+
+    private ShapingKeys() {
+    }
+
+    /** The shaping key for sending to {@code destination} through {@code mxHost} (may be null). */
+    public static String of(String destination, DestinationPolicy policy, String mxHost) {
+        String rollup = policy.mxRollup();
+        if (rollup != null && !rollup.isBlank() && mxHost != null && matches(rollup, mxHost)) {
+            return rollup.toLowerCase(Locale.ROOT);
+        }
+        return destination;
+    }
+
+    static boolean matches(String pattern, String host) {
+        String h = strip(host);
+        String p = strip(pattern);
+        if (p.startsWith("*.")) {
+            return h.endsWith(p.substring(1)) && h.length() > p.length() - 1;
+        }
+        return h.equals(p);
+    }
+
+    private static String strip(String name) {
+        String n = name.toLowerCase(Locale.ROOT);
+        return n.endsWith(".") ? n.substring(0, n.length() - 1) : n;
+    }
+}

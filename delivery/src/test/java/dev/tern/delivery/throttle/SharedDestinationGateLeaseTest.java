@@ -1,0 +1,126 @@
+package dev.tern.delivery.throttle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tern.common.policy.DestinationPolicy;
+import dev.tern.common.shaping.ConnectionLeases;
+import dev.tern.common.shaping.InMemoryBackoff;
+import dev.tern.common.shaping.InMemoryConnectionLeases;
+import dev.tern.common.shaping.InMemoryRateLimiter;
+import dev.tern.delivery.metrics.ShapingMetrics;
+import dev.tern.smtp.reply.Reply;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Lease handling and backoff of {@link SharedDestinationGate}, over the in-memory backends. */
+class SharedDestinationGateLeaseTest {
+
+    private static final Duration TTL = Duration.ofMillis(300);
+
+    /** In-memory leases whose renewals can be made to fail, as when another pod took an expired slot. */
+    private static final class FlakyLeases implements ConnectionLeases {
+        final InMemoryConnectionLeases leases = new InMemoryConnectionLeases(Clock.systemUTC());
+        volatile boolean renewFails;
+
+        @Override
+        public CompletionStage<Optional<Lease>> tryAcquire(String key, int max, Duration ttl) {
+            return leases.tryAcquire(key, max, ttl).thenApply(l -> l.map(lease -> new Lease() {
+                @Override
+                public String key() {
+                    return lease.key();
+                }
+
+                @Override
+                public CompletionStage<Boolean> renew() {
+                    return renewFails ? CompletableFuture.completedFuture(false) : lease.renew();
+                }
+
+                @Override
+                public CompletionStage<Void> release() {
+                    return lease.release();
+                }
+            }));
+        }
+    }
+
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final FlakyLeases leases = new FlakyLeases();
+    private final ShapingMetrics metrics = new ShapingMetrics(registry, () -> false);
+    private final AdaptiveBackoff backoff = new AdaptiveBackoff(new InMemoryBackoff(Duration.ofMinutes(5),
+            Clock.systemUTC()), Duration.ofMinutes(1), 3, Duration.ofSeconds(1), Clock.systemUTC(), metrics);
+
+    private final SharedDestinationGate gate = new SharedDestinationGate(
+            new InMemoryRateLimiter(Duration.ofMillis(200), Clock.systemUTC()), leases, backoff, TTL,
+            Duration.ofMillis(200), timer, metrics);
+
+    @AfterEach
+    void stop() {
+        gate.close();
+        timer.shutdownNow();
+    }
+
+    private static DestinationPolicy policy(int maxConnections) {
+        var b = DestinationPolicy.BUILT_IN;
+        return new DestinationPolicy("d", null, maxConnections, 100, null, b.tls(), b.connectTimeout(),
+                b.commandTimeout(), b.dataTimeout(), Duration.ofSeconds(30), null);
+    }
+
+    @Test
+    void capsConnectionsAndKeepsLeasesAliveByRenewing() throws Exception {
+        var p = policy(2);
+        var first = gate.tryOpenConnection("d", p);
+        var second = gate.tryOpenConnection("d", p);
+        assertThat(first).isPresent();
+        assertThat(second).isPresent();
+        Thread.sleep(60);
+        assertThat(gate.tryOpenConnection("d", p)).isEmpty();
+        // Three TTLs later the leases still hold: they were renewed every TTL / 3.
+        Thread.sleep(TTL.toMillis() * 3);
+        Thread.sleep(60);
+        assertThat(gate.tryOpenConnection("d", p)).isEmpty();
+        assertThat(first.get().revoked()).isFalse();
+        assertThat(registry.get("tern.delivery.leases.held").gauge().value()).isEqualTo(2.0);
+
+        first.get().release();
+        assertThat(gate.tryOpenConnection("d", p)).as("the released slot").isPresent();
+    }
+
+    @Test
+    void revokesASlotWhoseLeaseCannotBeRenewed() throws Exception {
+        var slot = gate.tryOpenConnection("d", policy(1));
+        assertThat(slot).isPresent();
+        leases.renewFails = true;
+        Thread.sleep(TTL.toMillis());
+        assertThat(slot.get().revoked()).as("closes after the current message").isTrue();
+        assertThat(gate.leasesHeld()).isZero();
+    }
+
+    @Test
+    void backsOffAfterA421AndAfterRepeatedConnectionFailures() {
+        var p = policy(5);
+        gate.replied("slow.test", "mx", p, Reply.of(421, "4.7.0", "Too many connections"));
+        assertThat(gate.suspendedFor("slow.test")).isGreaterThan(Duration.ofSeconds(25));
+        assertThat(gate.tryOpenConnection("slow.test", p)).isEmpty();
+        assertThat(registry.get("tern.delivery.destination.backoff").tag("destination_class", "mx").gauge().value())
+                .isEqualTo(1.0);
+
+        Reply refused = Reply.of(451, "4.4.1", "Cannot connect");
+        gate.connectFailed("down.test", "mx", p, refused);
+        gate.connectFailed("down.test", "mx", p, refused);
+        gate.replied("down.test", "mx", p, Reply.of(250, "2.0.0", "Ok"));
+        gate.connectFailed("down.test", "mx", p, refused);
+        gate.connectFailed("down.test", "mx", p, refused);
+        assertThat(gate.suspendedFor("down.test")).as("a success resets the run").isZero();
+        gate.connectFailed("down.test", "mx", p, refused);
+        assertThat(gate.suspendedFor("down.test")).isGreaterThan(Duration.ZERO);
+    }
+}

@@ -1,0 +1,117 @@
+package dev.tern.delivery.throttle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tern.common.policy.DestinationPolicy;
+import dev.tern.common.policy.Rate;
+import dev.tern.delivery.metrics.ShapingMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ThrottleQueueTest {
+
+    private final Vertx vertx = Vertx.vertx();
+    private final Context context = vertx.getOrCreateContext();
+    private final Executor loop = task -> context.runOnContext(v -> task.run());
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final ShapingMetrics metrics = new ShapingMetrics(registry, () -> false);
+    private final DestinationPolicy policy = policy();
+
+    /** Opens one token every {@code interval}, like a local GCRA without burst. */
+    private static final class PacedGate implements DestinationGate {
+        final long interval;
+        final AtomicLong next = new AtomicLong(System.nanoTime());
+        volatile Duration suspended = Duration.ZERO;
+
+        PacedGate(Duration interval) {
+            this.interval = interval.toNanos();
+        }
+
+        @Override
+        public Optional<Slot> tryOpenConnection(String key, DestinationPolicy policy) {
+            return Optional.of(() -> { });
+        }
+
+        @Override
+        public Duration tryReserveMessage(String key, DestinationPolicy policy, int waiting) {
+            long now = System.nanoTime();
+            long due = next.get();
+            if (due - now > 0) {
+                return Duration.ofNanos(due - now);
+            }
+            next.set(now + interval);
+            return Duration.ZERO;
+        }
+
+        @Override
+        public Duration suspendedFor(String key) {
+            return suspended;
+        }
+    }
+
+    private static DestinationPolicy policy() {
+        var b = DestinationPolicy.BUILT_IN;
+        return new DestinationPolicy("d", null, 10, 100, Rate.parse("10/s"), b.tls(), b.connectTimeout(),
+                b.commandTimeout(), b.dataTimeout(), b.backoff(), null);
+    }
+
+    @AfterEach
+    void close() {
+        vertx.close().toCompletionStage().toCompletableFuture().join();
+    }
+
+    private CompletableFuture<Boolean> reserve(ThrottleQueue q, Duration maxWait) throws Exception {
+        return CompletableFuture.supplyAsync(() -> q.reserve("d", policy, maxWait), loop).get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void grantsWaitersInOrderAtTheGatesPace() throws Exception {
+        var q = new ThrottleQueue(vertx, loop, new PacedGate(Duration.ofMillis(100)), 10, metrics);
+        long start = System.nanoTime();
+        var first = reserve(q, Duration.ofSeconds(5));
+        var second = reserve(q, Duration.ofSeconds(5));
+        var third = reserve(q, Duration.ofSeconds(5));
+        assertThat(first.get(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(second.get(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(third.get(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(190));
+        assertThat(registry.get("tern.delivery.throttle.wait").timer().count()).isEqualTo(3);
+    }
+
+    @Test
+    void defersPastTheBoundInsteadOfQueueing() throws Exception {
+        var q = new ThrottleQueue(vertx, loop, new PacedGate(Duration.ofSeconds(1)), 2, metrics);
+        var sent = reserve(q, Duration.ofSeconds(5));
+        var waiting1 = reserve(q, Duration.ofSeconds(5));
+        var waiting2 = reserve(q, Duration.ofSeconds(5));
+        var overflow = reserve(q, Duration.ofSeconds(5));
+        assertThat(sent.get(1, TimeUnit.SECONDS)).isTrue();
+        assertThat(overflow.get(1, TimeUnit.SECONDS)).as("past max-waiting").isFalse();
+        assertThat(waiting1.isDone()).isFalse();
+        assertThat(waiting2.isDone()).isFalse();
+    }
+
+    @Test
+    void defersWhenTheWaitWouldOutlastMaxWait() throws Exception {
+        var q = new ThrottleQueue(vertx, loop, new PacedGate(Duration.ofSeconds(2)), 10, metrics);
+        assertThat(reserve(q, Duration.ofMillis(200)).get(1, TimeUnit.SECONDS)).isTrue();
+        assertThat(reserve(q, Duration.ofMillis(200)).get(1, TimeUnit.SECONDS)).isFalse();
+    }
+
+    @Test
+    void defersEverythingWhileTheDestinationBacksOff() throws Exception {
+        var gate = new PacedGate(Duration.ofMillis(1));
+        gate.suspended = Duration.ofSeconds(30);
+        var q = new ThrottleQueue(vertx, loop, gate, 10, metrics);
+        assertThat(reserve(q, Duration.ofSeconds(60)).get(1, TimeUnit.SECONDS)).isFalse();
+    }
+}
