@@ -95,7 +95,7 @@ for size in $SIZES; do
     d99=$(quantile 8082 tern_delivery_attempt_seconds 0.99 "$OUT/att.before")
     mem="$(rss quarkus.http.port=8081) / $(rss quarkus.http.port=8082) / $(rss quarkus.http.port=8083) / $(rss kafka.Kafka) / $(rss org.infinispan.server.Bootstrap)"
     read -r -a cpu1 <<<"$(cpus)"
-    cpums=$(for i in 0 1 2 3 4; do awk -v a="${cpu0[$i]}" -v b="${cpu1[$i]}" -v n="$n" 'BEGIN{printf "%.2f", (b-a)*1000/n}'; done | paste -sd/ | sed 's|/| / |g')
+    cpums=$(for i in 0 1 2 3 4; do awk -v a="${cpu0[$i]}" -v b="${cpu1[$i]}" -v n="$n" 'BEGIN{printf "%.2f\n", (b-a)*1000/n}'; done | paste -sd/ | sed 's|/| / |g')
     echo "| $size | $ses | $n | ${acc:-NA} | ${e2e:-NA} | ${del:-NA} | $p99 | $d50 / $d99 | $mem | $cpums |" | tee -a "$results" >&2
     sleep 3
   done

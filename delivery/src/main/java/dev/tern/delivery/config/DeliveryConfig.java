@@ -151,9 +151,11 @@ public interface DeliveryConfig {
 
         /**
          * Messages that may wait in memory for one destination's connection or rate token on this
-         * pod; more are deferred to the shortest retry tier (451 4.7.0, no attempt used).
+         * pod; more are deferred to the shortest retry tier (451 4.7.0, no attempt used). The
+         * default equals {@code max-in-flight}: one busy destination may use the pod's whole
+         * in-flight window (already bounded) without spilling; lower it to keep room for others.
          */
-        @WithDefault("200")
+        @WithDefault("${tern.delivery.max-in-flight:1000}")
         int maxWaiting();
 
         /**
