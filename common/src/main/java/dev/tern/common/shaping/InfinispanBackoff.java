@@ -93,4 +93,9 @@ public final class InfinispanBackoff implements Backoff {
         String reason = space < 0 ? "" : value.substring(space + 1);
         return new Suspension(Instant.ofEpochMilli(Long.parseLong(millis)), reason);
     }
+
+    /** Hot Rod requests sent by this instance so far. */
+    public long remoteCalls() {
+        return cache.requests();
+    }
 }

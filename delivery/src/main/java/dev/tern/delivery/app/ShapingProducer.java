@@ -37,6 +37,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 import org.infinispan.client.hotrod.RemoteCacheManager;
 import org.jboss.logging.Logger;
 
@@ -65,6 +66,7 @@ public class ShapingProducer {
             LOG.info("traffic shaping per pod (tern.delivery.shaping.enabled=false)");
             var metrics = new ShapingMetrics(registry, () -> false);
             metrics.leasesHeld(() -> 0);
+            metrics.remoteCalls(() -> 0);
             return new TrafficShaping(new LocalDestinationGate(), metrics, () -> { });
         }
         ScheduledExecutorService timer = daemon("tern-shaping");
@@ -107,6 +109,9 @@ public class ShapingProducer {
         var sharedLeases = new Lazy<>(() -> new InfinispanConnectionLeases(manager.get(), config.leasesCache(), owner));
         var sharedBackoff = new Lazy<>(() -> new InfinispanBackoff(manager.get(), config.backoffCache(),
                 config.backoffRetention(), clock));
+        metrics.remoteCalls(() -> sharedRates.ifBuilt(InfinispanRateLimiter::remoteCalls)
+                + sharedLeases.ifBuilt(InfinispanConnectionLeases::remoteCalls)
+                + sharedBackoff.ifBuilt(InfinispanBackoff::remoteCalls));
         RateLimiter rates = new FallbackRateLimiter((key, rate, wanted) -> sharedRates.get().acquire(key, rate, wanted),
                 new InMemoryRateLimiter(config.burstWindow(), clock), fallback);
         ConnectionLeases leases = new FallbackConnectionLeases(
@@ -210,6 +215,12 @@ public class ShapingProducer {
                 }
             }
             return v;
+        }
+
+        /** {@code read} of the value, or 0 while it has not been built. */
+        long ifBuilt(ToLongFunction<T> read) {
+            T v = value;
+            return v == null ? 0 : read.applyAsLong(v);
         }
     }
 }

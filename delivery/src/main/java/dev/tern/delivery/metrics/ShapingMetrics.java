@@ -1,6 +1,7 @@
 package dev.tern.delivery.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -9,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * Traffic-shaping metrics of the delivery service (names are a contract with {@code deploy/grafana/}):
@@ -21,7 +23,9 @@ import java.util.function.IntSupplier;
  *       the class backs off after a 421 / 4.7.x rate reply or repeated connection failures;</li>
  *   <li>{@code tern_delivery_infinispan_fallback}: 1 while shaping runs on local limits because
  *       Infinispan is unreachable;</li>
- *   <li>{@code tern_delivery_leases_held}: cluster-wide connection leases this pod holds.</li>
+ *   <li>{@code tern_delivery_leases_held}: cluster-wide connection leases this pod holds;</li>
+ *   <li>{@code tern_delivery_shaping_remote_calls_total}: Hot Rod requests the shared rate limiter,
+ *       leases and backoff sent (divided by delivered messages: the round trips per message).</li>
  * </ul>
  * Labels are bounded: destination classes are {@code mx} or the policy's transports. Thread-safe.
  */
@@ -32,6 +36,7 @@ public final class ShapingMetrics {
     private final Counter granted;
     private final Counter denied;
     private final Map<String, BooleanSupplier> backoffClasses = new ConcurrentHashMap<>();
+    private volatile LongSupplier remoteCalls;
 
     public ShapingMetrics(MeterRegistry registry, BooleanSupplier fallback) {
         this.registry = registry;
@@ -52,6 +57,14 @@ public final class ShapingMetrics {
     public void leasesHeld(IntSupplier leasesHeld) {
         Gauge.builder("tern.delivery.leases.held", leasesHeld::getAsInt)
                 .description("Cluster-wide connection leases held by this pod").register(registry);
+    }
+
+    /** Registers {@code tern_delivery_shaping_remote_calls_total}, read from {@code calls} on scrape. */
+    public void remoteCalls(LongSupplier calls) {
+        // Micrometer holds a function counter's state weakly: keep the supplier alive here.
+        remoteCalls = calls;
+        FunctionCounter.builder("tern.delivery.shaping.remote.calls", calls, LongSupplier::getAsLong)
+                .description("Hot Rod requests sent for cluster-wide traffic shaping").register(registry);
     }
 
     private Counter tokens(String result) {

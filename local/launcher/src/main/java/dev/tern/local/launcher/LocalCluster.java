@@ -6,6 +6,7 @@ import dev.tern.common.policy.PolicyParser;
 import dev.tern.local.runtime.ProcessCluster;
 import dev.tern.local.runtime.kafka.TopicSpec;
 import dev.tern.local.runtime.process.ChildProcess;
+import dev.tern.local.runtime.process.FreePorts;
 import dev.tern.local.runtime.process.ParentWatchdog;
 import java.io.IOException;
 import java.net.URI;
@@ -19,8 +20,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -30,7 +33,8 @@ import java.util.stream.Stream;
  * <p>Every child dies with this JVM, even on {@code kill -9} (see {@link ChildProcess}). Data
  * lives under {@link LocalOptions#dataDir()} and survives restarts, so mail queued before a stop
  * is delivered after the next start; {@code wipe} deletes it first. Used by {@link TernLocal} and
- * by the end-to-end tests, which also stop, kill and restart single services.
+ * by the end-to-end tests, which also stop, kill and restart single services, and start
+ * {@linkplain #startReplica replicas} of delivery to stand for a second pod.
  */
 public final class LocalCluster implements AutoCloseable {
 
@@ -41,6 +45,7 @@ public final class LocalCluster implements AutoCloseable {
     private final ProcessCluster backends;
     private final Map<Service, ChildProcess> services = new EnumMap<>(Service.class);
     private final Map<Service, Map<String, String>> extraConfig = new EnumMap<>(Service.class);
+    private final Map<String, Replica> replicas = new LinkedHashMap<>();
 
     private LocalCluster(LocalOptions options, Policy policy, ProcessCluster backends) {
         this.options = options;
@@ -93,13 +98,36 @@ public final class LocalCluster implements AutoCloseable {
         if (old != null && old.isAlive()) {
             throw new IllegalStateException(s + " is already running");
         }
-        Path dir = options.dataDir().resolve(s.module());
-        var b = ChildProcess.java(s.module(), "io.quarkus.bootstrap.runner.QuarkusEntryPoint")
+        services.put(s, launch(s, s.module(), options.httpPort(s)));
+    }
+
+    /**
+     * Starts one more instance of {@code s} beside the main one, as a second pod of the same
+     * Deployment would run: same Kafka, Infinispan, policy and consumer group, its own HTTP port,
+     * work directory ({@code <data>/<name>}) and log. Does not wait for it ({@link #awaitReady(Replica)}).
+     * Only services that listen on nothing but HTTP can have replicas (not ingress).
+     */
+    public synchronized Replica startReplica(Service s, String name) {
+        if (s == Service.INGRESS) {
+            throw new IllegalArgumentException("ingress listens on fixed SMTP ports and cannot have a replica");
+        }
+        if (replicas.containsKey(name) || name.equals(s.module())) {
+            throw new IllegalStateException("an instance named " + name + " already exists");
+        }
+        int port = FreePorts.pick();
+        var replica = new Replica(s, name, port, launch(s, name, port));
+        replicas.put(name, replica);
+        return replica;
+    }
+
+    private ChildProcess launch(Service s, String name, int httpPort) {
+        Path dir = options.dataDir().resolve(name);
+        var b = ChildProcess.java(name, "io.quarkus.bootstrap.runner.QuarkusEntryPoint")
                 .classpath(List.of(watchdogLocation(), s.runJar(options.repo())))
                 .workDir(dir)
-                .logFile(dir.resolve(s.module() + ".log"))
+                .logFile(dir.resolve(name + ".log"))
                 .jvmArgs("-Xmx384m", "-XX:+UseSerialGC")
-                .systemProperty("quarkus.http.port", options.httpPort(s))
+                .systemProperty("quarkus.http.port", httpPort)
                 .systemProperty("quarkus.http.host", "127.0.0.1")
                 .systemProperty("tern.kafka.bootstrap-servers", backends.kafkaBootstrapServers())
                 .systemProperty("kafka.bootstrap.servers", backends.kafkaBootstrapServers())
@@ -115,18 +143,27 @@ public final class LocalCluster implements AutoCloseable {
                     .systemProperty("tern.ingress.tls.generated-dir", options.dataDir().resolve("tls").toAbsolutePath());
         }
         extraConfig.getOrDefault(s, Map.of()).forEach(b::systemProperty);
-        services.put(s, b.start());
+        return b.start();
     }
 
     /** Waits until {@code /q/health/ready} of the service answers 200. */
     public void awaitReady(Service s) {
+        awaitReady(s.module(), options.httpPort(s), () -> services.get(s));
+    }
+
+    /** Waits until {@code /q/health/ready} of the replica answers 200. */
+    public void awaitReady(Replica r) {
+        awaitReady(r.name(), r.httpPort(), r::process);
+    }
+
+    private void awaitReady(String name, int httpPort, Supplier<ChildProcess> process) {
         var http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        URI uri = URI.create("http://127.0.0.1:" + options.httpPort(s) + "/q/health/ready");
+        URI uri = URI.create("http://127.0.0.1:" + httpPort + "/q/health/ready");
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
-            ChildProcess p = services.get(s);
+            ChildProcess p = process.get();
             if (p == null || !p.isAlive()) {
-                throw new LaunchException(s.module() + " exited during start-up; last log lines:\n"
+                throw new LaunchException(name + " exited during start-up; last log lines:\n"
                         + (p == null ? "" : p.logTail(20)));
             }
             try {
@@ -139,17 +176,25 @@ public final class LocalCluster implements AutoCloseable {
                 // Not listening yet.
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new LaunchException("interrupted while waiting for " + s.module());
+                throw new LaunchException("interrupted while waiting for " + name);
             }
             sleep(250);
         }
-        throw new LaunchException(s.module() + " was not ready within " + READY_TIMEOUT.toSeconds() + " s; see "
-                + services.get(s).logFile());
+        throw new LaunchException(name + " was not ready within " + READY_TIMEOUT.toSeconds() + " s; see "
+                + process.get().logFile());
     }
 
     /** SIGKILL, as a crashing pod would die: no drain, no offset commit, nothing flushed. */
     public synchronized void kill(Service s) {
-        ChildProcess p = services.get(s);
+        kill(services.get(s));
+    }
+
+    /** SIGKILL of a replica, as {@link #kill(Service)}. */
+    public synchronized void kill(Replica r) {
+        kill(r.process());
+    }
+
+    private static void kill(ChildProcess p) {
         if (p != null) {
             p.handle().destroyForcibly();
             p.awaitExit(Duration.ofSeconds(30));
@@ -168,6 +213,16 @@ public final class LocalCluster implements AutoCloseable {
         return services.get(s);
     }
 
+    /**
+     * A further instance of a service started by {@link #startReplica}: a second pod in the same
+     * consumer group. It is stopped with the cluster; {@link #kill(Replica)} kills it sooner.
+     *
+     * @param name its process name, work directory under the data directory, and log file name
+     * @param httpPort where its {@code /q/health} and {@code /q/metrics} answer on 127.0.0.1
+     */
+    public record Replica(Service service, String name, int httpPort, ChildProcess process) {
+    }
+
     public ProcessCluster backends() {
         return backends;
     }
@@ -180,11 +235,13 @@ public final class LocalCluster implements AutoCloseable {
         return policy;
     }
 
-    /** Stops the services first (so ingress can drain into a live Kafka), then the servers. */
+    /** Stops the services and replicas first (so ingress can drain into a live Kafka), then the servers. */
     @Override
     public synchronized void close() {
+        List<ChildProcess> all = new ArrayList<>(services.values());
+        replicas.values().forEach(r -> all.add(r.process()));
         List<Thread> stoppers = new ArrayList<>();
-        for (ChildProcess p : services.values()) {
+        for (ChildProcess p : all) {
             Thread t = new Thread(p::stop, "tern-stop-" + p.name());
             t.start();
             stoppers.add(t);

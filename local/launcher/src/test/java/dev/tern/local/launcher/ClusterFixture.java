@@ -30,6 +30,17 @@ final class ClusterFixture implements AutoCloseable {
     }
 
     static ClusterFixture start(String retry, Map<Service, Map<String, String>> extra) {
+        return start(retry, Map.of(), extra);
+    }
+
+    /**
+     * As {@link #start(String, Map)}, with policy entries for named destinations beside
+     * {@code default}, e.g. {@code "shaped.test" → "{rate: 20/s, max-connections: 3}"}.
+     */
+    static ClusterFixture start(String retry, Map<String, String> destinations,
+            Map<Service, Map<String, String>> extra) {
+        StringBuilder shaped = new StringBuilder();
+        destinations.forEach((name, limits) -> shaped.append("\n  ").append(name).append(": ").append(limits));
         SmtpSink sink = SmtpSink.builder().hostname("sink.test").start();
         try {
             Path dir = Files.createTempDirectory("tern-e2e-");
@@ -46,10 +57,10 @@ final class ClusterFixture implements AutoCloseable {
                       - match: example.org
                         via: smtp://127.0.0.1:%d
                     destinations:
-                      default: {max-connections: 20, max-messages-per-connection: 100}
+                      default: {max-connections: 20, max-messages-per-connection: 100}%s
                     retry: %s
                     max-queue-lifetime: 1h
-                    """.formatted(sink.port(), sink.port(), retry));
+                    """.formatted(sink.port(), sink.port(), shaped, retry));
             var options = LocalOptions.forTest(LocalOptions.findRepo(Path.of("")), dir.resolve("data"), policy);
             return new ClusterFixture(sink, LocalCluster.start(options, extra), dir);
         } catch (IOException e) {
@@ -75,6 +86,15 @@ final class ClusterFixture implements AutoCloseable {
             cluster.close();
         } finally {
             sink.close();
+            deleteTree(dir);
+        }
+    }
+
+    private static void deleteTree(Path root) {
+        try (var paths = Files.walk(root)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // A leftover temp directory is untidy, not wrong.
         }
     }
 }
