@@ -10,6 +10,7 @@ import dev.tern.delivery.admin.ControlCommand;
 import dev.tern.delivery.admin.ControlListener;
 import dev.tern.delivery.admin.Suspensions;
 import dev.tern.delivery.client.ConnectionPool;
+import dev.tern.delivery.client.NetClients;
 import dev.tern.delivery.config.DeliveryConfig;
 import dev.tern.delivery.consume.ConsumerLoop;
 import dev.tern.delivery.metrics.DeliveryMetrics;
@@ -30,7 +31,6 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import io.vertx.core.net.NetClientOptions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.net.InetAddress;
@@ -115,14 +115,8 @@ public class DeliveryService {
         context = vertx.getOrCreateContext();
         Executor onLoop = task -> context.runOnContext(v -> task.run());
 
-        // Opportunistic STARTTLS encrypts against passive eavesdropping only; like Postfix's "may"
-        // level it accepts any certificate. REQUIRED destinations use the verified client.
-        var opportunistic = vertx.createNetClient(new NetClientOptions().setTrustAll(true)
-                .setHostnameVerificationAlgorithm("").setConnectTimeout(60_000));
-        var verified = vertx.createNetClient(new NetClientOptions().setHostnameVerificationAlgorithm("HTTPS")
-                .setConnectTimeout(60_000));
         int maxWaiting = config.shaping().maxWaiting();
-        pool = new ConnectionPool(vertx, onLoop, opportunistic, verified, gate, config.idleTimeout(),
+        pool = new ConnectionPool(vertx, onLoop, new NetClients(vertx), gate, config.idleTimeout(),
                 config.maxThrottleWait(), maxWaiting);
         var throttle = new ThrottleQueue(vertx, onLoop, gate, maxWaiting, shaping.metrics());
         var dns = new CachingDnsLookup(new DnsjavaLookup(config.dnsServers().orElse(List.of()), config.dnsTimeout()),

@@ -39,7 +39,12 @@ import java.util.concurrent.Executor;
 public final class ConnectionPool {
 
     /** What a connection can be reused for. */
-    public record Key(String destination, String shaping, NextHop hop, HandshakeConfig handshake) {
+    /**
+     * What makes two connections interchangeable: same next hop, handshake and egress address
+     * ({@code sourceIp} null for the system's choice), so a pooled connection is only reused
+     * for mail that could have opened it.
+     */
+    public record Key(String destination, String shaping, NextHop hop, HandshakeConfig handshake, String sourceIp) {
     }
 
     /** A connection handed out by {@link #acquire}; {@code reused} when it had carried mail before. */
@@ -54,8 +59,7 @@ public final class ConnectionPool {
 
     private final Vertx vertx;
     private final Executor loop;
-    private final NetClient opportunistic;
-    private final NetClient verified;
+    private final NetClients clients;
     private final DestinationGate gate;
     private final Duration idleTimeout;
     private final Duration maxWait;
@@ -65,12 +69,11 @@ public final class ConnectionPool {
     private final Deque<Waiter> waiters = new ArrayDeque<>();
     private volatile int open;
 
-    public ConnectionPool(Vertx vertx, Executor loop, NetClient opportunistic, NetClient verified,
+    public ConnectionPool(Vertx vertx, Executor loop, NetClients clients,
             DestinationGate gate, Duration idleTimeout, Duration maxWait, int maxWaiting) {
         this.vertx = vertx;
         this.loop = loop;
-        this.opportunistic = opportunistic;
-        this.verified = verified;
+        this.clients = clients;
         this.gate = gate;
         this.idleTimeout = idleTimeout;
         this.maxWait = maxWait;
@@ -120,8 +123,8 @@ public final class ConnectionPool {
         }
         DestinationGate.Slot slot = granted.get();
         open++;
-        NetClient client = key.handshake().tlsPolicy() == dev.tern.smtp.client.TlsPolicy.REQUIRED
-                ? verified : opportunistic;
+        NetClient client = clients.client(key.handshake().tlsPolicy() == dev.tern.smtp.client.TlsPolicy.REQUIRED,
+                key.sourceIp());
         SmtpConnection.open(vertx, client, key.hop(), key.handshake(), Timeouts.of(policy))
                 .whenComplete((c, error) -> {
                     if (error != null) {

@@ -110,7 +110,7 @@ public final class GroupSender {
                 return CompletableFuture.completedFuture(notTried(Reply.of(451, "4.7.0", "Throttled: "
                         + plan.destination() + " backs off for " + Math.max(1, pause.toSeconds()) + "s"), hop, null));
             }
-            var key = new ConnectionPool.Key(plan.destination(), shaping, hop, handshake);
+            var key = new ConnectionPool.Key(plan.destination(), shaping, hop, handshake, plan.policy().sourceIp());
             return pool.acquire(key, plan.policy())
                     .thenComposeAsync(lease -> throttled(lease), loop)
                     .exceptionallyComposeAsync(error -> {

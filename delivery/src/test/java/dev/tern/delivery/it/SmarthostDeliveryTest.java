@@ -97,6 +97,19 @@ class SmarthostDeliveryTest {
     }
 
     @Test
+    void connectsFromTheDestinationsSourceAddress() throws Exception {
+        // egress.test has source-ip 127.0.0.2 in the test policy (a pod with several addresses).
+        QueuedMessage m = QueueProbe.message("alice@sender.test", "eve@egress.test");
+        queue.enqueue(m);
+        var got = Eventually.await(Duration.ofSeconds(30), () -> received(m.id()), l -> !l.isEmpty());
+        assertThat(got).singleElement().satisfies(r -> assertThat(r.clientAddress()).isEqualTo("127.0.0.2"));
+        var other = QueueProbe.message("alice@sender.test", "bob@relay.test");
+        queue.enqueue(other);
+        var plain = Eventually.await(Duration.ofSeconds(30), () -> received(other.id()), l -> !l.isEmpty());
+        assertThat(plain).singleElement().satisfies(r -> assertThat(r.clientAddress()).isEqualTo("127.0.0.1"));
+    }
+
+    @Test
     void requiredTlsNeverFallsBackToPlainText() throws Exception {
         // secure.test requires verified TLS; the sink's certificate is self-signed.
         QueuedMessage m = QueueProbe.message("alice@sender.test", "sam@secure.test");

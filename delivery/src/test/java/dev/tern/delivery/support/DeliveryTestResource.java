@@ -37,6 +37,8 @@ public final class DeliveryTestResource implements QuarkusTestResourceLifecycleM
                     via: smtp://127.0.0.1:%d
                   - match: rate.test
                     via: smtp://127.0.0.1:%d
+                  - match: egress.test
+                    via: smtp://127.0.0.1:%d
                 destinations:
                   default:
                     connect-timeout: 3s
@@ -53,9 +55,11 @@ public final class DeliveryTestResource implements QuarkusTestResourceLifecycleM
                     max-messages-per-connection: 10
                   backoff.test:
                     backoff: 4s
+                  egress.test:
+                    source-ip: 127.0.0.2
                 retry: [2s, 4s]
                 max-queue-lifetime: 1h
-                """.formatted(smtp, lmtp, smtp, smtp);
+                """.formatted(smtp, lmtp, smtp, smtp, smtp);
         try {
             Path file = Files.createTempFile("tern-delivery-test-policy", ".yaml");
             Files.writeString(file, policy);

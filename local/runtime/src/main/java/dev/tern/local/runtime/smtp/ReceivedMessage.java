@@ -15,9 +15,10 @@ import java.util.List;
  *     without the terminating {@code .CRLF}
  * @param receivedAt when the end of data was read
  * @param tls whether the transaction ran inside STARTTLS
+ * @param clientAddress the IP address the connection came from (the sender's source address)
  */
 public record ReceivedMessage(int connectionId, String helo, String sender, List<String> recipients,
-        byte[] body, Instant receivedAt, boolean tls) {
+        byte[] body, Instant receivedAt, boolean tls, String clientAddress) {
 
     public ReceivedMessage {
         recipients = List.copyOf(recipients);

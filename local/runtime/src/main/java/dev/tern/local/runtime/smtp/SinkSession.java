@@ -226,7 +226,8 @@ final class SinkSession {
             }
         }
         if (!delivered.isEmpty()) {
-            sink.record(new ReceivedMessage(id, helo, sender, delivered, body, arrived, socket instanceof SSLSocket));
+            sink.record(new ReceivedMessage(id, helo, sender, delivered, body, arrived, socket instanceof SSLSocket,
+                    socket.getInetAddress().getHostAddress()));
         }
         resetTransaction();
         return last;
