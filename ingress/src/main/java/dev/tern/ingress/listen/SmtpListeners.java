@@ -115,7 +115,8 @@ public class SmtpListeners {
         var ssl = new SSLOptions().setKeyCertOptions(tls.options());
         synchronized (servers) {
             for (NetServer s : servers) {
-                s.updateSSLOptions(ssl);
+                // force: the paths are unchanged, so without it Vert.x sees equal options and keeps the old context.
+                s.updateSSLOptions(ssl, true);
             }
         }
         LOG.info("TLS certificate reloaded");

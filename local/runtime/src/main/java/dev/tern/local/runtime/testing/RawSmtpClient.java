@@ -138,6 +138,16 @@ public final class RawSmtpClient implements AutoCloseable {
         }
     }
 
+    /** The server certificate's serial number after a TLS handshake, or null on plaintext. */
+    public java.math.BigInteger peerCertificateSerial() {
+        try {
+            return socket instanceof SSLSocket s
+                    ? ((X509Certificate) s.getSession().getPeerCertificates()[0]).getSerialNumber() : null;
+        } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+            return null;
+        }
+    }
+
     public String tlsProtocol() {
         return socket instanceof SSLSocket s ? s.getSession().getProtocol() : null;
     }
