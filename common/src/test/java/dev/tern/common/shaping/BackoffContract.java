@@ -1,5 +1,7 @@
 package dev.tern.common.shaping;
 
+import static dev.tern.common.shaping.ShapingTestSupport.uniqueKey;
+import static dev.tern.common.shaping.ShapingTestSupport.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -7,9 +9,6 @@ import dev.tern.common.shaping.Backoff.Suspension;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.UUID;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,18 +21,6 @@ abstract class BackoffContract {
     static final Duration RETENTION = Duration.ofSeconds(5);
 
     protected abstract Backoff newClient();
-
-    static String uniqueKey(String name) {
-        return name + "-" + UUID.randomUUID() + ".test";
-    }
-
-    static <T> T await(CompletionStage<T> stage) {
-        try {
-            return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new AssertionError("backoff operation failed", e);
-        }
-    }
 
     @Test
     void suspensionIsVisibleToASecondClient() {

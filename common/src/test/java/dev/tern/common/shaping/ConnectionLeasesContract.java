@@ -1,5 +1,7 @@
 package dev.tern.common.shaping;
 
+import static dev.tern.common.shaping.ShapingTestSupport.uniqueKey;
+import static dev.tern.common.shaping.ShapingTestSupport.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tern.common.shaping.ConnectionLeases.Lease;
@@ -7,9 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.junit.jupiter.api.Test;
@@ -25,18 +24,6 @@ abstract class ConnectionLeasesContract {
     static final Duration SHORT_TTL = Duration.ofMillis(800);
 
     protected abstract ConnectionLeases newClient();
-
-    static String uniqueKey(String name) {
-        return name + "-" + UUID.randomUUID() + ".test";
-    }
-
-    static <T> T await(CompletionStage<T> stage) {
-        try {
-            return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new AssertionError("lease operation failed", e);
-        }
-    }
 
     static void sleep(long millis) {
         try {

@@ -1,17 +1,16 @@
 package dev.tern.common.shaping;
 
+import static dev.tern.common.shaping.ShapingTestSupport.await;
 import static org.assertj.core.api.Assertions.assertThat;
-
-import dev.tern.local.runtime.testing.MutableClock;
 
 import dev.tern.common.policy.Rate;
 import dev.tern.common.shaping.ConnectionLeases.Lease;
 import dev.tern.common.shaping.RateLimiter.Grant;
+import dev.tern.local.runtime.testing.MutableClock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -29,14 +28,6 @@ class FallbackTest {
     private final SwitchableLimiter shared = new SwitchableLimiter(new InMemoryRateLimiter(WINDOW, clock));
     private final FallbackRateLimiter limiter =
             new FallbackRateLimiter(shared, new InMemoryRateLimiter(WINDOW, clock), fallback);
-
-    static <T> T await(CompletionStage<T> stage) {
-        try {
-            return stage.toCompletableFuture().get(5, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
-    }
 
     @Test
     void usesTheSharedLimiterWhileItAnswers() {

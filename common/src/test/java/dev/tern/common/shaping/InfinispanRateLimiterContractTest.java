@@ -1,5 +1,7 @@
 package dev.tern.common.shaping;
 
+import static dev.tern.common.shaping.ShapingTestSupport.uniqueKey;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tern.common.infinispan.InfinispanClient;

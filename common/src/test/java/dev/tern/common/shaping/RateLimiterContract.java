@@ -1,5 +1,6 @@
 package dev.tern.common.shaping;
 
+import static dev.tern.common.shaping.ShapingTestSupport.uniqueKey;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tern.common.policy.Rate;
@@ -7,8 +8,6 @@ import dev.tern.common.shaping.RateLimiter.Grant;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
@@ -25,16 +24,8 @@ abstract class RateLimiterContract {
 
     protected abstract RateLimiter newClient();
 
-    static String uniqueKey(String name) {
-        return name + "-" + UUID.randomUUID() + ".test";
-    }
-
     static Grant acquire(RateLimiter limiter, String key, Rate rate, int wanted) {
-        try {
-            return limiter.acquire(key, rate, wanted).toCompletableFuture().get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new AssertionError("acquire failed", e);
-        }
+        return ShapingTestSupport.await(limiter.acquire(key, rate, wanted));
     }
 
     @Test

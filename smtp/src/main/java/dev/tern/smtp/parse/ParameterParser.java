@@ -1,12 +1,12 @@
 package dev.tern.smtp.parse;
 
-import dev.tern.smtp.dsn.XText;
 import dev.tern.smtp.dsn.Notify;
-import dev.tern.smtp.dsn.Ret;
 import dev.tern.smtp.dsn.OriginalRecipient;
-
+import dev.tern.smtp.dsn.Ret;
+import dev.tern.smtp.dsn.XText;
 import dev.tern.smtp.reply.Parsed;
 import dev.tern.smtp.reply.Reply;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
@@ -40,15 +40,13 @@ final class ParameterParser {
         Ret ret = null;
         String envId = null;
         String auth = null;
-        var seen = new HashSet<String>();
-        for (String token : tokens) {
-            int eq = token.indexOf('=');
-            String keyword = (eq < 0 ? token : token.substring(0, eq)).toUpperCase(Locale.ROOT);
-            String value = eq < 0 ? null : token.substring(eq + 1);
-            Reply syntax = checkSyntax(token, keyword, value, seen);
-            if (syntax != null) {
-                return Parsed.failed(syntax);
-            }
+        Parsed<List<Param>> params = params(tokens);
+        if (!params.isOk()) {
+            return Parsed.failed(params.reply());
+        }
+        for (Param param : params.value()) {
+            String keyword = param.keyword();
+            String value = param.value();
             switch (keyword) {
                 case "SIZE" -> {
                     if (value == null || !value.chars().allMatch(c -> c >= '0' && c <= '9') || value.length() > 20) {
@@ -98,15 +96,13 @@ final class ParameterParser {
     static Parsed<RcptParameters> rcpt(List<String> tokens) {
         Set<Notify> notify = EnumSet.noneOf(Notify.class);
         OriginalRecipient orcpt = null;
-        var seen = new HashSet<String>();
-        for (String token : tokens) {
-            int eq = token.indexOf('=');
-            String keyword = (eq < 0 ? token : token.substring(0, eq)).toUpperCase(Locale.ROOT);
-            String value = eq < 0 ? null : token.substring(eq + 1);
-            Reply syntax = checkSyntax(token, keyword, value, seen);
-            if (syntax != null) {
-                return Parsed.failed(syntax);
-            }
+        Parsed<List<Param>> params = params(tokens);
+        if (!params.isOk()) {
+            return Parsed.failed(params.reply());
+        }
+        for (Param param : params.value()) {
+            String keyword = param.keyword();
+            String value = param.value();
             switch (keyword) {
                 case "NOTIFY" -> {
                     notify = value == null ? null : notifyList(value);
@@ -163,6 +159,30 @@ final class ParameterParser {
     }
 
     /** Keyword and value grammar of RFC 5321 §4.1.2, and no keyword twice. */
+    /** One {@code keyword[=value]} token (RFC 5321 §4.1.2 esmtp-param), keyword upper-cased. */
+    private record Param(String keyword, String value) {
+        static Param of(String token) {
+            int eq = token.indexOf('=');
+            return new Param((eq < 0 ? token : token.substring(0, eq)).toUpperCase(Locale.ROOT),
+                    eq < 0 ? null : token.substring(eq + 1));
+        }
+    }
+
+    /** Splits and checks every token (syntax, duplicates) before any is interpreted. */
+    private static Parsed<List<Param>> params(List<String> tokens) {
+        var seen = new HashSet<String>();
+        var out = new ArrayList<Param>(tokens.size());
+        for (String token : tokens) {
+            Param param = Param.of(token);
+            Reply syntax = checkSyntax(token, param.keyword(), param.value(), seen);
+            if (syntax != null) {
+                return Parsed.failed(syntax);
+            }
+            out.add(param);
+        }
+        return Parsed.ok(out);
+    }
+
     private static Reply checkSyntax(String token, String keyword, String value, Set<String> seen) {
         boolean keywordOk = !keyword.isEmpty() && isAlnum(keyword.charAt(0))
                 && keyword.chars().allMatch(c -> isAlnum((char) c) || c == '-');

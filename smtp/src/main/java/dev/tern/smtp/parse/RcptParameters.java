@@ -2,7 +2,6 @@ package dev.tern.smtp.parse;
 
 import dev.tern.smtp.dsn.Notify;
 import dev.tern.smtp.dsn.OriginalRecipient;
-
 import java.util.EnumSet;
 import java.util.Set;
 
