@@ -1,6 +1,7 @@
 package dev.tern.common.policy;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Shaping for one destination (a recipient domain, or every domain whose MX hosts match
@@ -17,7 +18,8 @@ import java.time.Duration;
  * @param commandTimeout           per command reply (RFC 5321 §4.5.3.2 suggests 5 minutes)
  * @param dataTimeout              final reply after the end of data (RFC 5321: 10 minutes)
  * @param backoff                  how long the destination pauses cluster-wide after a 421 or 4.7.x rate reply
- * @param sourceIp                 egress address to bind, or null for the system's choice
+ * @param egress                   egress addresses to bind, from {@code source-ip} (one) or
+ *                                 {@code source-pool} (several, used in turn); empty for the system's choice
  */
 public record DestinationPolicy(
         String name,
@@ -30,9 +32,13 @@ public record DestinationPolicy(
         Duration commandTimeout,
         Duration dataTimeout,
         Duration backoff,
-        String sourceIp) {
+        List<EgressSource> egress) {
+
+    public DestinationPolicy {
+        egress = egress == null ? List.of() : List.copyOf(egress);
+    }
 
     public static final DestinationPolicy BUILT_IN = new DestinationPolicy("default", null, 20, 100, null,
             TlsMode.OPPORTUNISTIC, Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofMinutes(10),
-            Duration.ofMinutes(1), null);
+            Duration.ofMinutes(1), List.of());
 }

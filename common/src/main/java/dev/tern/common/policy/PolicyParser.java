@@ -27,13 +27,14 @@ import java.util.Set;
 public final class PolicyParser {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-    private static final Set<String> TOP = Set.of("relay", "routes", "destinations", "retry", "max-queue-lifetime",
-            "delay-notice-after");
+    private static final Set<String> TOP = Set.of("relay", "routes", "sources", "source-pools", "destinations",
+            "retry", "max-queue-lifetime", "delay-notice-after");
     private static final Set<String> RELAY = Set.of("local-domains", "trusted-networks", "users-file");
     private static final Set<String> ROUTE = Set.of("match", "via");
     private static final Set<String> DESTINATION = Set.of("mx-rollup", "max-connections",
             "max-messages-per-connection", "rate", "tls", "connect-timeout", "command-timeout", "data-timeout",
-            "backoff", "source-ip");
+            "backoff", "source-ip", "source-pool");
+    private static final Set<String> SOURCE = Set.of("max-connections", "rate");
 
     private PolicyParser() {
     }
@@ -64,7 +65,9 @@ public final class PolicyParser {
         requireObject(root, "(file)", TOP);
         Relay relay = relay(root.path("relay"), baseDir);
         List<Route> routes = routes(root.path("routes"));
-        var destinations = destinations(root.path("destinations"));
+        Map<String, EgressSource> sources = sources(root.path("sources"));
+        Map<String, List<EgressSource>> pools = sourcePools(root.path("source-pools"), sources);
+        var destinations = destinations(root.path("destinations"), new Egress(sources, pools));
         DestinationPolicy def = destinations.remove("default");
         List<Duration> retry = root.has("retry") ? list(root.get("retry"), "retry", PolicyParser::duration)
                 : Policy.DEFAULT_RETRY;
@@ -124,7 +127,75 @@ public final class PolicyParser {
         });
     }
 
-    private static Map<String, DestinationPolicy> destinations(JsonNode n) {
+    /** What {@code source-ip} and {@code source-pool} of a destination resolve against. */
+    private record Egress(Map<String, EgressSource> sources, Map<String, List<EgressSource>> pools) {
+
+        EgressSource source(String address) {
+            return sources.getOrDefault(address, EgressSource.unlimited(address));
+        }
+    }
+
+    private static Map<String, EgressSource> sources(JsonNode n) {
+        var out = new LinkedHashMap<String, EgressSource>();
+        if (n.isMissingNode() || n.isNull()) {
+            return out;
+        }
+        requireObject(n, "sources", null);
+        Iterator<Map.Entry<String, JsonNode>> it = n.fields();
+        while (it.hasNext()) {
+            var e = it.next();
+            String key = "sources." + e.getKey();
+            String address = ipAddress(e.getKey(), key);
+            JsonNode v = e.getValue();
+            requireObject(v, key, SOURCE);
+            int max = positiveInt(v, key, "max-connections", 0);
+            Rate rate = v.hasNonNull("rate") ? rate(v.get("rate"), key + ".rate") : null;
+            if (out.put(address, new EgressSource(address, max, rate)) != null) {
+                throw new PolicyException(key, "the address " + address + " is listed twice");
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, List<EgressSource>> sourcePools(JsonNode n, Map<String, EgressSource> sources) {
+        var out = new LinkedHashMap<String, List<EgressSource>>();
+        if (n.isMissingNode() || n.isNull()) {
+            return out;
+        }
+        requireObject(n, "source-pools", null);
+        Iterator<Map.Entry<String, JsonNode>> it = n.fields();
+        while (it.hasNext()) {
+            var e = it.next();
+            String key = "source-pools." + e.getKey();
+            List<EgressSource> pool = list(e.getValue(), key, (v, k) -> {
+                String address = ipAddress(text(v, k), k);
+                return sources.getOrDefault(address, EgressSource.unlimited(address));
+            });
+            if (pool.isEmpty()) {
+                throw new PolicyException(key, "a pool needs at least one address");
+            }
+            if (pool.stream().map(EgressSource::address).distinct().count() != pool.size()) {
+                throw new PolicyException(key, "an address is listed twice");
+            }
+            out.put(e.getKey(), pool);
+        }
+        return out;
+    }
+
+    private static String ipAddress(String text, String key) {
+        if (text.contains("/")) {
+            throw new PolicyException(key, "'" + text + "' is a network; give one address");
+        }
+        try {
+            Cidr.parse(text);
+            // A literal (Cidr refused names), so this resolves nothing: it only writes the address one way.
+            return java.net.InetAddress.getByName(text.trim()).getHostAddress();
+        } catch (IllegalArgumentException | java.net.UnknownHostException e) {
+            throw new PolicyException(key, "'" + text + "' is not an IP address");
+        }
+    }
+
+    private static Map<String, DestinationPolicy> destinations(JsonNode n, Egress egress) {
         var out = new LinkedHashMap<String, DestinationPolicy>();
         DestinationPolicy base = DestinationPolicy.BUILT_IN;
         if (n.isMissingNode() || n.isNull()) {
@@ -133,7 +204,7 @@ public final class PolicyParser {
         }
         requireObject(n, "destinations", null);
         if (n.has("default")) {
-            base = destination("default", n.get("default"), base);
+            base = destination("default", n.get("default"), base, egress);
         }
         out.put("default", base);
         Iterator<Map.Entry<String, JsonNode>> it = n.fields();
@@ -143,14 +214,17 @@ public final class PolicyParser {
                 continue;
             }
             String name = e.getKey().toLowerCase(Locale.ROOT);
-            out.put(name, destination(name, e.getValue(), base));
+            out.put(name, destination(name, e.getValue(), base, egress));
         }
         return out;
     }
 
-    private static DestinationPolicy destination(String name, JsonNode n, DestinationPolicy base) {
+    private static DestinationPolicy destination(String name, JsonNode n, DestinationPolicy base, Egress egress) {
         String key = "destinations." + name;
         requireObject(n, key, DESTINATION);
+        if (n.hasNonNull("source-ip") && n.hasNonNull("source-pool")) {
+            throw new PolicyException(key + ".source-pool", "give source-ip or source-pool, not both");
+        }
         return new DestinationPolicy(
                 name,
                 n.hasNonNull("mx-rollup") ? text(n.get("mx-rollup"), key + ".mx-rollup").toLowerCase(Locale.ROOT)
@@ -163,7 +237,24 @@ public final class PolicyParser {
                 optionalDuration(n, key, "command-timeout", base.commandTimeout()),
                 optionalDuration(n, key, "data-timeout", base.dataTimeout()),
                 optionalDuration(n, key, "backoff", base.backoff()),
-                n.hasNonNull("source-ip") ? text(n.get("source-ip"), key + ".source-ip") : base.sourceIp());
+                egress(n, key, base, egress));
+    }
+
+    // Either key replaces whatever the entry inherited from default.
+    private static List<EgressSource> egress(JsonNode n, String key, DestinationPolicy base, Egress egress) {
+        if (n.hasNonNull("source-ip")) {
+            return List.of(egress.source(ipAddress(text(n.get("source-ip"), key + ".source-ip"), key + ".source-ip")));
+        }
+        if (n.hasNonNull("source-pool")) {
+            String pool = text(n.get("source-pool"), key + ".source-pool");
+            List<EgressSource> sources = egress.pools().get(pool);
+            if (sources == null) {
+                throw new PolicyException(key + ".source-pool", "no pool named '" + pool + "' in source-pools (known: "
+                        + String.join(", ", egress.pools().keySet()) + ")");
+            }
+            return sources;
+        }
+        return base.egress();
     }
 
     private static Rate rate(JsonNode n, String key) {

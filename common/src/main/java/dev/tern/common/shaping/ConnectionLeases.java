@@ -22,8 +22,21 @@ import java.util.concurrent.CompletionStage;
  */
 public interface ConnectionLeases {
 
-    /** A lease for one connection to {@code key}, or empty when {@code max} are held already. */
+    /**
+     * A lease for one connection to {@code key}, or empty when {@code max} are held already. A
+     * refusal also marks the key as {@linkplain #wanted wanted} for {@code ttl}.
+     */
     CompletionStage<Optional<Lease>> tryAcquire(String key, int max, Duration ttl);
+
+    /**
+     * Whether some client was refused a lease of {@code key} within the last lease TTL: holders
+     * should then let idle connections go instead of keeping them for later (issue 6: an idle
+     * pooled connection must not starve another pod that has mail for the destination). A
+     * backend that cannot tell answers false, and idle connections then keep their idle timeout.
+     */
+    default CompletionStage<Boolean> wanted(String key) {
+        return java.util.concurrent.CompletableFuture.completedFuture(false);
+    }
 
     /** One held connection slot. */
     interface Lease {

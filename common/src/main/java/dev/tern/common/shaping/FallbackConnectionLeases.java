@@ -33,6 +33,11 @@ public final class FallbackConnectionLeases implements ConnectionLeases {
                 () -> local.tryAcquire(key, Math.max(1, max / fallback.livePods()), ttl));
     }
 
+    @Override
+    public CompletionStage<Boolean> wanted(String key) {
+        return fallback.call("wanted " + key, () -> shared.wanted(key), () -> local.wanted(key));
+    }
+
     public boolean degraded() {
         return fallback.degraded();
     }

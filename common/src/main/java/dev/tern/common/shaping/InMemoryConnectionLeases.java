@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class InMemoryConnectionLeases implements ConnectionLeases {
 
     private final ConcurrentHashMap<String, Map<Long, Long>> holders = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Long> wantedUntil = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private final Clock clock;
 
@@ -43,7 +44,21 @@ public final class InMemoryConnectionLeases implements ConnectionLeases {
             }
             return live.isEmpty() ? null : live;
         });
-        return CompletableFuture.completedFuture(won[0] ? Optional.of(new MemoryLease(key, id, ttl)) : Optional.empty());
+        if (!won[0]) {
+            wantedUntil.put(key, now() + ttl.toMillis());
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        return CompletableFuture.completedFuture(Optional.of(new MemoryLease(key, id, ttl)));
+    }
+
+    @Override
+    public CompletionStage<Boolean> wanted(String key) {
+        Long until = wantedUntil.get(key);
+        if (until != null && until <= now()) {
+            wantedUntil.remove(key, until);
+            until = null;
+        }
+        return CompletableFuture.completedFuture(until != null);
     }
 
     private Map<Long, Long> pruned(Map<Long, Long> leases) {

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.infinispan.client.hotrod.Flag;
@@ -35,6 +36,10 @@ import org.infinispan.client.hotrod.RemoteCacheManager;
  * then {@code replaceWithVersion} / {@code removeWithVersion}, so a holder never extends or frees a
  * slot that expired and was taken by someone else.
  *
+ * <p><b>Wanted marks.</b> A refused claim writes {@code <key>#wanted} with the lease TTL as its
+ * lifespan, at most once per third of the TTL per key from this instance, so a waiting pod costs
+ * the backend a write every few seconds, not one per retry; {@link #wanted} is one {@code get}.
+ *
  * <p><b>Threading and failure.</b> Thread-safe and non-blocking. Hot Rod errors complete the
  * stages exceptionally; a lease whose release fails simply expires after its TTL.
  */
@@ -44,9 +49,11 @@ public final class InfinispanConnectionLeases implements ConnectionLeases {
     public static final String CACHE = "tern-shaping-leases";
 
     static final int MAX_CLAIMS = 4;
+    private static final String WANTED = "#wanted";
 
     private final ShapingCache cache;
     private final String owner;
+    private final ConcurrentHashMap<String, Long> markedAt = new ConcurrentHashMap<>();
 
     /**
      * @param owner names the holder in the slot's value (pod name), for operators reading the
@@ -72,7 +79,24 @@ public final class InfinispanConnectionLeases implements ConnectionLeases {
             Collections.shuffle(free, ThreadLocalRandom.current());
             String holder = owner + " " + UUID.randomUUID();
             return claim(key, free.subList(0, Math.min(MAX_CLAIMS, free.size())), holder, ttl);
-        });
+        }).thenCompose(lease -> lease.isPresent() ? CompletableFuture.completedFuture(lease)
+                : markWanted(key, ttl).thenApply(v -> lease));
+    }
+
+    private CompletionStage<Void> markWanted(String key, Duration ttl) {
+        long now = System.nanoTime();
+        Long last = markedAt.get(key);
+        if (last != null && now - last < ttl.toNanos() / 3) {
+            return CompletableFuture.completedFuture(null);
+        }
+        markedAt.put(key, now);
+        return cache.op().thenCompose(c -> c.putAsync(key + WANTED, owner, ttl.toMillis(), TimeUnit.MILLISECONDS))
+                .thenApply(previous -> (Void) null);
+    }
+
+    @Override
+    public CompletionStage<Boolean> wanted(String key) {
+        return cache.op().thenCompose(c -> c.getAsync(key + WANTED)).thenApply(v -> v != null);
     }
 
     private CompletionStage<Optional<Lease>> claim(String key, List<String> candidates, String holder, Duration ttl) {

@@ -71,6 +71,17 @@ class PolicyParserTest {
         "destinations: {gmail.com: {max-connections: -1}}|destinations.gmail.com.max-connections",
         "destinations: {gmail.com: {max-conections: 3}}|destinations.gmail.com.max-conections",
         "destinations: {default: {tls: maybe}}|destinations.default.tls",
+        "destinations: {a.test: {source-ip: mail.example.com}}|destinations.a.test.source-ip",
+        "destinations: {a.test: {source-ip: 10.0.0.0/8}}|destinations.a.test.source-ip",
+        "destinations: {a.test: {source-pool: nowhere}}|destinations.a.test.source-pool",
+        "'{source-pools: {p: [10.0.0.1]}, destinations: {a.test: {source-pool: p, source-ip: 10.0.0.1}}}'|destinations.a.test.source-pool",
+        "sources: {10.0.0.x: {rate: 5/s}}|sources.10.0.0.x",
+        "sources: {10.0.0.1: {rate: 0/s}}|sources.10.0.0.1.rate",
+        "sources: {10.0.0.1: {max-connections: 0}}|sources.10.0.0.1.max-connections",
+        "sources: {10.0.0.1: {weight: 2}}|sources.10.0.0.1.weight",
+        "source-pools: {p: []}|source-pools.p",
+        "source-pools: {p: [10.0.0.1, 10.0.0.1]}|source-pools.p",
+        "source-pools: {p: [eth0]}|source-pools.p[0]",
         "retry: [1m, ten]|retry[1]",
         "retry: [5m, 1m]|retry[1]",
         "retry: []|retry",
@@ -84,6 +95,29 @@ class PolicyParserTest {
                 .isInstanceOf(PolicyException.class)
                 .satisfies(e -> assertThat(((PolicyException) e).key()).isEqualTo(key))
                 .hasMessageStartingWith(key + ": ");
+    }
+
+    @Test
+    void egressAddressesResolveToTheirLimitsAndEitherKeyReplacesTheInheritedOne() {
+        var p = PolicyParser.parse("""
+                sources:
+                  192.0.2.10: {max-connections: 50, rate: 200/s}
+                  "2001:db8:0::7": {rate: 1000/h}
+                source-pools:
+                  bulk: [192.0.2.10, 192.0.2.11, "2001:db8::7"]
+                destinations:
+                  default: {source-pool: bulk}
+                  partner.test: {source-ip: 192.0.2.11}
+                  gmail.com: {rate: 50/s}
+                """, null);
+        assertThat(p.defaultDestination().egress()).containsExactly(
+                new EgressSource("192.0.2.10", 50, Rate.parse("200/s")),
+                EgressSource.unlimited("192.0.2.11"),
+                new EgressSource("2001:db8:0:0:0:0:0:7", 0, Rate.parse("1000/h")));
+        assertThat(p.destinationFor("gmail.com").egress()).as("inherited from default")
+                .isEqualTo(p.defaultDestination().egress());
+        assertThat(p.destinationFor("partner.test").egress()).containsExactly(EgressSource.unlimited("192.0.2.11"));
+        assertThat(PolicyParser.parse("", null).defaultDestination().egress()).as("the system's choice").isEmpty();
     }
 
     @Test

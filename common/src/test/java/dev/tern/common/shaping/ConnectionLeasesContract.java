@@ -46,6 +46,21 @@ abstract class ConnectionLeasesContract {
     }
 
     @Test
+    void aRefusalMarksTheKeyWantedForTheHolderUntilTheTtlPasses() {
+        String key = uniqueKey("wanted");
+        ConnectionLeases holder = newClient();
+        await(holder.tryAcquire(key, 1, SHORT_TTL)).orElseThrow();
+        assertThat(await(holder.wanted(key))).as("nobody asked yet").isFalse();
+
+        assertThat(await(newClient().tryAcquire(key, 1, SHORT_TTL))).isEmpty();
+
+        assertThat(await(holder.wanted(key))).as("another client was refused").isTrue();
+        assertThat(await(holder.wanted(uniqueKey("other")))).isFalse();
+        sleep(SHORT_TTL.toMillis() + 400);
+        assertThat(await(holder.wanted(key))).as("the mark lasts one TTL").isFalse();
+    }
+
+    @Test
     void releaseFreesTheSlotForAnotherClient() {
         String key = uniqueKey("release");
         Lease held = await(newClient().tryAcquire(key, 1, LONG_TTL)).orElseThrow();

@@ -117,7 +117,7 @@ public class DeliveryService {
 
         int maxWaiting = config.shaping().maxWaiting();
         pool = new ConnectionPool(vertx, onLoop, new NetClients(vertx), gate, config.idleTimeout(),
-                config.maxThrottleWait(), maxWaiting);
+                config.shaping().contendedIdleTimeout(), config.maxThrottleWait(), maxWaiting);
         var throttle = new ThrottleQueue(vertx, onLoop, gate, maxWaiting, shaping.metrics());
         var dns = new CachingDnsLookup(new DnsjavaLookup(config.dnsServers().orElse(List.of()), config.dnsTimeout()),
                 config.dnsMaxTtl(), Clock.systemUTC());

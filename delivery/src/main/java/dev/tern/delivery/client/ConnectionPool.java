@@ -1,26 +1,32 @@
 package dev.tern.delivery.client;
 
 import dev.tern.common.policy.DestinationPolicy;
+import dev.tern.common.policy.EgressSource;
 import dev.tern.delivery.route.NextHop;
 import dev.tern.delivery.throttle.DestinationGate;
+import dev.tern.delivery.throttle.ShapingKeys;
 import dev.tern.smtp.client.HandshakeConfig;
 import dev.tern.smtp.reply.Reply;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClient;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /**
  * Open SMTP/LMTP connections kept for reuse, per {@link Key} (destination, host, port, TLS policy,
- * protocol): the next message to the same place skips TCP, greeting, EHLO and STARTTLS.
+ * protocol, egress address): the next message to the same place skips TCP, greeting, EHLO and
+ * STARTTLS.
  *
  * <p>Limits come from the {@link DestinationGate}, per shaping key ({@link Key#shaping()}): a new
  * connection needs a {@link DestinationGate.Slot} of the key's {@code max-connections}, held for the
@@ -31,20 +37,36 @@ import java.util.concurrent.Executor;
  * shaping key; past either bound the acquire fails with a transient {@code 451 4.7.0} (the message
  * goes to a retry tier rather than waiting in memory without bound). Slots freed on other pods are
  * noticed through {@link DestinationGate#onCapacity} and a retry of the waiters every
- * {@value #RETRY_MILLIS} ms. Idle connections are closed after {@code idleTimeout} by {@link #sweep()}.
+ * {@value #RETRY_MILLIS} ms.
+ *
+ * <p><b>Egress addresses.</b> A destination with a {@code source-ip} or {@code source-pool} binds
+ * its connections to those addresses, taken in turn per message (as KumoMTA assigns an egress
+ * source per message): the turn's address reuses one of its idle connections or opens one, and
+ * the next address is tried only when that one is at its limit. An address with limits of its own
+ * (policy {@code sources}) must also grant a slot under {@link ShapingKeys#ofSource}, and the
+ * connection holds both. When the destination grants a slot but no address can use it, the slot
+ * is given back unused and the caller waits.
+ *
+ * <p><b>Idle connections</b> are closed after {@code idleTimeout} by {@link #sweep()}, or already
+ * after {@code contendedIdleTimeout} when someone else was refused a slot of their key (their
+ * cluster lease is better spent on a pod that has mail for the destination).
  *
  * <p>Threading: all methods run on the single delivery Vert.x context ({@code loop}); nothing here
  * is locked.
  */
 public final class ConnectionPool {
 
-    /** What a connection can be reused for. */
     /**
      * What makes two connections interchangeable: same next hop, handshake and egress address
      * ({@code sourceIp} null for the system's choice), so a pooled connection is only reused
-     * for mail that could have opened it.
+     * for mail that could have opened it. Callers pass {@code sourceIp} null; the pool fills it
+     * from the destination's egress addresses.
      */
     public record Key(String destination, String shaping, NextHop hop, HandshakeConfig handshake, String sourceIp) {
+
+        Key withSource(String address) {
+            return new Key(destination, shaping, hop, handshake, address);
+        }
     }
 
     /** A connection handed out by {@link #acquire}; {@code reused} when it had carried mail before. */
@@ -52,6 +74,21 @@ public final class ConnectionPool {
     }
 
     private record Waiter(Key key, DestinationPolicy policy, CompletableFuture<Lease> future) {
+
+        /** Whether a connection opened for {@code k} may carry this waiter's mail. */
+        boolean accepts(Key k) {
+            if (!k.withSource(key.sourceIp()).equals(key)) {
+                return false;
+            }
+            return policy.egress().isEmpty() ? Objects.equals(k.sourceIp(), key.sourceIp())
+                    : policy.egress().stream().anyMatch(s -> s.address().equals(k.sourceIp()));
+        }
+
+        /** Whether a slot freed under {@code shapingKey} may let this waiter go. */
+        boolean involves(String shapingKey) {
+            return key.shaping().equals(shapingKey)
+                    || policy.egress().stream().anyMatch(s -> ShapingKeys.ofSource(s.address()).equals(shapingKey));
+        }
     }
 
     /** How often waiters ask the gate again for slots that another pod may have freed. */
@@ -62,20 +99,24 @@ public final class ConnectionPool {
     private final NetClients clients;
     private final DestinationGate gate;
     private final Duration idleTimeout;
+    private final Duration contendedIdleTimeout;
     private final Duration maxWait;
     private final int maxWaiting;
     private final Map<Key, Deque<SmtpConnection>> idle = new HashMap<>();
     private final Map<SmtpConnection, DestinationGate.Slot> slots = new HashMap<>();
     private final Deque<Waiter> waiters = new ArrayDeque<>();
+    private final Map<String, Integer> nextSource = new HashMap<>();
     private volatile int open;
 
-    public ConnectionPool(Vertx vertx, Executor loop, NetClients clients,
-            DestinationGate gate, Duration idleTimeout, Duration maxWait, int maxWaiting) {
+    public ConnectionPool(Vertx vertx, Executor loop, NetClients clients, DestinationGate gate,
+            Duration idleTimeout, Duration contendedIdleTimeout, Duration maxWait, int maxWaiting) {
         this.vertx = vertx;
         this.loop = loop;
         this.clients = clients;
         this.gate = gate;
         this.idleTimeout = idleTimeout;
+        this.contendedIdleTimeout = contendedIdleTimeout.compareTo(idleTimeout) < 0 ? contendedIdleTimeout
+                : idleTimeout;
         this.maxWait = maxWait;
         this.maxWaiting = maxWaiting;
         gate.onCapacity(shaping -> loop.execute(() -> retryWaiters(shaping)));
@@ -106,22 +147,79 @@ public final class ConnectionPool {
         return future;
     }
 
+    /** The keys {@code key}'s mail may use, one per egress address, starting at the next address in turn. */
+    private List<Key> candidates(Key key, DestinationPolicy policy) {
+        List<EgressSource> egress = policy.egress();
+        if (egress.isEmpty()) {
+            return List.of(key);
+        }
+        int start = Math.floorMod(nextSource.merge(key.shaping(), 1, Integer::sum), egress.size());
+        var out = new ArrayList<Key>(egress.size());
+        for (int i = 0; i < egress.size(); i++) {
+            out.add(key.withSource(egress.get((start + i) % egress.size()).address()));
+        }
+        return out;
+    }
+
+    /**
+     * Takes the first candidate address (in turn) that has an idle connection, or gets slots for
+     * a new one; the destination's slot is asked for at most once and given back unused when no
+     * address can take it.
+     */
     private boolean tryAcquire(Key key, DestinationPolicy policy, CompletableFuture<Lease> future) {
-        Deque<SmtpConnection> q = idle.get(key);
+        DestinationGate.Slot destination = null;
+        boolean refused = false;
+        for (Key k : candidates(key, policy)) {
+            if (reuseIdle(k, future)) {
+                if (destination != null) {
+                    destination.unused();
+                }
+                return true;
+            }
+            if (refused) {
+                continue;
+            }
+            if (destination == null) {
+                var granted = gate.tryOpenConnection(key.shaping(), policy);
+                if (granted.isEmpty()) {
+                    refused = true;
+                    continue;
+                }
+                destination = granted.get();
+            }
+            EgressSource source = sourceOf(policy, k.sourceIp());
+            if (source == null || !source.limitsConnections()) {
+                open(k, destination, policy, future);
+                return true;
+            }
+            String sourceKey = ShapingKeys.ofSource(source.address());
+            var bySource = gate.tryOpenConnection(sourceKey, source.asLimits(sourceKey));
+            if (bySource.isPresent()) {
+                open(k, DestinationGate.Slot.both(destination, bySource.get()), policy, future);
+                return true;
+            }
+        }
+        if (destination != null) {
+            destination.unused();
+        }
+        return false;
+    }
+
+    private boolean reuseIdle(Key k, CompletableFuture<Lease> future) {
+        Deque<SmtpConnection> q = idle.get(k);
         while (q != null && !q.isEmpty()) {
             SmtpConnection c = q.pollFirst();
             DestinationGate.Slot slot = slots.get(c);
             if (c.usable() && slot != null && !slot.revoked()) {
-                future.complete(new Lease(key, c, true));
+                future.complete(new Lease(k, c, true));
                 return true;
             }
-            discard(key, c);
+            discard(k, c);
         }
-        var granted = gate.tryOpenConnection(key.shaping(), policy);
-        if (granted.isEmpty()) {
-            return false;
-        }
-        DestinationGate.Slot slot = granted.get();
+        return false;
+    }
+
+    private void open(Key key, DestinationGate.Slot slot, DestinationPolicy policy, CompletableFuture<Lease> future) {
         open++;
         NetClient client = clients.client(key.handshake().tlsPolicy() == dev.tern.smtp.client.TlsPolicy.REQUIRED,
                 key.sourceIp());
@@ -135,7 +233,19 @@ public final class ConnectionPool {
                         future.complete(new Lease(key, c, false));
                     }
                 });
-        return true;
+    }
+
+    /** The egress address {@code address} of the destination's policy, or null when it binds none. */
+    public static EgressSource sourceOf(DestinationPolicy policy, String address) {
+        if (address == null) {
+            return null;
+        }
+        for (EgressSource s : policy.egress()) {
+            if (s.address().equals(address)) {
+                return s;
+            }
+        }
+        return null;
     }
 
     /** Gives a connection back after a transaction: kept for the next message, or closed. */
@@ -149,7 +259,7 @@ public final class ConnectionPool {
         }
         for (Iterator<Waiter> it = waiters.iterator(); it.hasNext();) {
             Waiter w = it.next();
-            if (w.key.equals(key)) {
+            if (w.accepts(key)) {
                 it.remove();
                 w.future.complete(new Lease(key, c, true));
                 return;
@@ -177,8 +287,9 @@ public final class ConnectionPool {
     }
 
     /**
-     * Serves the waiters of {@code shaping} in order until one finds no connection; when the key
-     * backs off, fails them all at once rather than at the end of their wait.
+     * Serves the waiters that {@code shaping} (a destination's or an egress address's key) may let
+     * go, in order, until one finds no connection; when the destination backs off, fails its
+     * waiters at once rather than at the end of their wait.
      */
     private void retryWaiters(String shaping) {
         if (!gate.suspendedFor(shaping).isZero()) {
@@ -194,7 +305,7 @@ public final class ConnectionPool {
         while (true) {
             Waiter first = null;
             for (Waiter w : waiters) {
-                if (w.key.shaping().equals(shaping)) {
+                if (w.involves(shaping)) {
                     first = w;
                     break;
                 }
@@ -209,7 +320,6 @@ public final class ConnectionPool {
             }
         }
     }
-
     /** Asks the gate again for the first waiter of every shaping key (slots freed on other pods). */
     public void retryWaiters() {
         Set<String> asked = new HashSet<>();
@@ -230,13 +340,20 @@ public final class ConnectionPool {
         return n;
     }
 
-    /** Closes connections idle longer than the idle timeout, or already closed by the peer. */
+    /**
+     * Closes connections idle longer than the idle timeout (or the contended idle timeout, when
+     * their slot is wanted elsewhere), or already closed by the peer.
+     */
     public void sweep() {
-        long limit = System.nanoTime() - idleTimeout.toNanos();
+        long now = System.nanoTime();
+        long limit = now - idleTimeout.toNanos();
+        long contendedLimit = now - contendedIdleTimeout.toNanos();
         for (var e : idle.entrySet()) {
             for (Iterator<SmtpConnection> it = e.getValue().iterator(); it.hasNext();) {
                 SmtpConnection c = it.next();
-                if (!c.usable() || c.idleSince() - limit < 0) {
+                DestinationGate.Slot slot = slots.get(c);
+                boolean contended = slot != null && slot.wanted() && c.idleSince() - contendedLimit < 0;
+                if (!c.usable() || c.idleSince() - limit < 0 || contended) {
                     it.remove();
                     discard(e.getKey(), c);
                 }

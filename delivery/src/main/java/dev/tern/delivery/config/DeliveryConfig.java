@@ -145,6 +145,14 @@ public interface DeliveryConfig {
         @WithDefault("1s")
         Duration backoffRefresh();
 
+        /**
+         * How long an unused pooled connection stays open when another delivery process (or this
+         * one, for another host of the destination) was refused a connection slot of its
+         * destination: its lease is better spent where mail is waiting. At most {@code idle-timeout}.
+         */
+        @WithDefault("1s")
+        Duration contendedIdleTimeout();
+
         /** Connection failures in a row (refused, timed out, bad greeting) that back a destination off. */
         @WithDefault("5")
         int failureThreshold();

@@ -1,6 +1,7 @@
 package dev.tern.delivery.send;
 
 import dev.tern.common.journal.DeliveryJournal;
+import dev.tern.common.policy.EgressSource;
 import dev.tern.common.queue.QueuedMessage;
 import dev.tern.common.queue.Recipient;
 import dev.tern.delivery.client.ConnectFailure;
@@ -110,7 +111,7 @@ public final class GroupSender {
                 return CompletableFuture.completedFuture(notTried(Reply.of(451, "4.7.0", "Throttled: "
                         + plan.destination() + " backs off for " + Math.max(1, pause.toSeconds()) + "s"), hop, null));
             }
-            var key = new ConnectionPool.Key(plan.destination(), shaping, hop, handshake, plan.policy().sourceIp());
+            var key = new ConnectionPool.Key(plan.destination(), shaping, hop, handshake, null);
             return pool.acquire(key, plan.policy())
                     .thenComposeAsync(lease -> throttled(lease), loop)
                     .exceptionallyComposeAsync(error -> {
@@ -140,14 +141,24 @@ public final class GroupSender {
                     ? HandshakeConfig.lmtp(heloName, TlsPolicy.NONE) : HandshakeConfig.smtp(heloName, TlsPolicy.NONE));
         }
 
+        // The egress address's own rate first (a warming-up address is usually the tighter limit),
+        // then the destination's; a message deferred by the second wastes the first's token.
         private CompletableFuture<List<RecipientResult>> throttled(ConnectionPool.Lease lease) {
-            return throttle.reserve(lease.key().shaping(), plan.policy(), maxThrottleWait).thenCompose(granted -> {
+            EgressSource source = ConnectionPool.sourceOf(plan.policy(), lease.key().sourceIp());
+            CompletableFuture<Boolean> bySource = source == null || source.rate() == null
+                    ? CompletableFuture.completedFuture(true)
+                    : throttle.reserve(ShapingKeys.ofSource(source.address()),
+                            source.asLimits(ShapingKeys.ofSource(source.address())), maxThrottleWait);
+            return bySource.thenCompose(ok -> ok
+                    ? throttle.reserve(lease.key().shaping(), plan.policy(), maxThrottleWait)
+                    : CompletableFuture.completedFuture(false)).thenCompose(granted -> {
                 if (granted) {
                     return transact(lease, true);
                 }
                 pool.release(lease, plan.policy());
                 return CompletableFuture.completedFuture(notTried(Reply.of(451, "4.7.0", "Throttled: rate of "
-                        + plan.destination() + " exceeded"), lease.key().hop(), lease.connection().tls()));
+                        + plan.destination() + (source == null || source.rate() == null ? "" : " or of source "
+                        + source.address()) + " exceeded"), lease.key().hop(), lease.connection().tls()));
             });
         }
 

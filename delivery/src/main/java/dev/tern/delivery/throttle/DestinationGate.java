@@ -76,5 +76,48 @@ public interface DestinationGate {
         default boolean revoked() {
             return false;
         }
+
+        /**
+         * Gives back a slot that never carried a connection (the caller found it could not use
+         * it after all), so the gate may hand it out again rather than give it up. Idempotent.
+         */
+        default void unused() {
+            release();
+        }
+
+        /**
+         * True when another caller, on this pod or another, was recently refused a slot of the
+         * same key: an idle connection holding this slot should close soon and let it go.
+         */
+        default boolean wanted() {
+            return false;
+        }
+
+        /** One slot made of two held together (a destination's and an egress address's). */
+        static Slot both(Slot first, Slot second) {
+            return new Slot() {
+                @Override
+                public void release() {
+                    first.release();
+                    second.release();
+                }
+
+                @Override
+                public boolean revoked() {
+                    return first.revoked() || second.revoked();
+                }
+
+                @Override
+                public void unused() {
+                    first.unused();
+                    second.unused();
+                }
+
+                @Override
+                public boolean wanted() {
+                    return first.wanted() || second.wanted();
+                }
+            };
+        }
     }
 }

@@ -26,6 +26,14 @@ public final class ShapingKeys {
         return destination;
     }
 
+    /**
+     * The key an egress address's own limits (policy {@code sources}) are kept under; the prefix
+     * keeps it apart from every destination name, which cannot contain a space.
+     */
+    public static String ofSource(String address) {
+        return "source " + address;
+    }
+
     static boolean matches(String pattern, String host) {
         String h = strip(host);
         String p = strip(pattern);

@@ -40,7 +40,9 @@ import org.jboss.logging.Logger;
  *       parked lease nobody takes within a renew period is released.</li>
  * </ul>
  * Every held lease is renewed every {@code leaseTtl / 3}; a lease that cannot be renewed is
- * {@linkplain Slot#revoked() revoked}, and its connection closes after the current message.
+ * {@linkplain Slot#revoked() revoked}, and its connection closes after the current message. With
+ * the renewals, one request per key asks whether the key is {@linkplain Slot#wanted() wanted}
+ * elsewhere, so the pool closes idle connections whose lease another pod is waiting for.
  *
  * <p><b>Threading.</b> Thread-safe and non-blocking; backend completions run on their threads,
  * renewals on {@code timer}. {@link #close()} stops renewing and releases every lease.
@@ -72,6 +74,8 @@ public final class SharedDestinationGate implements DestinationGate, AutoCloseab
         final ConcurrentLinkedDeque<HeldLease> parked = new ConcurrentLinkedDeque<>();
         volatile long leasesAt = System.nanoTime();
         final AtomicBoolean acquiring = new AtomicBoolean();
+        /** Someone was refused a lease of this key lately (refreshed with the renewals). */
+        volatile boolean wanted;
     }
 
     public SharedDestinationGate(RateLimiter rates, ConnectionLeases leases, AdaptiveBackoff backoff,
@@ -221,7 +225,11 @@ public final class SharedDestinationGate implements DestinationGate, AutoCloseab
     }
 
     private void renewAll() {
+        Set<KeyState> polled = new java.util.HashSet<>();
         for (HeldLease h : held) {
+            if (polled.add(h.state)) {
+                leases.wanted(h.lease.key()).whenComplete((wanted, error) -> h.state.wanted = error == null && wanted);
+            }
             if (!h.inUse && h.parkedRenewals++ >= 1 && h.state.parked.remove(h)) {
                 // Nobody took it within a renew period: give the slot to another pod.
                 h.release();
@@ -276,6 +284,20 @@ public final class SharedDestinationGate implements DestinationGate, AutoCloseab
         @Override
         public boolean revoked() {
             return revoked;
+        }
+
+        @Override
+        public void unused() {
+            if (!released.get() && !revoked) {
+                inUse = false;
+                parkedRenewals = 0;
+                state.parked.addFirst(this);
+            }
+        }
+
+        @Override
+        public boolean wanted() {
+            return state.wanted;
         }
     }
 }

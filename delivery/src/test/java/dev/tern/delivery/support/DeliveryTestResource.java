@@ -17,8 +17,11 @@ import java.util.Map;
  * <p>Policy: {@code relay.test} → SMTP sink (smarthost route), {@code lmtp.test} → LMTP sink,
  * {@code secure.test} → SMTP sink with verified TLS required, {@code rate.test} → SMTP sink at 2/s,
  * {@code shaped.test} (MX rollup {@code *.shaped-mx.test}) at 20/s and 3 connections cluster-wide,
- * {@code backoff.test} backing off for 4 s after a 421, everything else by MX through the test DNS server (MX port = the SMTP sink's port), retry
- * ladder {@code [2s, 4s]}.
+ * {@code backoff.test} backing off for 4 s after a 421, {@code egress.test} from 127.0.0.2,
+ * {@code pool.egress.test} from the pool 127.0.0.2 + 127.0.0.3, {@code warm-a.egress.test} and
+ * {@code warm-b.egress.test} from 127.0.0.4, which is limited to 1 connection and 4 msg/s across
+ * every destination; everything else by MX through the test DNS server (MX port = the SMTP sink's
+ * port), retry ladder {@code [2s, 4s]}.
  */
 public final class DeliveryTestResource implements QuarkusTestResourceLifecycleManager {
 
@@ -39,6 +42,12 @@ public final class DeliveryTestResource implements QuarkusTestResourceLifecycleM
                     via: smtp://127.0.0.1:%d
                   - match: egress.test
                     via: smtp://127.0.0.1:%d
+                  - match: "*.egress.test"
+                    via: smtp://127.0.0.1:%d
+                sources:
+                  127.0.0.4: {max-connections: 1, rate: 4/s}
+                source-pools:
+                  pair: [127.0.0.2, 127.0.0.3]
                 destinations:
                   default:
                     connect-timeout: 3s
@@ -57,9 +66,15 @@ public final class DeliveryTestResource implements QuarkusTestResourceLifecycleM
                     backoff: 4s
                   egress.test:
                     source-ip: 127.0.0.2
+                  pool.egress.test:
+                    source-pool: pair
+                  warm-a.egress.test:
+                    source-ip: 127.0.0.4
+                  warm-b.egress.test:
+                    source-ip: 127.0.0.4
                 retry: [2s, 4s]
                 max-queue-lifetime: 1h
-                """.formatted(smtp, lmtp, smtp, smtp, smtp);
+                """.formatted(smtp, lmtp, smtp, smtp, smtp, smtp);
         try {
             Path file = Files.createTempFile("tern-delivery-test-policy", ".yaml");
             Files.writeString(file, policy);

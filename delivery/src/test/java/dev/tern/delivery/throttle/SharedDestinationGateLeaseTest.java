@@ -49,6 +49,11 @@ class SharedDestinationGateLeaseTest {
                 }
             }));
         }
+
+        @Override
+        public CompletionStage<Boolean> wanted(String key) {
+            return leases.wanted(key);
+        }
     }
 
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
@@ -92,6 +97,33 @@ class SharedDestinationGateLeaseTest {
 
         first.get().release();
         assertThat(gate.tryOpenConnection("d", p)).as("the released slot").isPresent();
+    }
+
+    @Test
+    void anUnusedSlotIsParkedForTheNextCallerRatherThanGivenUp() {
+        var p = policy(1);
+        var slot = gate.tryOpenConnection("d", p).orElseThrow();
+
+        slot.unused();
+
+        assertThat(gate.leasesHeld()).isEqualTo(1);
+        assertThat(gate.tryOpenConnection("d", p)).as("the same lease, from the parking").isPresent();
+    }
+
+    @Test
+    void aSlotIsWantedOnceAnotherPodIsRefusedItsKey() throws Exception {
+        var p = policy(1);
+        var slot = gate.tryOpenConnection("d", p).orElseThrow();
+        Thread.sleep(TTL.toMillis() / 3 + 100);
+        assertThat(slot.wanted()).as("nobody else asked").isFalse();
+        try (var otherPod = new SharedDestinationGate(new InMemoryRateLimiter(Duration.ofMillis(200),
+                Clock.systemUTC()), leases, backoff, TTL, Duration.ofMillis(200), timer, metrics)) {
+            assertThat(otherPod.tryOpenConnection("d", p)).isEmpty();
+
+            Thread.sleep(TTL.toMillis() / 3 + 100);
+
+            assertThat(slot.wanted()).as("learnt with the next renewal").isTrue();
+        }
     }
 
     @Test

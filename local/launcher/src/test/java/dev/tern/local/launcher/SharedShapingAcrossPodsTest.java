@@ -61,10 +61,7 @@ class SharedShapingAcrossPodsTest {
                 Map.of(Service.DELIVERY, Map.of(
                         "tern.delivery.shaping.lease-ttl", LEASE_TTL.toMillis() + "ms",
                         "tern.delivery.shaping.ramp", "5s",
-                        "tern.delivery.session-timeout", "6s",
-                        // An idle pooled connection keeps its lease: short, so a pod that has
-                        // run out of work frees its slots for the other soon.
-                        "tern.delivery.idle-timeout", "2s")));
+                        "tern.delivery.session-timeout", "6s")));
         second = fixture.cluster.startReplica(Service.DELIVERY, "delivery-2");
         fixture.cluster.awaitReady(second);
         awaitBothProcessesDelivering();

@@ -1,0 +1,106 @@
+package dev.tern.delivery.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tern.common.queue.QueuedMessage;
+import dev.tern.delivery.support.DeliveryTestResource;
+import dev.tern.delivery.support.Eventually;
+import dev.tern.delivery.support.QueueProbe;
+import dev.tern.local.runtime.smtp.ReceivedMessage;
+import dev.tern.local.runtime.smtp.SmtpSink;
+import dev.tern.local.runtime.testing.TernClusterResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Egress addresses (issue 6: "limits per source IP / IP pool where a pod has several egress
+ * addresses"), against the sink, which records the address each connection came from. The test
+ * policy ({@link DeliveryTestResource}) gives {@code pool.egress.test} the pool 127.0.0.2 +
+ * 127.0.0.3, and sends {@code warm-a.egress.test} and {@code warm-b.egress.test} from 127.0.0.4,
+ * limited to one connection and 4 msg/s whatever the destination.
+ */
+@QuarkusTest
+@QuarkusTestResource(TernClusterResource.class)
+@QuarkusTestResource(DeliveryTestResource.class)
+class EgressSourcesTest {
+
+    static SmtpSink sink;
+    static QueueProbe queue;
+
+    @BeforeAll
+    static void start() {
+        sink = SmtpSink.builder().port(DeliveryTestResource.TestPorts.smtp()).start();
+        queue = new QueueProbe();
+    }
+
+    @AfterAll
+    static void stop() {
+        sink.close();
+        queue.close();
+    }
+
+    private static List<ReceivedMessage> received(List<String> ids) {
+        return sink.messages().stream().filter(m -> ids.stream().anyMatch(id -> m.bodyText().contains(id))).toList();
+    }
+
+    @Test
+    void aPoolSendsFromEachOfItsAddressesInTurn() throws Exception {
+        var ids = new ArrayList<String>();
+        for (int i = 0; i < 4; i++) {
+            QueuedMessage m = QueueProbe.message("alice@sender.test", "p" + i + "@pool.egress.test");
+            ids.add(m.id());
+            queue.enqueue(m);
+            // One at a time: with idle connections to reuse, only the turn decides the address.
+            Eventually.await(Duration.ofSeconds(30), () -> received(List.of(m.id())), l -> !l.isEmpty());
+        }
+        Set<String> addresses = received(ids).stream().map(ReceivedMessage::clientAddress).collect(Collectors.toSet());
+        assertThat(addresses).containsExactlyInAnyOrder("127.0.0.2", "127.0.0.3");
+    }
+
+    @Test
+    void anAddressKeepsItsOwnConnectionAndRateLimitsAcrossDestinations() throws Exception {
+        int perDestination = 6;
+        var ids = new ArrayList<String>();
+        for (int i = 0; i < perDestination; i++) {
+            for (String domain : List.of("warm-a.egress.test", "warm-b.egress.test")) {
+                QueuedMessage m = QueueProbe.message("alice@sender.test", "w" + i + "@" + domain);
+                ids.add(m.id());
+                queue.enqueue(m);
+            }
+        }
+        // Deferrals (451 4.7.0 past the throttle bound) come back from the 2 s retry tier.
+        List<ReceivedMessage> got = Eventually.await(Duration.ofSeconds(60), () -> received(ids),
+                l -> l.size() >= ids.size());
+
+        assertThat(got).allSatisfy(r -> assertThat(r.clientAddress()).isEqualTo("127.0.0.4"));
+        assertThat(got.stream().flatMap(r -> r.recipients().stream()).map(a -> a.substring(a.indexOf('@') + 1)))
+                .as("both destinations shared the address").contains("warm-a.egress.test", "warm-b.egress.test");
+        // max-connections 1: the connections the messages came over never overlap in time.
+        Map<Integer, List<Instant>> byConnection = new TreeMap<>();
+        got.forEach(r -> byConnection.computeIfAbsent(r.connectionId(), c -> new ArrayList<>()).add(r.receivedAt()));
+        var spans = byConnection.values().stream()
+                .map(times -> new Instant[] {times.stream().min(Comparator.naturalOrder()).orElseThrow(),
+                        times.stream().max(Comparator.naturalOrder()).orElseThrow()})
+                .sorted(Comparator.comparing(span -> span[0])).toList();
+        for (int i = 1; i < spans.size(); i++) {
+            assertThat(spans.get(i)[0]).as("connection %d starts after the one before has ended", i)
+                    .isAfterOrEqualTo(spans.get(i - 1)[1]);
+        }
+        // 4/s for the address, not per destination: 12 messages take at least 11 intervals of 250 ms.
+        Instant first = got.stream().map(ReceivedMessage::receivedAt).min(Comparator.naturalOrder()).orElseThrow();
+        Instant last = got.stream().map(ReceivedMessage::receivedAt).max(Comparator.naturalOrder()).orElseThrow();
+        assertThat(Duration.between(first, last)).isGreaterThanOrEqualTo(Duration.ofMillis(11 * 250 - 300));
+    }
+}
