@@ -86,7 +86,12 @@ final class ClusterFixture implements AutoCloseable {
             cluster.close();
         } finally {
             sink.close();
-            deleteTree(dir);
+            if (Boolean.getBoolean("tern.test.keep-logs")) {
+                // -Dtern.test.keep-logs=true: the services' logs stay for a post-mortem.
+                System.out.println("ClusterFixture: kept " + dir);
+            } else {
+                deleteTree(dir);
+            }
         }
     }
 
