@@ -62,6 +62,23 @@ interface SuppressionListContract {
     }
 
     @Test
+    default void looksUpManyAddressesAtOnceReturningOnlyLiveEntries() throws InterruptedException {
+        String listed = address();
+        String expiring = address();
+        String unknown = address();
+        join(list().add(listed, "550 5.1.1 no such user", now().plus(Duration.ofDays(1))));
+        join(list().add(expiring, "r", now().plus(Duration.ofMillis(300))));
+        pass(Duration.ofMillis(400));
+
+        var found = join(list().lookupAll(java.util.List.of(listed.toUpperCase(java.util.Locale.ROOT), expiring,
+                unknown)));
+
+        assertThat(found).containsOnlyKeys(listed);
+        assertThat(found.get(listed).reason()).isEqualTo("550 5.1.1 no such user");
+        assertThat(join(list().lookupAll(java.util.List.of()))).isEmpty();
+    }
+
+    @Test
     default void removeLiftsTheSuppressionAndSaysWhetherItExisted() {
         String a = address();
         join(list().add(a, "r", now().plus(Duration.ofDays(1))));

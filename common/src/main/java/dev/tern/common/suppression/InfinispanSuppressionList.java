@@ -6,6 +6,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -65,6 +70,25 @@ public final class InfinispanSuppressionList implements SuppressionList {
         return cache.getAsync(key).thenApply(value -> Optional.ofNullable(value)
                 .map(v -> decode(key, v))
                 .filter(e -> e.until().isAfter(clock.instant())));
+    }
+
+    @Override
+    public CompletionStage<Map<String, Entry>> lookupAll(Collection<String> addresses) {
+        Set<String> keys = addresses.stream().map(SuppressionList::normalize).collect(Collectors.toSet());
+        if (keys.isEmpty()) {
+            return CompletableFuture.completedFuture(Map.of());
+        }
+        return cache.getAllAsync(keys).thenApply(found -> {
+            var out = new HashMap<String, Entry>();
+            Instant now = clock.instant();
+            found.forEach((key, value) -> {
+                Entry e = decode(key, value);
+                if (e.until().isAfter(now)) {
+                    out.put(key, e);
+                }
+            });
+            return out;
+        });
     }
 
     @Override

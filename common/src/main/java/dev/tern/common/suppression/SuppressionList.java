@@ -1,9 +1,13 @@
 package dev.tern.common.suppression;
 
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -35,6 +39,19 @@ public interface SuppressionList {
 
     /** The live entry for {@code address}, or empty. */
     CompletionStage<Optional<Entry>> lookup(String address);
+
+    /**
+     * The live entries among {@code addresses}, keyed by {@linkplain #normalize normalized}
+     * address; addresses without one are absent. Backends answer it in one round trip.
+     */
+    default CompletionStage<Map<String, Entry>> lookupAll(Collection<String> addresses) {
+        var lookups = addresses.stream().distinct().map(a -> lookup(a).toCompletableFuture()).toList();
+        return CompletableFuture.allOf(lookups.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            var out = new HashMap<String, Entry>();
+            lookups.forEach(l -> l.join().ifPresent(e -> out.put(e.address(), e)));
+            return out;
+        });
+    }
 
     /** True when {@code address} has a live entry. */
     default CompletionStage<Boolean> isSuppressed(String address) {

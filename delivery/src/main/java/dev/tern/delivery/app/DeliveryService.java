@@ -23,6 +23,10 @@ import dev.tern.delivery.route.Router;
 import dev.tern.delivery.send.GroupSender;
 import dev.tern.delivery.send.MessageDelivery;
 import dev.tern.delivery.send.ReconnectingJournal;
+import dev.tern.delivery.send.SuppressionCheck;
+import dev.tern.common.infinispan.BackgroundOpener;
+import dev.tern.common.suppression.InfinispanSuppressionList;
+import dev.tern.common.suppression.SuppressionList;
 import dev.tern.delivery.throttle.DestinationGate;
 import dev.tern.delivery.throttle.TrafficShaping;
 import dev.tern.delivery.throttle.ThrottleQueue;
@@ -132,7 +136,11 @@ public class DeliveryService {
                 config.journalCache(), retention), blocking);
         var metrics = new DeliveryMetrics(registry, () -> loop == null ? 0 : loop.inFlight(), () -> pool.open());
         var sender = new GroupSender(onLoop, pool, gate, throttle, journal, heloName(), config.maxThrottleWait());
-        delivery = new MessageDelivery(vertx, onLoop, blocking, policy, router, sender, journal, new OutcomeWriter(producer),
+        var suppression = new SuppressionCheck(!config.honourSuppression() ? null : new BackgroundOpener<>(
+                "suppression list", () -> (SuppressionList) new InfinispanSuppressionList(infinispan.manager(),
+                        config.suppressionCache(), Clock.systemUTC()), blocking, Duration.ofSeconds(10)));
+        delivery = new MessageDelivery(vertx, onLoop, blocking, policy, router, sender, journal, suppression,
+                new OutcomeWriter(producer),
                 suspensions, metrics, Clock.systemUTC());
 
         var consumerProps = KafkaClients.consumer(bootstrap, maxBytes, config.groupId(), "tern-delivery-" + instance);

@@ -71,6 +71,17 @@ public interface DeliveryConfig {
     @WithDefault("30s")
     Duration maxThrottleWait();
 
+    /**
+     * Fail recipients on the suppression list (hard-bounced addresses, kept by the bounce service)
+     * with 550 5.7.1 instead of sending to them.
+     */
+    @WithDefault("true")
+    boolean honourSuppression();
+
+    /** Infinispan cache of the suppression list: the same as {@code tern.bounce.suppression-cache}. */
+    @WithDefault("tern-suppression")
+    String suppressionCache();
+
     /** Infinispan cache holding the delivery journal (recipients already accepted per message). */
     @WithDefault("tern-journal")
     String journalCache();

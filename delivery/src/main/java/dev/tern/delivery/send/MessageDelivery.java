@@ -6,6 +6,7 @@ import dev.tern.common.policy.Policy;
 import dev.tern.common.policy.PolicyHolder;
 import dev.tern.common.queue.QueuedMessage;
 import dev.tern.common.queue.Recipient;
+import dev.tern.common.suppression.SuppressionList;
 import dev.tern.delivery.admin.Suspensions;
 import dev.tern.delivery.metrics.DeliveryMetrics;
 import dev.tern.delivery.retry.Disposition;
@@ -36,6 +37,7 @@ import org.jboss.logging.Logger;
  * <ol>
  *   <li>a message past {@code max-queue-lifetime} is expired without an attempt (4.4.7);</li>
  *   <li>recipients the journal knows as delivered are skipped (crash recovery, at most one duplicate);</li>
+ *   <li>recipients on the suppression list fail permanently without a connection ({@link SuppressionCheck});</li>
  *   <li>the rest are grouped by recipient domain, each domain routed ({@link Router}), and domains
  *       that share a destination (one smarthost) share one transaction ({@link GroupSender});
  *       suspended destinations are deferred with 451 4.4.5 without a connection;</li>
@@ -59,6 +61,7 @@ public final class MessageDelivery {
     private final Router router;
     private final GroupSender sender;
     private final DeliveryJournal journal;
+    private final SuppressionCheck suppression;
     private final OutcomeWriter writer;
     private final Suspensions suspensions;
     private final DeliveryMetrics metrics;
@@ -66,8 +69,8 @@ public final class MessageDelivery {
     private final Map<String, AtomicInteger> inFlightByDestination = new ConcurrentHashMap<>();
 
     public MessageDelivery(Vertx vertx, Executor loop, Executor writerThread, PolicyHolder policy, Router router,
-            GroupSender sender, DeliveryJournal journal, OutcomeWriter writer, Suspensions suspensions,
-            DeliveryMetrics metrics, Clock clock) {
+            GroupSender sender, DeliveryJournal journal, SuppressionCheck suppression, OutcomeWriter writer,
+            Suspensions suspensions, DeliveryMetrics metrics, Clock clock) {
         this.vertx = vertx;
         this.loop = loop;
         this.writerThread = writerThread;
@@ -75,6 +78,7 @@ public final class MessageDelivery {
         this.router = router;
         this.sender = sender;
         this.journal = journal;
+        this.suppression = suppression;
         this.writer = writer;
         this.suspensions = suspensions;
         this.metrics = metrics;
@@ -94,7 +98,9 @@ public final class MessageDelivery {
             results = CompletableFuture.completedFuture(notAttempted(m.recipients(),
                     Reply.of(451, "4.4.7", "Message expired in the queue"), null));
         } else {
-            results = journaled(m).thenComposeAsync(done -> send(m, p, done, start), loop);
+            var suppressed = suppression.suppressed(m.recipients().stream().map(Recipient::address).toList());
+            results = journaled(m).thenCombine(suppressed, (done, listed) -> send(m, p, done, listed, start))
+                    .thenComposeAsync(f -> f, loop);
         }
         return results.thenApply(r -> {
             var d = OutcomePlanner.plan(m, r, new RetryLadder(p.retry()), p.maxQueueLifetime(), clock.instant());
@@ -116,13 +122,18 @@ public final class MessageDelivery {
         });
     }
 
-    private CompletableFuture<List<RecipientResult>> send(QueuedMessage m, Policy p, Set<String> done, long start) {
+    private CompletableFuture<List<RecipientResult>> send(QueuedMessage m, Policy p, Set<String> done,
+            Map<String, SuppressionList.Entry> suppressed, long start) {
         var out = new ArrayList<RecipientResult>();
         var byDomain = new LinkedHashMap<String, List<Recipient>>();
         for (Recipient r : m.recipients()) {
+            SuppressionList.Entry listed = suppressed.get(SuppressionList.normalize(r.address()));
             if (done.contains(r.address())) {
                 out.add(new RecipientResult(r, Reply.of(250, "2.0.0", "Already delivered (journal)"), true,
                         null, null, null, null, null, null, 0, false));
+            } else if (listed != null) {
+                out.add(new RecipientResult(r, SuppressionCheck.reply(listed), false, null, null, null, null, null,
+                        null, 0, true));
             } else {
                 byDomain.computeIfAbsent(r.domain(), d -> new ArrayList<>()).add(r);
             }

@@ -1,5 +1,6 @@
 package dev.tern.delivery.send;
 
+import dev.tern.common.infinispan.BackgroundOpener;
 import dev.tern.common.journal.DeliveryJournal;
 import java.time.Duration;
 import java.util.Collection;
@@ -7,49 +8,19 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
-import org.jboss.logging.Logger;
 
 /**
- * Opens the real journal in the background, and again after a failure to open it, so a delivery
- * pod starts and delivers while Infinispan is still coming up (DESIGN.md: delivery must not stop
- * because shared state is unreachable). Opening blocks (Hot Rod connects and creates the cache), so
- * it runs on {@code opener}'s executor, never on the caller's thread: callers are on the event loop.
- * While no journal is open, calls fail at once and callers proceed without it. Thread-safe.
+ * The delivery journal, opened in the background ({@link BackgroundOpener}) so a delivery pod
+ * starts and delivers while Infinispan is still coming up. While no journal is open, calls fail
+ * at once and callers proceed without it. Thread-safe.
  */
 public final class ReconnectingJournal implements DeliveryJournal {
 
-    private static final Logger LOG = Logger.getLogger(ReconnectingJournal.class);
-    private static final long RETRY_NANOS = Duration.ofSeconds(10).toNanos();
-
-    private final Supplier<DeliveryJournal> opener;
-    private final Executor executor;
-    private final AtomicBoolean opening = new AtomicBoolean();
-    private volatile DeliveryJournal journal;
-    private volatile long nextTry = System.nanoTime();
+    private final BackgroundOpener<DeliveryJournal> journal;
 
     public ReconnectingJournal(Supplier<DeliveryJournal> opener, Executor executor) {
-        this.opener = opener;
-        this.executor = executor;
-        open();
-    }
-
-    private void open() {
-        if (journal != null || System.nanoTime() - nextTry < 0 || !opening.compareAndSet(false, true)) {
-            return;
-        }
-        executor.execute(() -> {
-            try {
-                journal = opener.get();
-                LOG.info("delivery journal open");
-            } catch (RuntimeException e) {
-                nextTry = System.nanoTime() + RETRY_NANOS;
-                LOG.warnf("delivery journal unavailable, retrying in 10 s: %s", e.toString());
-            } finally {
-                opening.set(false);
-            }
-        });
+        this.journal = new BackgroundOpener<>("delivery journal", opener, executor, Duration.ofSeconds(10));
     }
 
     /**
@@ -57,33 +28,22 @@ public final class ReconnectingJournal implements DeliveryJournal {
      * first records a restarted pod reads are exactly the ones a crash may have left half-done.
      */
     public boolean awaitOpen(Duration max) {
-        long deadline = System.nanoTime() + max.toNanos();
-        while (journal == null && System.nanoTime() - deadline < 0) {
-            open();
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        return journal != null;
+        return journal.awaitOpen(max);
     }
 
-    private <T> CompletionStage<T> unavailable() {
-        open();
+    private static <T> CompletionStage<T> unavailable() {
         return CompletableFuture.failedFuture(new IllegalStateException("journal unavailable"));
     }
 
     @Override
     public CompletionStage<Void> recordDelivered(String messageId, Collection<String> recipients) {
-        DeliveryJournal j = journal;
+        DeliveryJournal j = journal.get();
         return j == null ? unavailable() : j.recordDelivered(messageId, recipients);
     }
 
     @Override
     public CompletionStage<Set<String>> delivered(String messageId, Collection<String> recipients) {
-        DeliveryJournal j = journal;
+        DeliveryJournal j = journal.get();
         return j == null ? unavailable() : j.delivered(messageId, recipients);
     }
 }

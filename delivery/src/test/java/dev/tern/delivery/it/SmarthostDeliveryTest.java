@@ -18,6 +18,7 @@ import dev.tern.local.runtime.smtp.SmtpSink;
 import dev.tern.local.runtime.testing.TernClusterResource;
 import dev.tern.common.infinispan.InfinispanClient;
 import dev.tern.common.journal.InfinispanDeliveryJournal;
+import dev.tern.common.suppression.InfinispanSuppressionList;
 import io.quarkus.test.common.QuarkusTestResource;
 import org.eclipse.microprofile.config.ConfigProvider;
 import io.quarkus.test.junit.QuarkusTest;
@@ -239,6 +240,35 @@ class SmarthostDeliveryTest {
         var events = events(m.id(), 2);
         assertThat(events).extracting(DeliveryEvent::outcome).containsOnly(Outcome.DELIVERED);
         assertThat(received(m.id())).flatExtracting(ReceivedMessage::recipients).containsExactly("jo@relay.test");
+    }
+
+    @Test
+    void failsSuppressedRecipientsWithoutSendingToThem() throws Exception {
+        QueuedMessage m = QueueProbe.message("alice@sender.test", "Gone@Relay.test", "kim@relay.test");
+        var hosts = ConfigProvider.getConfig().getValue("tern.infinispan.hosts", String.class);
+        var manager = InfinispanClient.create(hosts);
+        try {
+            // As the bounce service records a hard bounce (any case: the list ignores it).
+            new InfinispanSuppressionList(manager, InfinispanSuppressionList.CACHE, java.time.Clock.systemUTC())
+                    .add("gone@relay.test", "550 5.1.1 no such user", java.time.Instant.now().plusSeconds(3600))
+                    .toCompletableFuture().join();
+        } finally {
+            manager.stop();
+        }
+        queue.enqueue(m);
+
+        var events = events(m.id(), 2);
+        assertThat(events).filteredOn(e -> e.recipient().equals("Gone@Relay.test")).singleElement().satisfies(e -> {
+            assertThat(e.outcome()).isEqualTo(Outcome.BOUNCED);
+            assertThat(e.replyCode()).isEqualTo(550);
+            assertThat(e.replyText()).startsWith("5.7.1").contains("suppressed", "550 5.1.1 no such user");
+        });
+        assertThat(events).filteredOn(e -> e.recipient().equals("kim@relay.test"))
+                .extracting(DeliveryEvent::outcome).containsExactly(Outcome.DELIVERED);
+        assertThat(received(m.id())).flatExtracting(ReceivedMessage::recipients).containsExactly("kim@relay.test");
+        assertThat(queue.queued(Topics.FAILED, m.id())).singleElement()
+                .satisfies(r -> assertThat(r.recipients()).extracting(Recipient::address)
+                        .containsExactly("Gone@Relay.test"));
     }
 
     @Test
