@@ -1,6 +1,7 @@
 package dev.tern.delivery.route;
 
 import dev.tern.smtp.reply.Reply;
+import java.net.IDN;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -50,7 +51,18 @@ public final class MxResolver {
         this.port = port;
     }
 
-    public CompletionStage<Resolution> resolve(String domain) {
+    /**
+     * Next hops for {@code domain}. An internationalized domain (SMTPUTF8, RFC 6531) is looked up
+     * by its A-labels (RFC 5890): DNS holds {@code xn--bcher-kva.example}, not {@code bücher.example}.
+     */
+    public CompletionStage<Resolution> resolve(String recipientDomain) {
+        String domain;
+        try {
+            domain = IDN.toASCII(recipientDomain, IDN.ALLOW_UNASSIGNED);
+        } catch (IllegalArgumentException e) {
+            return done(Resolution.fail(Reply.of(550, "5.1.2", "Domain " + recipientDomain
+                    + " is not a valid domain name: " + e.getMessage())));
+        }
         return dns.query(domain, Type.MX).handle((answer, error) -> {
             if (error != null) {
                 return done(Resolution.fail(Reply.of(451, "4.4.3", "DNS lookup of MX for " + domain

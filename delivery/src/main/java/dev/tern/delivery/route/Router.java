@@ -28,17 +28,27 @@ public final class Router {
     }
 
     public CompletionStage<RoutePlan> route(String domain, Policy policy) {
-        Transport transport = policy.transportFor(domain);
-        DestinationPolicy shaping = policy.destinationFor(domain);
+        // Policy keys are A-labels (the parser accepts only LDH names): match an IDN by them.
+        String name = aLabels(domain);
+        Transport transport = policy.transportFor(name);
+        DestinationPolicy shaping = policy.destinationFor(name);
         if (transport.kind() != Transport.Kind.MX) {
-            String name = transport.toString();
+            String via = transport.toString();
             var hop = new NextHop(transport.host(), literalOrNull(transport.host()), transport.port());
             return CompletableFuture.completedFuture(
-                    new RoutePlan(name, name, transport, shaping, List.of(hop), null));
+                    new RoutePlan(via, via, transport, shaping, List.of(hop), null));
         }
         return mx.resolve(domain).thenApply(r -> r.failure() != null
                 ? RoutePlan.failed(domain, MX_CLASS, transport, shaping, r.failure())
                 : new RoutePlan(domain, MX_CLASS, transport, shaping, r.hops(), null));
+    }
+
+    private static String aLabels(String domain) {
+        try {
+            return java.net.IDN.toASCII(domain, java.net.IDN.ALLOW_UNASSIGNED);
+        } catch (IllegalArgumentException e) {
+            return domain; // MxResolver refuses it with 5.1.2
+        }
     }
 
     private static String literalOrNull(String host) {

@@ -42,6 +42,21 @@ class MxResolverTest {
     }
 
     @Test
+    void looksUpAnInternationalizedDomainByItsALabels() {
+        dns.mx("xn--bcher-kva.example", 10, "mx.xn--bcher-kva.example").a("mx.xn--bcher-kva.example", "192.0.2.5");
+        var r = resolve("bücher.example", 1);
+        assertThat(r.failure()).isNull();
+        assertThat(r.hops()).extracting(NextHop::address).containsExactly("192.0.2.5");
+    }
+
+    @Test
+    void anUnencodableDomainFailsPermanently() {
+        var r = resolve("a".repeat(64) + "ü.example", 1);
+        assertThat(r.failure().code()).isEqualTo(550);
+        assertThat(r.failure().status()).hasToString("5.1.2");
+    }
+
+    @Test
     void fallsBackToTheDomainsAddressWithoutMx() {
         dns.a("example.com", "192.0.2.7");
         var r = resolve("example.com", 1);
