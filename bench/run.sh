@@ -5,6 +5,8 @@
 #   bench/run.sh                      # everything: Postfix reference, then Tern
 #   SKIP_POSTFIX=1 bench/run.sh       # Tern only
 #   SIZES="1024" SESSIONS_LIST="20" COUNT_1024=5000 bench/run.sh
+#   REPEATS=3 bench/run.sh            # each row three times (Postfix and Tern), for min/median/max
+#   WARMUP=0 bench/run.sh             # skip Tern's unmeasured warm-up pass (JIT) before the first row
 #
 # Needs: ./mvnw -q install -DskipTests first; the Postfix tools (scripts/install-test-tools.sh);
 # ../shared/bench (the project's reference scripts). Writes $OUT/results.md and prints it.
@@ -75,6 +77,14 @@ rss() { # pattern → MB
   ps -eo rss,args | awk -v p="$1" 'index($0,p) && !/awk/ {s+=$1} END{printf "%.0f", s/1024}'
 }
 
+if [ "${WARMUP:-1}" != 0 ]; then
+  # The JVMs compile their hot paths during the first few thousand messages; Postfix has no such
+  # phase, so an unwarmed first row measures the JIT, not the MTA. Not recorded.
+  echo "== Tern warm-up (3000 x 1 KB, 20 sessions, not recorded)" >&2
+  RUN_TIMEOUT=${RUN_TIMEOUT:-300} bash "$shared/mta-e2e.sh" 2525 $PORT_SINK 1024 20 3000 "bench@sink.test" > "$OUT/warmup.log" 2>&1 || true
+  sleep 3
+fi
+
 {
   echo "### Tern (ingress + delivery + bounce, Kafka and Infinispan as child processes, same machine)"
   echo
@@ -83,6 +93,7 @@ rss() { # pattern → MB
 } >> "$results"
 for size in $SIZES; do
   for ses in $SESSIONS_LIST; do
+   for _rep in $(seq 1 "${REPEATS:-1}"); do
     n=$(count_for "$size")
     curl -s 127.0.0.1:8081/q/metrics | grep "^tern_ingress_kafka_publish_seconds_bucket" > "$OUT/pub.before" || true
     curl -s 127.0.0.1:8082/q/metrics | grep "^tern_delivery_attempt_seconds_bucket" > "$OUT/att.before" || true
@@ -98,6 +109,7 @@ for size in $SIZES; do
     cpums=$(for i in 0 1 2 3 4; do awk -v a="${cpu0[$i]}" -v b="${cpu1[$i]}" -v n="$n" 'BEGIN{printf "%.2f\n", (b-a)*1000/n}'; done | paste -sd/ | sed 's|/| / |g')
     echo "| $size | $ses | $n | ${acc:-NA} | ${e2e:-NA} | ${del:-NA} | $p99 | $d50 / $d99 | $mem | $cpums |" | tee -a "$results" >&2
     sleep 3
+   done
   done
 done
 echo >> "$results"
