@@ -99,5 +99,12 @@ public interface IngressConfig {
         /** Protocol errors per session before the server hangs up (Postfix smtpd_hard_error_limit). */
         @WithDefault("20")
         int maxErrors();
+
+        /**
+         * NOOP, RSET, VRFY and EXPN per session before each further one counts toward
+         * {@code max-errors} (Postfix smtpd_junk_command_limit).
+         */
+        @WithDefault("100")
+        int maxJunkCommands();
     }
 }

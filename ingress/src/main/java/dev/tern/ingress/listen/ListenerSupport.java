@@ -52,6 +52,7 @@ final class ListenerSupport {
                 .maxRecipients(limits.maxRecipients())
                 .maxReceivedHeaders(limits.maxReceivedHeaders())
                 .hardErrorLimit(limits.maxErrors())
+                .junkCommandLimit(limits.maxJunkCommands())
                 .authRequired(listener.authRequired())
                 .implicitTls(implicitTls)
                 .build();

@@ -12,8 +12,15 @@ import java.nio.file.attribute.FileTime;
  * self-signed pair when none are configured. A missing or unreadable configured file fails the
  * start naming the key. {@link #changed()} tells the listeners when a renewed certificate (e.g.
  * by cert-manager) must be loaded.
+ *
+ * <p>Client-initiated TLS 1.2 renegotiation is refused for the whole JVM (unless the operator set
+ * {@value #REJECT_RENEGOTIATION} explicitly): it lets one client make the server redo its costliest
+ * step at will (CVE-2011-1473), and Postfix disables it too. The JDK reads the property at the
+ * first server-side handshake, which comes after the listeners are built.
  */
 public final class TlsMaterial {
+
+    static final String REJECT_RENEGOTIATION = "jdk.tls.rejectClientInitiatedRenegotiation";
 
     private final Path cert;
     private final Path key;
@@ -21,6 +28,9 @@ public final class TlsMaterial {
     private FileTime keyTime;
 
     public TlsMaterial(IngressConfig.Tls config, String hostname) {
+        if (System.getProperty(REJECT_RENEGOTIATION) == null) {
+            System.setProperty(REJECT_RENEGOTIATION, "true");
+        }
         if (config.certFile().isPresent() != config.keyFile().isPresent()) {
             throw new IllegalArgumentException("tern.ingress.tls.cert-file and tern.ingress.tls.key-file must be set together");
         }

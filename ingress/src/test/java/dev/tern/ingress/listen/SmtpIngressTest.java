@@ -12,6 +12,9 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,6 +25,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -140,6 +144,28 @@ class SmtpIngressTest {
     }
 
     @Test
+    void refusesClientInitiatedTlsRenegotiation() throws Exception {
+        var tls = RawSmtpClient.trustingContext("TLSv1.2");
+        try (var socket = (SSLSocket) tls.getSocketFactory().createSocket("127.0.0.1", listeners.port(Listener.SMTPS))) {
+            socket.setEnabledProtocols(new String[] {"TLSv1.2"});
+            socket.setSoTimeout(5000);
+            var in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+            assertThat(in.readLine()).startsWith("220 ");
+            String afterRenegotiation;
+            try {
+                socket.startHandshake(); // on an established TLS 1.2 session: a renegotiation
+                socket.getOutputStream().write("NOOP\r\n".getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+                afterRenegotiation = in.readLine();
+            } catch (IOException e) {
+                afterRenegotiation = null;
+            }
+            // CVE-2011-1473: the server must not redo handshakes on the client's say-so.
+            assertThat(afterRenegotiation).isNull();
+        }
+    }
+
+    @Test
     void discardsCommandsPipelinedAfterStarttls() {
         try (var c = connect(Listener.SMTP)) {
             c.command("EHLO client.test");
@@ -161,7 +187,7 @@ class SmtpIngressTest {
                     + "DATA\n" + marker + "-smuggled\r\n.\r\n");
             String reply = c.reply();
             // Bare LF is refused after the real end of data; nothing else is answered.
-            assertThat(reply).startsWith("550 5.6.11");
+            assertThat(reply).startsWith("550 5.5.2");
             assertThat(c.command("NOOP")).startsWith("250");
         }
         assertThat(InboundTopic.find(tern.kafka().bootstrapServers(),
@@ -176,9 +202,11 @@ class SmtpIngressTest {
             assertThat(c.command("EHLO")).startsWith("501");
             c.command("EHLO client.test");
             assertThat(c.command("RCPT TO:<bob@example.org>")).startsWith("503 5.5.1");
-            assertThat(c.command("MAIL FROM:<" + "x".repeat(600) + "@b.test>")).startsWith("500 5.5.6");
+            assertThat(c.command("MAIL FROM:<" + "x".repeat(600) + "@b.test>")).startsWith("500 5.5.2");
             assertThat(c.command("NOOP\0")).startsWith("501");
             assertThat(c.command("MAIL FROM:<a@b.test> SIZE=999999999")).startsWith("552 5.3.4");
+            assertThat(c.command("MAIL FROM:<a@b.test> SIZE=abc")).startsWith("501 5.5.4");
+            assertThat(c.command("MAIL FROM:<a@b.test> XFOO=1")).startsWith("555 5.5.4");
             assertThat(c.command("MAIL FROM:<ü@b.test>")).startsWith("553 5.6.7");
             assertThat(c.command("MAIL FROM:<a@b.test>")).startsWith("250");
             for (int i = 0; i < 5; i++) {
@@ -252,6 +280,17 @@ class SmtpIngressTest {
         }
         String body = new String(published(marker, 1).get(0).body(), StandardCharsets.UTF_8);
         assertThat(body).endsWith(marker + "\r\n.\r\n");
+    }
+
+    @Test
+    void hangsUpOnABdatWhoseChunkSizeCannotBeRead() {
+        try (var c = connect(Listener.SMTP)) {
+            c.command("EHLO client.test");
+            c.command("MAIL FROM:<a@sender.test>");
+            c.command("RCPT TO:<bob@example.org>");
+            c.send("BDAT 12x\r\nRCPT TO:<x@elsewhere.test>\r\n");
+            assertThat(c.repliesUntilClose()).containsExactly("521 5.5.4 Syntax: BDAT chunk-size [LAST]\r\n");
+        }
     }
 
     @Test

@@ -79,9 +79,10 @@ class CertificateReloadTest {
             Thread.sleep(200);
             try {
                 after = startTlsSerial();
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | AssertionError e) {
                 // Vert.x 4.5 drops a connection accepted while the new SSL context is being
-                // installed (an NPE in its channel initializer); clients retry, so does the test.
+                // installed (an NPE in its channel initializer): the read gets no reply and the
+                // assertion on it fails; clients retry, so does the test.
             }
         }
         assertThat(after).as("STARTTLS certificate after renewal").isNotEqualTo(before);

@@ -10,7 +10,7 @@ package dev.tern.smtp.io;
  */
 public enum BareNewlinePolicy {
     /**
-     * Read the message to its real end, then refuse it with {@code 550 5.6.11}. The default:
+     * Read the message to its real end, then refuse it with {@code 550 5.5.2}. The default:
      * RFC 5321 §2.3.8 forbids bare CR and LF, and a message carrying them is either broken or an
      * attempt to smuggle a second message past a downstream server.
      */

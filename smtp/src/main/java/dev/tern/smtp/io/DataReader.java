@@ -20,7 +20,7 @@ import java.util.function.Consumer;
  * Dots after a bare CR or LF are left alone: those are not line starts here.
  *
  * <p><b>Bare CR/LF</b> are written as CRLF and recorded; with {@link BareNewlinePolicy#REJECT}
- * emission stops at the first one and {@link DataSummary#rejection()} says 550 5.6.11 once the
+ * emission stops at the first one and {@link DataSummary#rejection()} says 550 5.5.2 once the
  * real end has been read. <b>Size</b>: octets are counted after unstuffing; past
  * {@link DataOptions#maxOctets()} emission stops but scanning goes on to the end so that the
  * session stays in sync and can answer 552 5.3.4. Also counted: {@code Received:} header fields,

@@ -27,7 +27,9 @@ public record DataSummary(long octets, boolean sizeExceeded, boolean bareNewline
             return Optional.of(Reply.of(552, "5.3.4", "Error: message size exceeds fixed limit"));
         }
         if (bareNewlines && rejectBareNewlines) {
-            return Optional.of(Reply.of(550, "5.6.11", "Error: bare <CR> or <LF> in message; use CRLF line endings"));
+            // 5.5.2 (syntax error) as Postfix's smtpd_forbid_bare_newline: 5.6.11, which some
+            // servers send, is not in the IANA registry of enhanced status codes.
+            return Optional.of(Reply.of(550, "5.5.2", "Error: bare <CR> or <LF> in message; use CRLF line endings"));
         }
         if (tooManyHops) {
             return Optional.of(Reply.of(554, "5.4.6", "Error: too many hops (mail loop?)"));

@@ -10,8 +10,11 @@ import dev.tern.smtp.reply.Reply;
  * are refused so that no two parsers along the way can disagree about where a line ends.
  */
 public enum LineProblem {
-    /** Longer than the limit: {@code 500 5.5.6} ("500 Line too long", §4.5.3.1.10). */
-    TOO_LONG(Reply.of(500, "5.5.6", "Error: line too long")),
+    /**
+     * Longer than the limit: {@code 500 5.5.2} ("500 Line too long", §4.5.3.1.10). Not 5.5.6,
+     * which RFC 4954 §4 registers for a too-long SASL response only (see the AUTH handler).
+     */
+    TOO_LONG(Reply.of(500, "5.5.2", "Error: line too long")),
     /** Ended by LF without CR. */
     BARE_LF(Reply.of(501, "5.5.2", "Syntax error: bare <LF> received")),
     /** Contains CR not followed by LF. */

@@ -22,9 +22,10 @@ import java.util.Locale;
  * by spaces, arguments of argument-less commands are refused.
  *
  * <p>Failures: unknown verb {@code 500 5.5.2}, command syntax {@code 501 5.5.4}, address syntax
- * {@code 501 5.1.7|5.1.3} or {@code 553 5.6.7} (see {@link AddressError}), parameters
- * {@code 555 5.5.4}. The line is decoded as UTF-8 with replacement, so malformed UTF-8 inside an
- * address is caught by the address parser. Stateless and thread-safe.
+ * {@code 501 5.1.7|5.1.3} or {@code 553 5.6.7} (see {@link AddressError}), unknown parameters
+ * {@code 555 5.5.4}, malformed ones {@code 501 5.5.4} (see {@link ParameterParser}). The line is
+ * decoded as UTF-8 with replacement, so malformed UTF-8 inside an address is caught by the
+ * address parser. Stateless and thread-safe.
  */
 public final class CommandParser {
 
@@ -166,9 +167,14 @@ public final class CommandParser {
         return Parsed.ok(new Command.Auth(mechanism, parts.length == 2 ? parts[1] : null));
     }
 
-    /** HELO/EHLO take exactly one word: a domain or address literal, checked by policy, not here. */
+    /**
+     * HELO/EHLO take exactly one word: a domain or address literal, checked by policy, not here.
+     * The word goes into our {@code Received:} field, so it must be printable: no controls (C0 or
+     * C1) and no malformed UTF-8 (decoded as U+FFFD; Postfix: "bad UTF-8 syntax").
+     */
     private static Parsed<String> domainArgument(String arg, String verb) {
-        if (arg.isEmpty() || arg.indexOf(' ') >= 0 || !arg.chars().allMatch(c -> c > 32 && c != 127)) {
+        if (arg.isEmpty() || arg.indexOf(' ') >= 0
+                || !arg.chars().allMatch(c -> c > 32 && (c < 127 || c > 159) && c != 0xFFFD)) {
             return Parsed.failed(Reply.of(501, "5.5.4", "Syntax: " + verb + " hostname"));
         }
         return Parsed.ok(arg);

@@ -19,9 +19,11 @@ import java.util.Set;
  *
  * <p>Known keywords: SIZE (RFC 1870), BODY (RFC 6152, RFC 3030), SMTPUTF8 (RFC 6531), RET and
  * ENVID (RFC 3461 §4.3–4.4), AUTH (RFC 4954 §5) on MAIL; NOTIFY and ORCPT (RFC 3461 §4.1–4.2) on
- * RCPT. Every parameter failure, unknown keyword, duplicate or bad value alike, is
- * {@code 555 5.5.4} (RFC 5321 §4.1.1.11: "MAIL FROM/RCPT TO parameters not recognized or not
- * implemented"). Stateless.
+ * RCPT. An unknown keyword is {@code 555 5.5.4} (RFC 5321 §4.1.1.11: "MAIL FROM/RCPT TO
+ * parameters not recognized or not implemented"); a malformed parameter, a duplicate or a bad
+ * value of a known keyword is {@code 501 5.5.4} ("syntax error in parameters or arguments",
+ * RFC 5321 §4.2.2, RFC 1870 §6), as Postfix answers ({@code 501 5.5.4 Bad message size syntax}).
+ * Stateless.
  */
 final class ParameterParser {
 
@@ -158,7 +160,6 @@ final class ParameterParser {
         return address == null || address.isEmpty() ? null : new OriginalRecipient(type, address);
     }
 
-    /** Keyword and value grammar of RFC 5321 §4.1.2, and no keyword twice. */
     /** One {@code keyword[=value]} token (RFC 5321 §4.1.2 esmtp-param), keyword upper-cased. */
     private record Param(String keyword, String value) {
         static Param of(String token) {
@@ -183,23 +184,24 @@ final class ParameterParser {
         return Parsed.ok(out);
     }
 
+    /** Keyword and value grammar of RFC 5321 §4.1.2, and no keyword twice. */
     private static Reply checkSyntax(String token, String keyword, String value, Set<String> seen) {
         boolean keywordOk = !keyword.isEmpty() && isAlnum(keyword.charAt(0))
                 && keyword.chars().allMatch(c -> isAlnum((char) c) || c == '-');
         if (!keywordOk) {
-            return Reply.of(555, "5.5.4", "Malformed parameter: " + printable(token));
+            return Reply.of(501, "5.5.4", "Malformed parameter: " + printable(token));
         }
         if (value != null && (value.isEmpty() || !value.chars().allMatch(c -> c >= 33 && c <= 126 && c != '=' || c >= 0x80))) {
-            return Reply.of(555, "5.5.4", "Malformed value for parameter " + keyword);
+            return Reply.of(501, "5.5.4", "Malformed value for parameter " + keyword);
         }
         if (!seen.add(keyword)) {
-            return Reply.of(555, "5.5.4", "Duplicate parameter " + keyword);
+            return Reply.of(501, "5.5.4", "Duplicate parameter " + keyword);
         }
         return null;
     }
 
     private static <T> Parsed<T> bad(String keyword) {
-        return Parsed.failed(Reply.of(555, "5.5.4", "Invalid " + keyword + " parameter value"));
+        return Parsed.failed(Reply.of(501, "5.5.4", "Invalid " + keyword + " parameter value"));
     }
 
     private static <T> Parsed<T> unsupported(String keyword) {

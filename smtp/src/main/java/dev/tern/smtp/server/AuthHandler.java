@@ -1,5 +1,6 @@
 package dev.tern.smtp.server;
 
+import dev.tern.smtp.io.LineProblem;
 import dev.tern.smtp.io.LineResult;
 import dev.tern.smtp.parse.Command;
 import dev.tern.smtp.reply.Reply;
@@ -15,8 +16,8 @@ import java.util.function.Consumer;
  * required first ({@code 530 5.7.0}), no TLS and plaintext AUTH not allowed
  * ({@code 538 5.7.11}), already authenticated or inside a transaction ({@code 503 5.5.1}),
  * unknown mechanism ({@code 504 5.5.4}). In the exchange, {@code *} cancels ({@code 501 5.0.0}),
- * bad base64 is {@code 501 5.5.2}; a policy that fails to answer gives {@code 454 4.7.0}
- * (RFC 4954 §6). Package-private; confined to the session's thread.
+ * bad base64 is {@code 501 5.5.2}, a response over 12288 octets {@code 500 5.5.6}; a policy
+ * that fails to answer gives {@code 454 4.7.0} (RFC 4954 §6). Package-private; confined to the session's thread.
  */
 final class AuthHandler {
 
@@ -83,7 +84,8 @@ final class AuthHandler {
         ctx.replyUncounted(prompt);
         ctx.readLine(line -> {
             if (line instanceof LineResult.Refused refused) {
-                ctx.reply(refused.problem().reply());
+                ctx.reply(refused.problem() == LineProblem.TOO_LONG ? Replies.AUTH_LINE_TOO_LONG
+                        : refused.problem().reply());
             } else {
                 decode(new String(((LineResult.Line) line).bytes(), StandardCharsets.US_ASCII), next);
             }

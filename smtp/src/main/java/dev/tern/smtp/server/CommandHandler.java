@@ -12,8 +12,9 @@ import dev.tern.smtp.reply.Reply;
  *
  * <p>Policies chosen: VRFY gets {@code 252 2.5.2} (RFC 5321 §3.5.3: neither confirm nor deny, so
  * VRFY cannot harvest addresses); EXPN gets {@code 502 5.5.1} like Postfix's disabled VRFY; HELP
- * points at RFC 5321. STARTTLS inside a transaction is refused as Postfix does. Package-private;
- * confined to the session's thread.
+ * points at RFC 5321. STARTTLS inside a transaction is refused as Postfix does. A BDAT whose
+ * arguments cannot be parsed gets {@code 521 5.5.4} and the connection is closed (Postfix), since
+ * its chunk cannot be skipped. Package-private; confined to the session's thread.
  */
 final class CommandHandler {
 
@@ -45,6 +46,13 @@ final class CommandHandler {
             return;
         }
         if (!parsed.isOk()) {
+            if (verb(line).equals("BDAT")) {
+                // RFC 3030 §2 wants a refused chunk read and dropped, but a malformed BDAT has no
+                // usable size: its octets would be taken for commands. Hang up, as Postfix does.
+                ctx.replyUncounted(Replies.BDAT_SYNTAX_HANG_UP);
+                ctx.close();
+                return;
+            }
             ctx.reply(parsed.reply());
             return;
         }
@@ -75,15 +83,15 @@ final class CommandHandler {
             transaction.bdat(bdat);
         } else if (command instanceof Command.Rset) {
             ctx.state().resetTransaction();
-            ctx.reply(Replies.OK);
+            ctx.replyToJunk(Replies.OK);
         } else if (command instanceof Command.Noop) {
-            ctx.reply(Replies.OK);
+            ctx.replyToJunk(Replies.OK);
         } else if (command instanceof Command.Quit) {
             quit();
         } else if (command instanceof Command.Vrfy) {
-            ctx.reply(Replies.VRFY_CANNOT);
+            ctx.replyToJunk(Replies.VRFY_CANNOT);
         } else if (command instanceof Command.Expn) {
-            ctx.reply(Replies.EXPN_DISABLED);
+            ctx.replyToJunk(Replies.EXPN_DISABLED);
         } else if (command instanceof Command.Help) {
             ctx.reply(Replies.HELP);
         } else if (command instanceof Command.StartTls) {

@@ -33,6 +33,8 @@ public final class Replies {
     public static final Reply NOT_IMPLEMENTED = Reply.of(502, "5.5.1", "Error: command not implemented");
     /** Postfix answers EXPN like a disabled VRFY: mailing lists are not expanded for strangers. */
     public static final Reply EXPN_DISABLED = Reply.of(502, "5.5.1", "EXPN command is disabled");
+    /** A BDAT with an unparseable size: its chunk cannot be skipped, so the server hangs up (Postfix). */
+    public static final Reply BDAT_SYNTAX_HANG_UP = Reply.of(521, "5.5.4", "Syntax: BDAT chunk-size [LAST]");
     public static final Reply TOO_MANY_RECIPIENTS = Reply.of(452, "4.5.3", "Error: too many recipients");
     public static final Reply MESSAGE_TOO_BIG = Reply.of(552, "5.3.4", "Error: message size exceeds fixed limit");
     public static final Reply LOCAL_ERROR = Reply.of(451, "4.3.0", "Error: queue file write error");
@@ -47,6 +49,8 @@ public final class Replies {
     public static final Reply AUTH_CANCELLED = Reply.of(501, "5.0.0", "Authentication aborted");
     public static final Reply AUTH_BAD_BASE64 = Reply.of(501, "5.5.2", "Cannot decode response");
     public static final Reply AUTH_BAD_RESPONSE = Reply.of(501, "5.5.2", "Invalid authentication response");
+    /** RFC 4954 §4: a SASL response longer than 12288 octets. */
+    public static final Reply AUTH_LINE_TOO_LONG = Reply.of(500, "5.5.6", "Authentication Exchange line is too long");
 
     private Replies() {
     }

@@ -63,6 +63,7 @@ public final class ServerSession {
     private boolean tlsPending;
     private boolean closed;
     private int errors;
+    private int junk;
     private long discardedAfterStartTls;
 
     public ServerSession(SessionConfig config, SessionPolicy policy, SessionOutput output) {
@@ -279,6 +280,14 @@ public final class ServerSession {
         @Override
         public void replyUncounted(Reply reply) {
             output.send(reply);
+        }
+
+        @Override
+        public void replyToJunk(Reply reply) {
+            output.send(reply);
+            if (++junk > config.junkCommandLimit() && ++errors >= config.hardErrorLimit()) {
+                finish(Replies.tooManyErrors(config.hostname()));
+            }
         }
 
         @Override

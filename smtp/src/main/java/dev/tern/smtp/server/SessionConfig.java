@@ -30,6 +30,7 @@ public final class SessionConfig {
     private final int maxReceivedHeaders;
     private final BareNewlinePolicy bareNewlines;
     private final int hardErrorLimit;
+    private final int junkCommandLimit;
     private final int maxCommandLine;
 
     private SessionConfig(Builder b) {
@@ -45,6 +46,7 @@ public final class SessionConfig {
         this.maxReceivedHeaders = b.maxReceivedHeaders;
         this.bareNewlines = b.bareNewlines;
         this.hardErrorLimit = b.hardErrorLimit;
+        this.junkCommandLimit = b.junkCommandLimit;
         this.maxCommandLine = b.maxCommandLine;
     }
 
@@ -101,6 +103,11 @@ public final class SessionConfig {
         return hardErrorLimit;
     }
 
+    /** NOOP, RSET, VRFY and EXPN a session may send before each further one counts as an error. */
+    public int junkCommandLimit() {
+        return junkCommandLimit;
+    }
+
     public int maxCommandLine() {
         return maxCommandLine;
     }
@@ -124,6 +131,7 @@ public final class SessionConfig {
         private int maxReceivedHeaders = 50;
         private BareNewlinePolicy bareNewlines = BareNewlinePolicy.REJECT;
         private int hardErrorLimit = 20;
+        private int junkCommandLimit = 100;
         private int maxCommandLine = 512;
 
         private Builder(String hostname) {
@@ -194,6 +202,11 @@ public final class SessionConfig {
             return this;
         }
 
+        public Builder junkCommandLimit(int commands) {
+            this.junkCommandLimit = commands;
+            return this;
+        }
+
         public Builder maxCommandLine(int octets) {
             this.maxCommandLine = octets;
             return this;
@@ -203,9 +216,10 @@ public final class SessionConfig {
             if (hostname.isBlank() || hostname.chars().anyMatch(c -> c <= ' ' || c == 127)) {
                 throw new IllegalArgumentException("hostname must be one word: '" + hostname + "'");
             }
-            if (maxMessageSize < 1 || maxRecipients < 1 || maxReceivedHeaders < 1 || hardErrorLimit < 1) {
+            if (maxMessageSize < 1 || maxRecipients < 1 || maxReceivedHeaders < 1 || hardErrorLimit < 1
+                    || junkCommandLimit < 0) {
                 throw new IllegalArgumentException("maxMessageSize, maxRecipients, maxReceivedHeaders and "
-                        + "hardErrorLimit must be positive");
+                        + "hardErrorLimit must be positive, junkCommandLimit not negative");
             }
             if (maxCommandLine < 512) {
                 throw new IllegalArgumentException("maxCommandLine below RFC 5321's 512: " + maxCommandLine);

@@ -29,6 +29,13 @@ interface SessionContext {
     void replyUncounted(Reply reply);
 
     /**
+     * Sends the reply to a junk command (NOOP, RSET, VRFY, EXPN): past the session's junk command
+     * limit each one counts as an error, so a client cannot keep a connection busy forever with
+     * commands that are each harmless (Postfix {@code smtpd_junk_command_limit}).
+     */
+    void replyToJunk(Reply reply);
+
+    /**
      * Calls {@code call} and continues with {@code then} once its stage completes; meanwhile
      * further input is queued, not processed. A stage that fails, or a call that throws, gives
      * {@code recover}'s value instead.

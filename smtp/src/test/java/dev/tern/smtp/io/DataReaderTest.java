@@ -55,7 +55,7 @@ class DataReaderTest {
         reader.feed(bytes("a\n.\nMAIL FROM:<x@y>\r\n.\r\n"));
         assertThat(reader.isDone()).isTrue();
         assertThat(reader.summary().rejection()).hasValueSatisfying(r -> assertThat(r.toString())
-                .startsWith("550 5.6.11"));
+                .startsWith("550 5.5.2"));
     }
 
     @Test

@@ -167,6 +167,19 @@ class ServerSessionTest {
     }
 
     @Test
+    void junkCommandsPastTheLimitCountAsErrors() {
+        var config = SessionConfig.builder("mx.test").junkCommandLimit(3).hardErrorLimit(2).build();
+        var session = new ServerSession(config, new FakePolicy(), transcript);
+        session.start();
+        session.receive(ascii("EHLO a\r\nNOOP\r\nRSET\r\nVRFY x\r\n"));
+        assertThat(output()).doesNotContain("421");
+        session.receive(ascii("NOOP\r\n"));
+        assertThat(output()).as("one error so far").doesNotContain("421");
+        session.receive(ascii("NOOP\r\nNOOP\r\n"));
+        assertThat(output()).endsWith("250 2.0.0 Ok\r\n421 4.7.0 mx.test Error: too many errors\r\n[CLOSE]\r\n");
+    }
+
+    @Test
     void rejectsEarlyTalkerWith554AndCloses() {
         var session = new ServerSession(SessionConfig.builder("mx.test").build(), new FakePolicy(), transcript);
         session.rejectEarlyTalker();
@@ -214,6 +227,15 @@ class ServerSessionTest {
         var session = new ServerSession(config, new FakePolicy(), transcript);
         String longPassword = java.util.Base64.getEncoder().encodeToString(ascii("\0alice\0" + "p".repeat(1500)));
         session.receive(ascii("EHLO a\r\nAUTH PLAIN\r\n" + longPassword + "\r\nNOOP " + "x".repeat(600) + "\r\n"));
-        assertThat(output()).endsWith("334 \r\n535 5.7.8 Error: authentication failed\r\n500 5.5.6 Error: line too long\r\n");
+        assertThat(output()).endsWith("334 \r\n535 5.7.8 Error: authentication failed\r\n500 5.5.2 Error: line too long\r\n");
+    }
+
+    @Test
+    void refusesASaslResponseOver12288OctetsWithTheAuthCode() {
+        var config = SessionConfig.builder("mx.test").plaintextAuth(true).build();
+        var session = new ServerSession(config, new FakePolicy(), transcript);
+        session.receive(ascii("EHLO a\r\nAUTH PLAIN\r\n" + "A".repeat(12300) + "\r\nNOOP\r\n"));
+        // RFC 4954 §4: 5.5.6 is the SASL line code; command lines get 5.5.2 (RFC 3463).
+        assertThat(output()).endsWith("334 \r\n500 5.5.6 Authentication Exchange line is too long\r\n250 2.0.0 Ok\r\n");
     }
 }
