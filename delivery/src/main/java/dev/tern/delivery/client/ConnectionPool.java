@@ -45,7 +45,10 @@ import java.util.concurrent.Executor;
  * the next address is tried only when that one is at its limit. An address with limits of its own
  * (policy {@code sources}) must also grant a slot under {@link ShapingKeys#ofSource}, and the
  * connection holds both. When the destination grants a slot but no address can use it, the slot
- * is given back unused and the caller waits.
+ * is given back unused and the caller waits. Where the pool's addresses have rates of their own,
+ * an address is first chosen only if its rate grants the message's token at once (taken here and
+ * marked on the {@link Lease}); only when none does is the turn's address taken, and the message
+ * waits for its token in the sender's throttle queue.
  *
  * <p><b>Idle connections</b> are closed after {@code idleTimeout} by {@link #sweep()}, or already
  * after {@code contendedIdleTimeout} when someone else was refused a slot of their key (their
@@ -69,8 +72,16 @@ public final class ConnectionPool {
         }
     }
 
-    /** A connection handed out by {@link #acquire}; {@code reused} when it had carried mail before. */
-    public record Lease(Key key, SmtpConnection connection, boolean reused) {
+    /**
+     * A connection handed out by {@link #acquire}; {@code reused} when it had carried mail before;
+     * {@code sourceToken} when the pool already took the egress address's rate token for the
+     * message (see "Egress addresses" above), so the sender must not take another.
+     */
+    public record Lease(Key key, SmtpConnection connection, boolean reused, boolean sourceToken) {
+
+        Lease(Key key, SmtpConnection connection, boolean reused) {
+            this(key, connection, reused, false);
+        }
     }
 
     private record Waiter(Key key, DestinationPolicy policy, CompletableFuture<Lease> future) {
@@ -164,40 +175,54 @@ public final class ConnectionPool {
     /**
      * Takes the first candidate address (in turn) that has an idle connection, or gets slots for
      * a new one; the destination's slot is asked for at most once and given back unused when no
-     * address can take it.
+     * address can take it. In a pool where addresses have rates of their own, a first pass takes
+     * only an address whose rate has a token right now, so a slow (warming-up) address does not
+     * hold mail that another address could send at once.
      */
     private boolean tryAcquire(Key key, DestinationPolicy policy, CompletableFuture<Lease> future) {
+        List<Key> candidates = candidates(key, policy);
+        boolean rated = candidates.size() > 1 && policy.egress().stream().anyMatch(s -> s.rate() != null);
+        return rated && tryAcquire(key, policy, candidates, true, future)
+                || tryAcquire(key, policy, candidates, false, future);
+    }
+
+    private boolean tryAcquire(Key key, DestinationPolicy policy, List<Key> candidates, boolean withToken,
+            CompletableFuture<Lease> future) {
         DestinationGate.Slot destination = null;
         boolean refused = false;
-        for (Key k : candidates(key, policy)) {
-            if (reuseIdle(k, future)) {
+        for (Key k : candidates) {
+            EgressSource source = sourceOf(policy, k.sourceIp());
+            boolean token = withToken && source != null && source.rate() != null;
+            if (token && !takeToken(source)) {
+                continue;
+            }
+            if (hasIdle(k)) {
+                future.complete(new Lease(k, idle.get(k).pollFirst(), true, token));
                 if (destination != null) {
                     destination.unused();
                 }
                 return true;
             }
-            if (refused) {
+            if (!refused && destination == null) {
+                var granted = gate.tryOpenConnection(key.shaping(), policy);
+                refused = granted.isEmpty();
+                destination = granted.orElse(null);
+            }
+            DestinationGate.Slot slot = destination;
+            if (slot != null && source != null && source.limitsConnections()) {
+                String sourceKey = ShapingKeys.ofSource(source.address());
+                DestinationGate.Slot forDestination = slot;
+                slot = gate.tryOpenConnection(sourceKey, source.asLimits(sourceKey))
+                        .map(bySource -> DestinationGate.Slot.both(forDestination, bySource)).orElse(null);
+            }
+            if (slot == null) {
+                if (token) {
+                    giveBackToken(source);
+                }
                 continue;
             }
-            if (destination == null) {
-                var granted = gate.tryOpenConnection(key.shaping(), policy);
-                if (granted.isEmpty()) {
-                    refused = true;
-                    continue;
-                }
-                destination = granted.get();
-            }
-            EgressSource source = sourceOf(policy, k.sourceIp());
-            if (source == null || !source.limitsConnections()) {
-                open(k, destination, policy, future);
-                return true;
-            }
-            String sourceKey = ShapingKeys.ofSource(source.address());
-            var bySource = gate.tryOpenConnection(sourceKey, source.asLimits(sourceKey));
-            if (bySource.isPresent()) {
-                open(k, DestinationGate.Slot.both(destination, bySource.get()), policy, future);
-                return true;
-            }
+            open(k, slot, policy, token, future);
+            return true;
         }
         if (destination != null) {
             destination.unused();
@@ -205,21 +230,32 @@ public final class ConnectionPool {
         return false;
     }
 
-    private boolean reuseIdle(Key k, CompletableFuture<Lease> future) {
+    /** Whether {@code k} has a usable idle connection at the head of its queue; drops dead ones. */
+    private boolean hasIdle(Key k) {
         Deque<SmtpConnection> q = idle.get(k);
         while (q != null && !q.isEmpty()) {
-            SmtpConnection c = q.pollFirst();
+            SmtpConnection c = q.peekFirst();
             DestinationGate.Slot slot = slots.get(c);
             if (c.usable() && slot != null && !slot.revoked()) {
-                future.complete(new Lease(k, c, true));
                 return true;
             }
-            discard(k, c);
+            discard(k, q.pollFirst());
         }
         return false;
     }
 
-    private void open(Key key, DestinationGate.Slot slot, DestinationPolicy policy, CompletableFuture<Lease> future) {
+    private boolean takeToken(EgressSource source) {
+        String sourceKey = ShapingKeys.ofSource(source.address());
+        return gate.tryReserveMessage(sourceKey, source.asLimits(sourceKey), 1).isZero();
+    }
+
+    private void giveBackToken(EgressSource source) {
+        String sourceKey = ShapingKeys.ofSource(source.address());
+        gate.unreserveMessage(sourceKey, source.asLimits(sourceKey));
+    }
+
+    private void open(Key key, DestinationGate.Slot slot, DestinationPolicy policy, boolean sourceToken,
+            CompletableFuture<Lease> future) {
         open++;
         NetClient client = clients.client(key.handshake().tlsPolicy() == dev.tern.smtp.client.TlsPolicy.REQUIRED,
                 key.sourceIp());
@@ -230,7 +266,7 @@ public final class ConnectionPool {
                         future.completeExceptionally(error);
                     } else {
                         slots.put(c, slot);
-                        future.complete(new Lease(key, c, false));
+                        future.complete(new Lease(key, c, false, sourceToken));
                     }
                 });
     }

@@ -145,7 +145,7 @@ public final class GroupSender {
         // then the destination's; a message deferred by the second wastes the first's token.
         private CompletableFuture<List<RecipientResult>> throttled(ConnectionPool.Lease lease) {
             EgressSource source = ConnectionPool.sourceOf(plan.policy(), lease.key().sourceIp());
-            CompletableFuture<Boolean> bySource = source == null || source.rate() == null
+            CompletableFuture<Boolean> bySource = source == null || source.rate() == null || lease.sourceToken()
                     ? CompletableFuture.completedFuture(true)
                     : throttle.reserve(ShapingKeys.ofSource(source.address()),
                             source.asLimits(ShapingKeys.ofSource(source.address())), maxThrottleWait);

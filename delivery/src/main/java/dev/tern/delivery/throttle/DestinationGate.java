@@ -38,6 +38,12 @@ public interface DestinationGate {
      */
     Duration tryReserveMessage(String key, DestinationPolicy policy, int waiting);
 
+    /**
+     * Gives back one token that {@link #tryReserveMessage} granted but no message used (the
+     * caller found no connection for it), so the rate is not spent on nothing.
+     */
+    void unreserveMessage(String key, DestinationPolicy policy);
+
     /** Whether a connection that has carried {@code sent} messages may carry one more. */
     default boolean mayReuse(int sent, DestinationPolicy policy) {
         return sent < policy.maxMessagesPerConnection();

@@ -73,6 +73,15 @@ public final class LocalDestinationGate implements DestinationGate {
         }
     }
 
+    @Override
+    public void unreserveMessage(String key, DestinationPolicy policy) {
+        AtomicLong tat = arrival.get(key);
+        if (policy.rate() != null && tat != null) {
+            long interval = policy.rate().emissionInterval().toNanos();
+            tat.updateAndGet(t -> t == Long.MIN_VALUE ? t : t - interval);
+        }
+    }
+
     /** Connections currently granted to {@code key}: for the admin view and tests. */
     public int openConnections(String key) {
         AtomicInteger open = connections.get(key);

@@ -181,6 +181,14 @@ public final class SharedDestinationGate implements DestinationGate, AutoCloseab
         return Duration.ofNanos(Math.max(TimeUnit.MILLISECONDS.toNanos(1), wait));
     }
 
+    @Override
+    public void unreserveMessage(String key, DestinationPolicy policy) {
+        if (policy.rate() != null) {
+            // Back into the local stock, which still ends with its burst window.
+            state(key).stock.incrementAndGet();
+        }
+    }
+
     private static boolean take(KeyState st) {
         if (System.nanoTime() - st.stockExpires > 0) {
             st.stock.set(0);

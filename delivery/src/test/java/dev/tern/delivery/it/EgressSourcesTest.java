@@ -70,6 +70,25 @@ class EgressSourcesTest {
     }
 
     @Test
+    void mailTheSlowAddressOfAPoolCannotSendNowGoesFromAnotherAtOnce() throws Exception {
+        // 127.0.0.5 sends 1 message a minute; its turn must not push mail to the retry tier.
+        var ids = new ArrayList<String>();
+        for (int i = 0; i < 6; i++) {
+            QueuedMessage m = QueueProbe.message("alice@sender.test", "s" + i + "@spill.egress.test");
+            ids.add(m.id());
+            queue.enqueue(m);
+        }
+        List<ReceivedMessage> got = Eventually.await(Duration.ofSeconds(30), () -> received(ids),
+                l -> l.size() >= ids.size());
+
+        assertThat(got).filteredOn(r -> r.clientAddress().equals("127.0.0.5")).hasSizeLessThanOrEqualTo(1);
+        for (String id : ids) {
+            assertThat(Eventually.await(Duration.ofSeconds(10), () -> queue.events(id), e -> !e.isEmpty()))
+                    .as("events of %s", id).extracting(e -> e.outcome().name()).containsExactly("DELIVERED");
+        }
+    }
+
+    @Test
     void anAddressKeepsItsOwnConnectionAndRateLimitsAcrossDestinations() throws Exception {
         int perDestination = 6;
         var ids = new ArrayList<String>();

@@ -20,7 +20,8 @@ import java.util.Map;
  * {@code backoff.test} backing off for 4 s after a 421, {@code egress.test} from 127.0.0.2,
  * {@code pool.egress.test} from the pool 127.0.0.2 + 127.0.0.3, {@code warm-a.egress.test} and
  * {@code warm-b.egress.test} from 127.0.0.4, which is limited to 1 connection and 4 msg/s across
- * every destination; everything else by MX through the test DNS server (MX port = the SMTP sink's
+ * every destination; {@code spill.egress.test} from the pool 127.0.0.5 (1 msg/min) + 127.0.0.6;
+ * everything else by MX through the test DNS server (MX port = the SMTP sink's
  * port), retry ladder {@code [2s, 4s]}.
  */
 public final class DeliveryTestResource implements QuarkusTestResourceLifecycleManager {
@@ -46,8 +47,10 @@ public final class DeliveryTestResource implements QuarkusTestResourceLifecycleM
                     via: smtp://127.0.0.1:%d
                 sources:
                   127.0.0.4: {max-connections: 1, rate: 4/s}
+                  127.0.0.5: {rate: 1/m}
                 source-pools:
                   pair: [127.0.0.2, 127.0.0.3]
+                  warming: [127.0.0.5, 127.0.0.6]
                 destinations:
                   default:
                     connect-timeout: 3s
@@ -72,6 +75,8 @@ public final class DeliveryTestResource implements QuarkusTestResourceLifecycleM
                     source-ip: 127.0.0.4
                   warm-b.egress.test:
                     source-ip: 127.0.0.4
+                  spill.egress.test:
+                    source-pool: warming
                 retry: [2s, 4s]
                 max-queue-lifetime: 1h
                 """.formatted(smtp, lmtp, smtp, smtp, smtp, smtp);

@@ -43,6 +43,15 @@ class LocalDestinationGateTest {
     }
 
     @Test
+    void anUnusedTokenGivenBackCanBeTakenAgain() {
+        var p = policy(10, Rate.parse("10/s"));
+        assertThat(gate.tryReserveMessage("d", p, 1)).isZero();
+        gate.unreserveMessage("d", p);
+        assertThat(gate.tryReserveMessage("d", p, 1)).isZero();
+        assertThat(gate.tryReserveMessage("d", p, 1)).as("only one was given back").isEqualTo(Duration.ofMillis(100));
+    }
+
+    @Test
     void unlimitedRateNeverWaits() {
         var p = policy(10, null);
         for (int i = 0; i < 1000; i++) {

@@ -53,6 +53,11 @@ class ThrottleQueueTest {
         }
 
         @Override
+        public void unreserveMessage(String key, DestinationPolicy policy) {
+            next.addAndGet(-interval);
+        }
+
+        @Override
         public Duration suspendedFor(String key) {
             return suspended;
         }
