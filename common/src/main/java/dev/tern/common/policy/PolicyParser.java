@@ -135,15 +135,20 @@ public final class PolicyParser {
         }
     }
 
+    /** The entries of the optional map {@code n} (at {@code key}) in file order; none when it is absent. */
+    private static List<Map.Entry<String, JsonNode>> entries(JsonNode n, String key) {
+        if (n.isMissingNode() || n.isNull()) {
+            return List.of();
+        }
+        requireObject(n, key, null);
+        var out = new ArrayList<Map.Entry<String, JsonNode>>();
+        n.fields().forEachRemaining(out::add);
+        return out;
+    }
+
     private static Map<String, EgressSource> sources(JsonNode n) {
         var out = new LinkedHashMap<String, EgressSource>();
-        if (n.isMissingNode() || n.isNull()) {
-            return out;
-        }
-        requireObject(n, "sources", null);
-        Iterator<Map.Entry<String, JsonNode>> it = n.fields();
-        while (it.hasNext()) {
-            var e = it.next();
+        for (var e : entries(n, "sources")) {
             String key = "sources." + e.getKey();
             String address = ipAddress(e.getKey(), key);
             JsonNode v = e.getValue();
@@ -159,13 +164,7 @@ public final class PolicyParser {
 
     private static Map<String, List<EgressSource>> sourcePools(JsonNode n, Map<String, EgressSource> sources) {
         var out = new LinkedHashMap<String, List<EgressSource>>();
-        if (n.isMissingNode() || n.isNull()) {
-            return out;
-        }
-        requireObject(n, "source-pools", null);
-        Iterator<Map.Entry<String, JsonNode>> it = n.fields();
-        while (it.hasNext()) {
-            var e = it.next();
+        for (var e : entries(n, "source-pools")) {
             String key = "source-pools." + e.getKey();
             List<EgressSource> pool = list(e.getValue(), key, (v, k) -> {
                 String address = ipAddress(text(v, k), k);
