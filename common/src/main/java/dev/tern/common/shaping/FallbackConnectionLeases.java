@@ -33,9 +33,16 @@ public final class FallbackConnectionLeases implements ConnectionLeases {
                 () -> local.tryAcquire(key, Math.max(1, max / fallback.livePods()), ttl));
     }
 
+    /**
+     * Asked of the backend in use, but never a reason to switch: "wanted" only shortens idle
+     * connections, so a slow or failed answer is simply "no".
+     */
     @Override
     public CompletionStage<Boolean> wanted(String key) {
-        return fallback.call("wanted " + key, () -> shared.wanted(key), () -> local.wanted(key));
+        if (fallback.degraded()) {
+            return local.wanted(key);
+        }
+        return shared.wanted(key).toCompletableFuture().exceptionally(unreachable -> false);
     }
 
     public boolean degraded() {

@@ -79,19 +79,22 @@ public final class InfinispanConnectionLeases implements ConnectionLeases {
             Collections.shuffle(free, ThreadLocalRandom.current());
             String holder = owner + " " + UUID.randomUUID();
             return claim(key, free.subList(0, Math.min(MAX_CLAIMS, free.size())), holder, ttl);
-        }).thenCompose(lease -> lease.isPresent() ? CompletableFuture.completedFuture(lease)
-                : markWanted(key, ttl).thenApply(v -> lease));
+        }).whenComplete((lease, error) -> {
+            if (error == null && lease.isEmpty()) {
+                markWanted(key, ttl);
+            }
+        });
     }
 
-    private CompletionStage<Void> markWanted(String key, Duration ttl) {
+    // Not part of the refusal's answer: the caller need not wait for it, and its failure changes nothing.
+    private void markWanted(String key, Duration ttl) {
         long now = System.nanoTime();
         Long last = markedAt.get(key);
         if (last != null && now - last < ttl.toNanos() / 3) {
-            return CompletableFuture.completedFuture(null);
+            return;
         }
         markedAt.put(key, now);
-        return cache.op().thenCompose(c -> c.putAsync(key + WANTED, owner, ttl.toMillis(), TimeUnit.MILLISECONDS))
-                .thenApply(previous -> (Void) null);
+        cache.op().thenCompose(c -> c.putAsync(key + WANTED, owner, ttl.toMillis(), TimeUnit.MILLISECONDS));
     }
 
     @Override
