@@ -17,9 +17,13 @@ import org.jboss.logging.Logger;
  * leases and backoff together (DESIGN.md: "If Infinispan is unreachable, each pod falls back to a
  * local limit of global / pods and keeps delivering").
  *
- * <p><b>States.</b> Healthy: every call goes to the shared backend with a {@code callTimeout}; a
- * failure or timeout marks the switch degraded (logged once, {@link #outages()} incremented) and
- * that call is answered locally. Degraded: calls are answered locally, except that at most one
+ * <p><b>States.</b> Healthy: every call goes to the shared backend with a {@code callTimeout}.
+ * {@code failuresToDegrade} failures or timeouts in a row mark the switch degraded (logged once,
+ * {@link #outages()} incremented) and that call is answered locally. A failure before that is
+ * answered by the call's {@code whileUnsure} answer: a refusal (no lease, no tokens: ask again
+ * soon) where the local answer could break the shared limit. A pod whose first calls are slow
+ * (a cold JIT, a busy machine) then waits a moment instead of granting itself local limits on
+ * top of the shared ones that the other pods hold. Degraded: calls are answered locally, except that at most one
  * call per {@code probeInterval} is tried on the shared backend as a probe; when a probe
  * succeeds, its answer is used and the switch is healthy again (logged once). Any failure of the
  * shared stage counts as an outage: the shaping backends fail only on transport problems.
@@ -41,6 +45,8 @@ public final class Fallback {
     private final AtomicLong nextProbeAt = new AtomicLong();
     private final AtomicLong degradedSince = new AtomicLong();
     private final AtomicLong outages = new AtomicLong();
+    private final int failuresToDegrade;
+    private final java.util.concurrent.atomic.AtomicInteger failuresInARow = new java.util.concurrent.atomic.AtomicInteger();
 
     /**
      * @param livePods the number of live delivery pods, this one included (values below 1 count as 1)
@@ -48,6 +54,16 @@ public final class Fallback {
      * @param probeInterval how often the shared backend is tried while degraded
      */
     public Fallback(IntSupplier livePods, Duration callTimeout, Duration probeInterval, Clock clock) {
+        this(livePods, callTimeout, probeInterval, 1, clock);
+    }
+
+    /** @param failuresToDegrade failed shared calls in a row that switch to local limits, at least 1 */
+    public Fallback(IntSupplier livePods, Duration callTimeout, Duration probeInterval, int failuresToDegrade,
+            Clock clock) {
+        if (failuresToDegrade < 1) {
+            throw new IllegalArgumentException("failuresToDegrade must be at least 1, was " + failuresToDegrade);
+        }
+        this.failuresToDegrade = failuresToDegrade;
         this.livePods = livePods;
         this.callTimeout = callTimeout;
         this.probeIntervalMillis = probeInterval.toMillis();
@@ -71,6 +87,15 @@ public final class Fallback {
 
     /** Answers from {@code shared} when healthy or probing, from {@code local} otherwise or on failure. */
     <T> CompletionStage<T> call(String what, Supplier<CompletionStage<T>> shared, Supplier<CompletionStage<T>> local) {
+        return call(what, shared, local, local);
+    }
+
+    /**
+     * As {@link #call(String, Supplier, Supplier)}, but a failure that does not (yet) switch to
+     * local limits is answered by {@code whileUnsure}.
+     */
+    <T> CompletionStage<T> call(String what, Supplier<CompletionStage<T>> shared, Supplier<CompletionStage<T>> local,
+            Supplier<CompletionStage<T>> whileUnsure) {
         if (degraded.get() && !probeDue()) {
             return local.get();
         }
@@ -82,11 +107,15 @@ public final class Fallback {
         }
         return attempt.handle((value, failure) -> {
             if (failure == null) {
+                failuresInARow.set(0);
                 recovered();
                 return CompletableFuture.completedFuture(value);
             }
-            failed(what, failure);
-            return local.get();
+            if (degraded.get() || failuresInARow.incrementAndGet() >= failuresToDegrade) {
+                failed(what, failure);
+                return local.get();
+            }
+            return whileUnsure.get();
         }).thenCompose(stage -> stage);
     }
 

@@ -30,7 +30,8 @@ public final class FallbackConnectionLeases implements ConnectionLeases {
     public CompletionStage<Optional<Lease>> tryAcquire(String key, int max, Duration ttl) {
         return fallback.call("lease " + key,
                 () -> shared.tryAcquire(key, max, ttl).thenApply(lease -> lease.map(SharedLease::new)),
-                () -> local.tryAcquire(key, Math.max(1, max / fallback.livePods()), ttl));
+                () -> local.tryAcquire(key, Math.max(1, max / fallback.livePods()), ttl),
+                () -> java.util.concurrent.CompletableFuture.completedFuture(Optional.empty()));
     }
 
     /**

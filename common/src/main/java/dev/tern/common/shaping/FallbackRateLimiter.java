@@ -1,6 +1,8 @@
 package dev.tern.common.shaping;
 
 import dev.tern.common.policy.Rate;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -18,6 +20,9 @@ public final class FallbackRateLimiter implements RateLimiter {
     private final RateLimiter local;
     private final Fallback fallback;
 
+    /** When a shared call failed but the switch has not gone local yet: ask again this soon. */
+    static final Duration UNSURE_RETRY = Duration.ofMillis(50);
+
     public FallbackRateLimiter(RateLimiter shared, RateLimiter local, Fallback fallback) {
         this.shared = shared;
         this.local = local;
@@ -27,7 +32,8 @@ public final class FallbackRateLimiter implements RateLimiter {
     @Override
     public CompletionStage<Grant> acquire(String key, Rate rate, int wanted) {
         return fallback.call("rate " + key, () -> shared.acquire(key, rate, wanted),
-                () -> local.acquire(key, localShare(rate, fallback.livePods()), wanted));
+                () -> local.acquire(key, localShare(rate, fallback.livePods()), wanted),
+                () -> CompletableFuture.completedFuture(new Grant(0, UNSURE_RETRY)));
     }
 
     static Rate localShare(Rate rate, int pods) {

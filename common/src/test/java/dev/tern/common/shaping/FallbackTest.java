@@ -48,6 +48,37 @@ class FallbackTest {
     }
 
     @Test
+    void withAGraceOfThreeFailuresTheFirstOnesAreRefusedNotAnsweredLocally() {
+        var patient = new Fallback(() -> 2, Duration.ofMillis(200), Duration.ofSeconds(5), 3, clock);
+        var rates = new FallbackRateLimiter(shared, new InMemoryRateLimiter(WINDOW, clock), patient);
+        ConnectionLeases broken = (key, max, ttl) -> CompletableFuture.failedFuture(new IllegalStateException("slow"));
+        var leases = new FallbackConnectionLeases(broken, new InMemoryConnectionLeases(clock), patient);
+        shared.mode = Mode.FAIL;
+
+        assertThat(await(rates.acquire("gmail.com", RATE, 100)).granted()).as("1st failure: no tokens").isZero();
+        assertThat(await(leases.tryAcquire("gmail.com", 10, Duration.ofMinutes(1)))).as("2nd: no lease").isEmpty();
+        assertThat(patient.degraded()).isFalse();
+
+        assertThat(await(rates.acquire("gmail.com", RATE, 100)).granted()).as("3rd: local share").isEqualTo(5);
+        assertThat(patient.degraded()).isTrue();
+        assertThat(await(leases.tryAcquire("gmail.com", 10, Duration.ofMinutes(1)))).as("local lease").isPresent();
+    }
+
+    @Test
+    void aSuccessStartsTheCountOfFailuresAgain() {
+        var patient = new Fallback(() -> 2, Duration.ofMillis(200), Duration.ofSeconds(5), 2, clock);
+        var rates = new FallbackRateLimiter(shared, new InMemoryRateLimiter(WINDOW, clock), patient);
+        shared.mode = Mode.FAIL;
+        await(rates.acquire("a.com", RATE, 1));
+        shared.mode = Mode.OK;
+        await(rates.acquire("a.com", RATE, 1));
+        shared.mode = Mode.FAIL;
+        await(rates.acquire("a.com", RATE, 1));
+
+        assertThat(patient.degraded()).isFalse();
+    }
+
+    @Test
     void fallsBackWhenSharedDoesNotAnswerInTime() {
         shared.mode = Mode.HANG;
 

@@ -86,7 +86,8 @@ public class ShapingProducer {
                 counter.shutdownNow();
             };
         }
-        var fallback = new Fallback(pods, config.callTimeout(), config.probeInterval(), Clock.systemUTC());
+        var fallback = new Fallback(pods, config.callTimeout(), config.probeInterval(), config.failuresToFallback(),
+                Clock.systemUTC());
         var metrics = new ShapingMetrics(registry, fallback::degraded);
         SharedDestinationGate gate = build(config, infinispan::manager, fallback, timer, metrics, owner());
         return new TrafficShaping(gate, metrics, () -> {

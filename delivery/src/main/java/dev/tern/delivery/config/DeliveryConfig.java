@@ -140,6 +140,15 @@ public interface DeliveryConfig {
         @WithDefault("500ms")
         Duration callTimeout();
 
+        /**
+         * Shaping calls to Infinispan that must fail (or outlast {@code call-timeout}) in a row
+         * before the pod switches to local limits. Calls that fail before that are refused (no
+         * connection slot, no tokens: asked again within 50 ms), so one slow answer on a busy or
+         * just-started pod does not let it grant itself limits on top of the shared ones.
+         */
+        @WithDefault("3")
+        int failuresToFallback();
+
         /** While Infinispan is unreachable, how often one call tries it again. */
         @WithDefault("2s")
         Duration probeInterval();

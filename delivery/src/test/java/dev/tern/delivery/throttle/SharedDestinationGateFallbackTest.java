@@ -30,13 +30,13 @@ import org.junit.jupiter.api.Test;
 class SharedDestinationGateFallbackTest {
 
     record Config(boolean enabled, Duration burstWindow, Duration leaseTtl, Duration callTimeout,
-            Duration probeInterval, Duration backoffRetention, Duration ramp, Duration backoffRefresh,
+            Duration probeInterval, int failuresToFallback, Duration backoffRetention, Duration ramp, Duration backoffRefresh,
             Duration contendedIdleTimeout, int failureThreshold, int maxWaiting, OptionalInt livePods, Duration livePodsRefresh, String ratesCache,
             String leasesCache, String backoffCache) implements DeliveryConfig.Shaping {
     }
 
     static final Config CONFIG = new Config(true, Duration.ofMillis(200), Duration.ofSeconds(15),
-            Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofMinutes(5), Duration.ofMinutes(1),
+            Duration.ofMillis(200), Duration.ofSeconds(2), 1, Duration.ofMinutes(5), Duration.ofMinutes(1),
             Duration.ofSeconds(1), Duration.ofSeconds(1), 5, 200, OptionalInt.of(2), Duration.ofSeconds(30), "tern-shaping-rates",
             "tern-shaping-leases", "tern-shaping-backoff");
 
