@@ -42,7 +42,7 @@ fi
 echo "== Tern (tern-local)" >&2
 "$repo/tern-local" --data-dir "$OUT/tern-data" --wipe --policy "$here/policy.yaml" > "$OUT/tern-local.log" 2>&1 &
 launcher=$!
-trap 'kill $launcher 2>/dev/null; wait $launcher 2>/dev/null' EXIT
+trap 'rc=$?; kill $launcher 2>/dev/null; wait $launcher 2>/dev/null; exit $rc' EXIT
 for _ in $(seq 1 240); do grep -q "tern-local: ready" "$OUT/tern-local.log" && break; sleep 0.5; done
 grep -q "tern-local: ready" "$OUT/tern-local.log" || { cat "$OUT/tern-local.log" >&2; exit 1; }
 
