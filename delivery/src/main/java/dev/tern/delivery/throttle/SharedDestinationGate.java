@@ -31,8 +31,9 @@ import org.jboss.logging.Logger;
  * and refills it asynchronously, with at most one rate request and one lease request in flight
  * per key on this pod (the limiter's "one acquiring caller per destination per pod"):
  * <ul>
- *   <li>rates: a request takes up to {@code waiting} tokens (at most one burst) into a local
- *       stock that messages then spend without a remote call; an unused stock is dropped after
+ *   <li>rates: a request takes up to {@code waiting} tokens, or as many as this pod spent in
+ *       the last burst window if that is more (at most one burst), into a local stock that
+ *       messages then spend without a remote call; an unused stock is dropped after
  *       the burst window so it cannot add to a later burst. A partial grant's {@code retryAfter}
  *       holds further requests back;</li>
  *   <li>connections: a refused {@link #tryOpenConnection} starts a lease request; the lease is
@@ -71,6 +72,10 @@ public final class SharedDestinationGate implements DestinationGate, AutoCloseab
         volatile long stockExpires = System.nanoTime();
         volatile long tokensAt = System.nanoTime();
         final AtomicBoolean fetching = new AtomicBoolean();
+        /** Tokens spent in the current burst window, and in the one before it: the demand estimate. */
+        final AtomicInteger spentNow = new AtomicInteger();
+        volatile int spentBefore;
+        volatile long windowStart = System.nanoTime();
         final ConcurrentLinkedDeque<HeldLease> parked = new ConcurrentLinkedDeque<>();
         volatile long leasesAt = System.nanoTime();
         final AtomicBoolean acquiring = new AtomicBoolean();
@@ -154,7 +159,9 @@ public final class SharedDestinationGate implements DestinationGate, AutoCloseab
         }
         long now = System.nanoTime();
         if (now - st.tokensAt >= 0 && st.fetching.compareAndSet(false, true)) {
-            int wanted = Math.max(1, waiting);
+            // As many as are waiting, or as many as the last burst window used if more: a steady
+            // flow then costs one request per window, not one per message that finds no queue.
+            int wanted = Math.max(Math.max(1, waiting), st.spentBefore);
             rates.acquire(key, rate.get(), wanted).whenComplete((grant, error) -> {
                 long at = System.nanoTime();
                 if (error != null) {
@@ -189,8 +196,14 @@ public final class SharedDestinationGate implements DestinationGate, AutoCloseab
         }
     }
 
-    private static boolean take(KeyState st) {
-        if (System.nanoTime() - st.stockExpires > 0) {
+    private boolean take(KeyState st) {
+        long now = System.nanoTime();
+        if (now - st.windowStart - burstWindowNanos > 0) {
+            st.spentBefore = now - st.windowStart - 2 * burstWindowNanos > 0 ? 0 : st.spentNow.get();
+            st.spentNow.set(0);
+            st.windowStart = now;
+        }
+        if (now - st.stockExpires > 0) {
             st.stock.set(0);
             return false;
         }
@@ -200,6 +213,7 @@ public final class SharedDestinationGate implements DestinationGate, AutoCloseab
                 return false;
             }
             if (st.stock.compareAndSet(n, n - 1)) {
+                st.spentNow.incrementAndGet();
                 return true;
             }
         }
