@@ -47,8 +47,9 @@ import java.util.concurrent.Executor;
  * connection holds both. When the destination grants a slot but no address can use it, the slot
  * is given back unused and the caller waits. Where the pool's addresses have rates of their own,
  * an address is first chosen only if its rate grants the message's token at once (taken here and
- * marked on the {@link Lease}); only when none does is the turn's address taken, and the message
- * waits for its token in the sender's throttle queue.
+ * marked on the {@link Lease}). When none can: if the pool has an address without a rate, the
+ * caller waits for a connection; otherwise the turn's address is taken, and the message waits for
+ * its token in the sender's throttle queue.
  *
  * <p><b>Idle connections</b> are closed after {@code idleTimeout} by {@link #sweep()}, or already
  * after {@code contendedIdleTimeout} when someone else was refused a slot of their key (their
@@ -182,8 +183,16 @@ public final class ConnectionPool {
     private boolean tryAcquire(Key key, DestinationPolicy policy, CompletableFuture<Lease> future) {
         List<Key> candidates = candidates(key, policy);
         boolean rated = candidates.size() > 1 && policy.egress().stream().anyMatch(s -> s.rate() != null);
-        return rated && tryAcquire(key, policy, candidates, true, future)
-                || tryAcquire(key, policy, candidates, false, future);
+        if (!rated) {
+            return tryAcquire(key, policy, candidates, false, future);
+        }
+        if (tryAcquire(key, policy, candidates, true, future)) {
+            return true;
+        }
+        // An address without a rate of its own was tried and found no connection: wait for one
+        // rather than take a rated address that would make the message wait for a token.
+        boolean someUnrated = policy.egress().stream().anyMatch(s -> s.rate() == null);
+        return !someUnrated && tryAcquire(key, policy, candidates, false, future);
     }
 
     private boolean tryAcquire(Key key, DestinationPolicy policy, List<Key> candidates, boolean withToken,
