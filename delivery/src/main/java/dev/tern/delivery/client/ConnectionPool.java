@@ -304,11 +304,18 @@ public final class ConnectionPool {
         }
         for (Iterator<Waiter> it = waiters.iterator(); it.hasNext();) {
             Waiter w = it.next();
-            if (w.accepts(key)) {
-                it.remove();
-                w.future.complete(new Lease(key, c, true));
-                return;
+            if (!w.accepts(key)) {
+                continue;
             }
+            // From a pool, a rated address is handed on only with its token, as in tryAcquire.
+            EgressSource source = sourceOf(w.policy, key.sourceIp());
+            boolean token = source != null && source.rate() != null && w.policy.egress().size() > 1;
+            if (token && !takeToken(source)) {
+                continue;
+            }
+            it.remove();
+            w.future.complete(new Lease(key, c, true, token));
+            return;
         }
         idle.computeIfAbsent(key, k -> new ArrayDeque<>()).addFirst(c);
     }

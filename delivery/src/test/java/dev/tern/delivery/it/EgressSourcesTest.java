@@ -51,6 +51,19 @@ class EgressSourcesTest {
         queue.close();
     }
 
+    /** Queues {@code count} messages to each of {@code domains} at once; their ids. */
+    private static List<String> enqueue(int count, String... domains) throws Exception {
+        var ids = new ArrayList<String>();
+        for (int i = 0; i < count; i++) {
+            for (String domain : domains) {
+                QueuedMessage m = QueueProbe.message("alice@sender.test", "r" + i + "@" + domain);
+                ids.add(m.id());
+                queue.enqueue(m);
+            }
+        }
+        return ids;
+    }
+
     private static List<ReceivedMessage> received(List<String> ids) {
         return sink.messages().stream().filter(m -> ids.stream().anyMatch(id -> m.bodyText().contains(id))).toList();
     }
@@ -72,12 +85,7 @@ class EgressSourcesTest {
     @Test
     void mailTheSlowAddressOfAPoolCannotSendNowGoesFromAnotherAtOnce() throws Exception {
         // 127.0.0.5 sends 1 message a minute; its turn must not push mail to the retry tier.
-        var ids = new ArrayList<String>();
-        for (int i = 0; i < 6; i++) {
-            QueuedMessage m = QueueProbe.message("alice@sender.test", "s" + i + "@spill.egress.test");
-            ids.add(m.id());
-            queue.enqueue(m);
-        }
+        List<String> ids = enqueue(6, "spill.egress.test");
         List<ReceivedMessage> got = Eventually.await(Duration.ofSeconds(30), () -> received(ids),
                 l -> l.size() >= ids.size());
 
@@ -90,15 +98,7 @@ class EgressSourcesTest {
 
     @Test
     void anAddressKeepsItsOwnConnectionAndRateLimitsAcrossDestinations() throws Exception {
-        int perDestination = 6;
-        var ids = new ArrayList<String>();
-        for (int i = 0; i < perDestination; i++) {
-            for (String domain : List.of("warm-a.egress.test", "warm-b.egress.test")) {
-                QueuedMessage m = QueueProbe.message("alice@sender.test", "w" + i + "@" + domain);
-                ids.add(m.id());
-                queue.enqueue(m);
-            }
-        }
+        List<String> ids = enqueue(6, "warm-a.egress.test", "warm-b.egress.test");
         // Deferrals (451 4.7.0 past the throttle bound) come back from the 2 s retry tier.
         List<ReceivedMessage> got = Eventually.await(Duration.ofSeconds(60), () -> received(ids),
                 l -> l.size() >= ids.size());

@@ -67,6 +67,16 @@ class SmarthostDeliveryTest {
         queue.close();
     }
 
+    /** Runs {@code work} with a Hot Rod client of the test's Infinispan server, then closes it. */
+    private static void withInfinispan(java.util.function.Consumer<org.infinispan.client.hotrod.RemoteCacheManager> work) {
+        var manager = InfinispanClient.create(ConfigProvider.getConfig().getValue("tern.infinispan.hosts", String.class));
+        try {
+            work.accept(manager);
+        } finally {
+            manager.stop();
+        }
+    }
+
     private static List<ReceivedMessage> received(String id) {
         return sink.messages().stream().filter(m -> m.bodyText().contains(id)).toList();
     }
@@ -227,14 +237,8 @@ class SmarthostDeliveryTest {
     void skipsRecipientsTheJournalKnowsAsDelivered() throws Exception {
         // As after a crash between the remote 250 and the offset commit: the record is read again.
         QueuedMessage m = QueueProbe.message("alice@sender.test", "ian@relay.test", "jo@relay.test");
-        var hosts = ConfigProvider.getConfig().getValue("tern.infinispan.hosts", String.class);
-        var manager = InfinispanClient.create(hosts);
-        try {
-            new InfinispanDeliveryJournal(manager, InfinispanDeliveryJournal.CACHE, Duration.ofHours(1))
-                    .recordDelivered(m.id(), List.of("ian@relay.test")).toCompletableFuture().join();
-        } finally {
-            manager.stop();
-        }
+        withInfinispan(manager -> new InfinispanDeliveryJournal(manager, InfinispanDeliveryJournal.CACHE,
+                Duration.ofHours(1)).recordDelivered(m.id(), List.of("ian@relay.test")).toCompletableFuture().join());
         queue.enqueue(m);
 
         var events = events(m.id(), 2);
@@ -245,16 +249,10 @@ class SmarthostDeliveryTest {
     @Test
     void failsSuppressedRecipientsWithoutSendingToThem() throws Exception {
         QueuedMessage m = QueueProbe.message("alice@sender.test", "Gone@Relay.test", "kim@relay.test");
-        var hosts = ConfigProvider.getConfig().getValue("tern.infinispan.hosts", String.class);
-        var manager = InfinispanClient.create(hosts);
-        try {
-            // As the bounce service records a hard bounce (any case: the list ignores it).
-            new InfinispanSuppressionList(manager, InfinispanSuppressionList.CACHE, java.time.Clock.systemUTC())
-                    .add("gone@relay.test", "550 5.1.1 no such user", java.time.Instant.now().plusSeconds(3600))
-                    .toCompletableFuture().join();
-        } finally {
-            manager.stop();
-        }
+        // As the bounce service records a hard bounce (any case: the list ignores it).
+        withInfinispan(manager -> new InfinispanSuppressionList(manager, InfinispanSuppressionList.CACHE,
+                java.time.Clock.systemUTC()).add("gone@relay.test", "550 5.1.1 no such user",
+                java.time.Instant.now().plusSeconds(3600)).toCompletableFuture().join());
         queue.enqueue(m);
 
         var events = events(m.id(), 2);
