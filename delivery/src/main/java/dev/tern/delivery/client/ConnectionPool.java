@@ -98,8 +98,12 @@ public final class ConnectionPool {
 
         /** Whether a slot freed under {@code shapingKey} may let this waiter go. */
         boolean involves(String shapingKey) {
-            return key.shaping().equals(shapingKey)
-                    || policy.egress().stream().anyMatch(s -> ShapingKeys.ofSource(s.address()).equals(shapingKey));
+            if (key.shaping().equals(shapingKey)) {
+                return true;
+            }
+            // Runs for every waiter on every freed slot: no string building for destination keys.
+            return ShapingKeys.isSource(shapingKey)
+                    && policy.egress().stream().anyMatch(s -> ShapingKeys.ofSource(s.address()).equals(shapingKey));
         }
     }
 

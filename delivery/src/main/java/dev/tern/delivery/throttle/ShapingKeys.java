@@ -31,8 +31,15 @@ public final class ShapingKeys {
      * keeps it apart from every destination name, which cannot contain a space.
      */
     public static String ofSource(String address) {
-        return "source " + address;
+        return SOURCE + address;
     }
+
+    /** Whether {@code key} is an egress address's key ({@link #ofSource}) rather than a destination's. */
+    public static boolean isSource(String key) {
+        return key.startsWith(SOURCE);
+    }
+
+    private static final String SOURCE = "source ";
 
     static boolean matches(String pattern, String host) {
         String h = strip(host);
