@@ -61,7 +61,10 @@ class SharedShapingAcrossPodsTest {
                 Map.of(Service.DELIVERY, Map.of(
                         "tern.delivery.shaping.lease-ttl", LEASE_TTL.toMillis() + "ms",
                         "tern.delivery.shaping.ramp", "5s",
-                        "tern.delivery.session-timeout", "6s")));
+                        "tern.delivery.session-timeout", "6s",
+                        // The "wanted" release of idle connections (1 s) did not always free the
+                        // other pod's slots in time (session 2 note); a short idle timeout does.
+                        "tern.delivery.idle-timeout", "2s")));
         second = fixture.cluster.startReplica(Service.DELIVERY, "delivery-2");
         fixture.cluster.awaitReady(second);
         awaitBothProcessesDelivering();
