@@ -1,7 +1,10 @@
 package dev.tern.common.shaping;
 
 import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -27,23 +30,23 @@ public final class FallbackConnectionLeases implements ConnectionLeases {
     }
 
     @Override
-    public CompletionStage<Optional<Lease>> tryAcquire(String key, int max, Duration ttl) {
+    public CompletionStage<Optional<Lease>> tryAcquire(String key, int max, Duration ttl, OptionalInt starved) {
         return fallback.call("lease " + key,
-                () -> shared.tryAcquire(key, max, ttl).thenApply(lease -> lease.map(SharedLease::new)),
-                () -> local.tryAcquire(key, Math.max(1, max / fallback.livePods()), ttl),
+                () -> shared.tryAcquire(key, max, ttl, starved).thenApply(lease -> lease.map(SharedLease::new)),
+                () -> local.tryAcquire(key, Math.max(1, max / fallback.livePods()), ttl, starved),
                 () -> java.util.concurrent.CompletableFuture.completedFuture(Optional.empty()));
     }
 
     /**
-     * Asked of the backend in use, but never a reason to switch: "wanted" only shortens idle
-     * connections, so a slow or failed answer is simply "no".
+     * Asked of the backend in use, but never a reason to switch: demand only shortens idle
+     * connections and evens out busy ones, so a slow or failed answer is simply "none".
      */
     @Override
-    public CompletionStage<Boolean> wanted(String key) {
+    public CompletionStage<Map<String, Demand>> demand(Collection<String> keys) {
         if (fallback.degraded()) {
-            return local.wanted(key);
+            return local.demand(keys);
         }
-        return shared.wanted(key).toCompletableFuture().exceptionally(unreachable -> false);
+        return shared.demand(keys).toCompletableFuture().exceptionally(unreachable -> Map.of());
     }
 
     public boolean degraded() {

@@ -2,9 +2,11 @@ package dev.tern.common.shaping;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,7 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class InMemoryConnectionLeases implements ConnectionLeases {
 
     private final ConcurrentHashMap<String, Map<Long, Long>> holders = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, Long> wantedUntil = new ConcurrentHashMap<>();
+    /** Per key: until when it is wanted, until when starved (epoch millis), the starved asker's count, the mark's id. */
+    private final ConcurrentHashMap<String, long[]> marks = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private final Clock clock;
 
@@ -30,7 +33,7 @@ public final class InMemoryConnectionLeases implements ConnectionLeases {
     }
 
     @Override
-    public CompletionStage<Optional<Lease>> tryAcquire(String key, int max, Duration ttl) {
+    public CompletionStage<Optional<Lease>> tryAcquire(String key, int max, Duration ttl, OptionalInt starved) {
         if (max < 1) {
             throw new IllegalArgumentException("max must be at least 1, was " + max);
         }
@@ -45,20 +48,35 @@ public final class InMemoryConnectionLeases implements ConnectionLeases {
             return live.isEmpty() ? null : live;
         });
         if (!won[0]) {
-            wantedUntil.put(key, now() + ttl.toMillis());
+            long until = now() + Math.min(ttl.toMillis(), MARK_LIFESPAN.toMillis());
+            marks.compute(key, (k, m) -> {
+                long[] next = m == null ? new long[4] : m;
+                next[0] = until;
+                if (starved.isPresent()) {
+                    next[1] = until;
+                    next[2] = starved.getAsInt();
+                    next[3] = ids.incrementAndGet();
+                }
+                return next;
+            });
             return CompletableFuture.completedFuture(Optional.empty());
         }
         return CompletableFuture.completedFuture(Optional.of(new MemoryLease(key, id, ttl)));
     }
 
     @Override
-    public CompletionStage<Boolean> wanted(String key) {
-        Long until = wantedUntil.get(key);
-        if (until != null && until <= now()) {
-            wantedUntil.remove(key, until);
-            until = null;
+    public CompletionStage<Map<String, Demand>> demand(Collection<String> keys) {
+        long now = now();
+        Map<String, Demand> out = new HashMap<>();
+        for (String key : keys) {
+            long[] m = marks.get(key);
+            if (m != null && m[0] > now) {
+                boolean starved = m[1] > now;
+                out.put(key, new Demand(true, starved ? OptionalInt.of((int) m[2]) : OptionalInt.empty(),
+                        starved ? Long.toString(m[3]) : null));
+            }
         }
-        return CompletableFuture.completedFuture(until != null);
+        return CompletableFuture.completedFuture(out);
     }
 
     private Map<Long, Long> pruned(Map<Long, Long> leases) {

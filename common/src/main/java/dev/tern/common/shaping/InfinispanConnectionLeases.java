@@ -2,10 +2,14 @@ package dev.tern.common.shaping;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -36,9 +40,11 @@ import org.infinispan.client.hotrod.RemoteCacheManager;
  * then {@code replaceWithVersion} / {@code removeWithVersion}, so a holder never extends or frees a
  * slot that expired and was taken by someone else.
  *
- * <p><b>Wanted marks.</b> A refused claim writes {@code <key>#wanted} with the lease TTL as its
- * lifespan, at most once per third of the TTL per key from this instance, so a waiting pod costs
- * the backend a write every few seconds, not one per retry; {@link #wanted} is one {@code get}.
+ * <p><b>Demand marks.</b> A refused claim writes {@code <key>#wanted} (and {@code <key>#starved},
+ * valued {@code "<leases the asker holds> <owner> <unique id>"}, when the asker is below its fair share) with a lifespan of at most {@link #MARK_LIFESPAN}, at
+ * most once per third of that per mark from this instance, so a waiting pod costs the backend a
+ * write a second, not one per retry; {@link #demand} is one {@code getAll} for all the keys a pod
+ * holds.
  *
  * <p><b>Threading and failure.</b> Thread-safe and non-blocking. Hot Rod errors complete the
  * stages exceptionally; a lease whose release fails simply expires after its TTL.
@@ -50,6 +56,7 @@ public final class InfinispanConnectionLeases implements ConnectionLeases {
 
     static final int MAX_CLAIMS = 4;
     private static final String WANTED = "#wanted";
+    private static final String STARVED = "#starved";
 
     private final ShapingCache cache;
     private final String owner;
@@ -65,7 +72,7 @@ public final class InfinispanConnectionLeases implements ConnectionLeases {
     }
 
     @Override
-    public CompletionStage<Optional<Lease>> tryAcquire(String key, int max, Duration ttl) {
+    public CompletionStage<Optional<Lease>> tryAcquire(String key, int max, Duration ttl, OptionalInt starved) {
         if (max < 1) {
             throw new IllegalArgumentException("max must be at least 1, was " + max);
         }
@@ -81,25 +88,60 @@ public final class InfinispanConnectionLeases implements ConnectionLeases {
             return claim(key, free.subList(0, Math.min(MAX_CLAIMS, free.size())), holder, ttl);
         }).whenComplete((lease, error) -> {
             if (error == null && lease.isEmpty()) {
-                markWanted(key, ttl);
+                Duration lifespan = ttl.compareTo(MARK_LIFESPAN) < 0 ? ttl : MARK_LIFESPAN;
+                mark(key + WANTED, owner, lifespan);
+                if (starved.isPresent()) {
+                    mark(key + STARVED, starved.getAsInt() + " " + owner + " " + UUID.randomUUID(), lifespan);
+                }
             }
         });
     }
 
     // Not part of the refusal's answer: the caller need not wait for it, and its failure changes nothing.
-    private void markWanted(String key, Duration ttl) {
+    private void mark(String name, String value, Duration lifespan) {
         long now = System.nanoTime();
-        Long last = markedAt.get(key);
-        if (last != null && now - last < ttl.toNanos() / 3) {
+        Long last = markedAt.get(name);
+        if (last != null && now - last < lifespan.toNanos() / 3) {
             return;
         }
-        markedAt.put(key, now);
-        cache.op().thenCompose(c -> c.putAsync(key + WANTED, owner, ttl.toMillis(), TimeUnit.MILLISECONDS));
+        markedAt.put(name, now);
+        cache.op().thenCompose(c -> c.putAsync(name, value, lifespan.toMillis(), TimeUnit.MILLISECONDS));
     }
 
     @Override
-    public CompletionStage<Boolean> wanted(String key) {
-        return cache.op().thenCompose(c -> c.getAsync(key + WANTED)).thenApply(v -> v != null);
+    public CompletionStage<Map<String, Demand>> demand(Collection<String> keys) {
+        if (keys.isEmpty()) {
+            return CompletableFuture.completedFuture(Map.of());
+        }
+        Set<String> marks = new LinkedHashSet<>();
+        for (String key : keys) {
+            marks.add(key + WANTED);
+            marks.add(key + STARVED);
+        }
+        return cache.op().thenCompose(c -> c.getAllAsync(marks)).thenApply(found -> {
+            Map<String, Demand> out = new HashMap<>();
+            for (String key : keys) {
+                String mark = found.get(key + STARVED);
+                OptionalInt starved = holding(mark);
+                if (starved.isPresent() || found.containsKey(key + WANTED)) {
+                    out.put(key, new Demand(true, starved, starved.isPresent() ? mark : null));
+                }
+            }
+            return out;
+        });
+    }
+
+    /** The count of a starved mark ({@code "<held> <owner> <id>"}); empty for none or one not written by this class. */
+    private static OptionalInt holding(String mark) {
+        if (mark == null) {
+            return OptionalInt.empty();
+        }
+        int space = mark.indexOf(' ');
+        try {
+            return OptionalInt.of(Integer.parseInt(space < 0 ? mark : mark.substring(0, space)));
+        } catch (NumberFormatException e) {
+            return OptionalInt.empty();
+        }
     }
 
     private CompletionStage<Optional<Lease>> claim(String key, List<String> candidates, String holder, Duration ttl) {

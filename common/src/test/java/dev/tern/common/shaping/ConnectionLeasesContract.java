@@ -4,11 +4,14 @@ import static dev.tern.common.shaping.ShapingTestSupport.uniqueKey;
 import static dev.tern.common.shaping.ShapingTestSupport.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tern.common.shaping.ConnectionLeases.Demand;
 import dev.tern.common.shaping.ConnectionLeases.Lease;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.junit.jupiter.api.Test;
@@ -40,75 +43,105 @@ abstract class ConnectionLeasesContract {
         String key = uniqueKey("max");
 
         for (int i = 0; i < 3; i++) {
-            assertThat(await(leases.tryAcquire(key, 3, LONG_TTL))).isPresent();
+            assertThat(await(leases.tryAcquire(key, 3, LONG_TTL, OptionalInt.empty()))).isPresent();
         }
-        assertThat(await(leases.tryAcquire(key, 3, LONG_TTL))).isEmpty();
+        assertThat(await(leases.tryAcquire(key, 3, LONG_TTL, OptionalInt.empty()))).isEmpty();
     }
 
     @Test
     void aRefusalMarksTheKeyWantedForTheHolderUntilTheTtlPasses() {
         String key = uniqueKey("wanted");
+        String other = uniqueKey("other");
         ConnectionLeases holder = newClient();
-        await(holder.tryAcquire(key, 1, SHORT_TTL)).orElseThrow();
-        assertThat(await(holder.wanted(key))).as("nobody asked yet").isFalse();
+        await(holder.tryAcquire(key, 1, SHORT_TTL, OptionalInt.empty())).orElseThrow();
+        assertThat(await(holder.demand(List.of(key)))).as("nobody asked yet").isEmpty();
 
-        assertThat(await(newClient().tryAcquire(key, 1, SHORT_TTL))).isEmpty();
+        assertThat(await(newClient().tryAcquire(key, 1, SHORT_TTL, OptionalInt.empty()))).isEmpty();
 
-        // The mark may be written just after the refusal is answered.
-        boolean wanted = false;
-        for (int i = 0; i < 20 && !wanted; i++) {
-            wanted = await(holder.wanted(key));
-            if (!wanted) {
+        Map<String, Demand> demand = awaitMarked(holder, key, other);
+        assertThat(demand).as("another client was refused, below no fair share")
+                .containsExactly(Map.entry(key, new Demand(true, OptionalInt.empty(), null)));
+        sleep(SHORT_TTL.toMillis() + 400);
+        assertThat(await(holder.demand(List.of(key)))).as("the mark lasts one TTL").isEmpty();
+    }
+
+    @Test
+    void aRefusalBelowTheFairShareMarksTheKeyStarved() {
+        String key = uniqueKey("starved");
+        ConnectionLeases holder = newClient();
+        await(holder.tryAcquire(key, 1, SHORT_TTL, OptionalInt.empty())).orElseThrow();
+
+        assertThat(await(newClient().tryAcquire(key, 1, SHORT_TTL, OptionalInt.of(0)))).isEmpty();
+
+        Demand demand = awaitMarked(holder, key).get(key);
+        assertThat(demand.starved()).as("holding none of the key's leases").hasValue(0);
+        assertThat(demand.mark()).isNotNull();
+
+        sleep(SHORT_TTL.toMillis() / 3 + 50);
+        assertThat(await(newClient().tryAcquire(key, 1, SHORT_TTL, OptionalInt.of(0)))).isEmpty();
+        String next = null;
+        for (int i = 0; i < 20 && (next == null || next.equals(demand.mark())); i++) {
+            sleep(10);
+            next = await(holder.demand(List.of(key))).get(key).mark();
+        }
+        assertThat(next).as("a later refusal is a new mark").isNotEqualTo(demand.mark());
+    }
+
+    /** The demand for {@code keys} once {@code marked} shows (the mark is written just after the refusal). */
+    private static Map<String, Demand> awaitMarked(ConnectionLeases client, String marked, String... others) {
+        List<String> keys = new ArrayList<>(List.of(others));
+        keys.add(marked);
+        Map<String, Demand> demand = Map.of();
+        for (int i = 0; i < 20 && !demand.containsKey(marked); i++) {
+            demand = await(client.demand(keys));
+            if (!demand.containsKey(marked)) {
                 sleep(10);
             }
         }
-        assertThat(wanted).as("another client was refused").isTrue();
-        assertThat(await(holder.wanted(uniqueKey("other")))).isFalse();
-        sleep(SHORT_TTL.toMillis() + 400);
-        assertThat(await(holder.wanted(key))).as("the mark lasts one TTL").isFalse();
+        return demand;
     }
 
     @Test
     void releaseFreesTheSlotForAnotherClient() {
         String key = uniqueKey("release");
-        Lease held = await(newClient().tryAcquire(key, 1, LONG_TTL)).orElseThrow();
+        Lease held = await(newClient().tryAcquire(key, 1, LONG_TTL, OptionalInt.empty())).orElseThrow();
         ConnectionLeases other = newClient();
-        assertThat(await(other.tryAcquire(key, 1, LONG_TTL))).isEmpty();
+        assertThat(await(other.tryAcquire(key, 1, LONG_TTL, OptionalInt.empty()))).isEmpty();
 
         await(held.release());
 
-        assertThat(await(other.tryAcquire(key, 1, LONG_TTL))).isPresent();
+        assertThat(await(other.tryAcquire(key, 1, LONG_TTL, OptionalInt.empty()))).isPresent();
     }
 
     @Test
     void expiredLeaseOfASilentHolderFreesItsSlot() {
         String key = uniqueKey("ttl");
-        Lease silent = await(newClient().tryAcquire(key, 1, SHORT_TTL)).orElseThrow();
+        Lease silent = await(newClient().tryAcquire(key, 1, SHORT_TTL, OptionalInt.empty())).orElseThrow();
         ConnectionLeases other = newClient();
-        assertThat(await(other.tryAcquire(key, 1, SHORT_TTL))).isEmpty();
+        assertThat(await(other.tryAcquire(key, 1, SHORT_TTL, OptionalInt.empty()))).isEmpty();
 
         sleep(SHORT_TTL.toMillis() + 300);
 
-        assertThat(await(other.tryAcquire(key, 1, LONG_TTL))).isPresent();
+        assertThat(await(other.tryAcquire(key, 1, LONG_TTL, OptionalInt.empty()))).isPresent();
         assertThat(await(silent.renew())).as("the expired holder learns it lost the slot").isFalse();
     }
 
     @Test
     void renewKeepsTheLeasePastItsFirstTtl() {
         String key = uniqueKey("renew");
-        Lease lease = await(newClient().tryAcquire(key, 1, SHORT_TTL)).orElseThrow();
+        Lease lease = await(newClient().tryAcquire(key, 1, SHORT_TTL, OptionalInt.empty())).orElseThrow();
 
         sleep(SHORT_TTL.toMillis() / 2);
         assertThat(await(lease.renew())).isTrue();
         sleep(SHORT_TTL.toMillis() / 2 + 200);
 
-        assertThat(await(newClient().tryAcquire(key, 1, SHORT_TTL))).isEmpty();
+        assertThat(await(newClient().tryAcquire(key, 1, SHORT_TTL, OptionalInt.empty()))).isEmpty();
         assertThat(await(lease.renew())).isTrue();
     }
 
     @Test
     void releasedLeaseCannotBeRenewed() {
-        Lease lease = await(newClient().tryAcquire(uniqueKey("released"), 2, LONG_TTL)).orElseThrow();
+        Lease lease = await(newClient().tryAcquire(uniqueKey("released"), 2, LONG_TTL, OptionalInt.empty())).orElseThrow();
 
         await(lease.release());
         await(lease.release());
@@ -130,7 +163,7 @@ abstract class ConnectionLeasesContract {
             for (int i = 0; i < 3; i++) {
                 Thread thread = new Thread(() -> {
                     while (System.nanoTime() < end) {
-                        Optional<Lease> lease = await(client.tryAcquire(key, max, LONG_TTL));
+                        Optional<Lease> lease = await(client.tryAcquire(key, max, LONG_TTL, OptionalInt.empty()));
                         if (lease.isEmpty()) {
                             sleep(2);
                             continue;

@@ -8,7 +8,9 @@ import dev.tern.common.shaping.ConnectionLeases.Lease;
 import dev.tern.common.shaping.RateLimiter.Grant;
 import dev.tern.local.runtime.testing.MutableClock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -51,17 +53,17 @@ class FallbackTest {
     void withAGraceOfThreeFailuresTheFirstOnesAreRefusedNotAnsweredLocally() {
         var patient = new Fallback(() -> 2, Duration.ofMillis(200), Duration.ofSeconds(5), 3, clock);
         var rates = new FallbackRateLimiter(shared, new InMemoryRateLimiter(WINDOW, clock), patient);
-        ConnectionLeases broken = (key, max, ttl) -> CompletableFuture.failedFuture(new IllegalStateException("slow"));
+        ConnectionLeases broken = failingLeases("slow");
         var leases = new FallbackConnectionLeases(broken, new InMemoryConnectionLeases(clock), patient);
         shared.mode = Mode.FAIL;
 
         assertThat(await(rates.acquire("gmail.com", RATE, 100)).granted()).as("1st failure: no tokens").isZero();
-        assertThat(await(leases.tryAcquire("gmail.com", 10, Duration.ofMinutes(1)))).as("2nd: no lease").isEmpty();
+        assertThat(await(leases.tryAcquire("gmail.com", 10, Duration.ofMinutes(1), OptionalInt.empty()))).as("2nd: no lease").isEmpty();
         assertThat(patient.degraded()).isFalse();
 
         assertThat(await(rates.acquire("gmail.com", RATE, 100)).granted()).as("3rd: local share").isEqualTo(5);
         assertThat(patient.degraded()).isTrue();
-        assertThat(await(leases.tryAcquire("gmail.com", 10, Duration.ofMinutes(1)))).as("local lease").isPresent();
+        assertThat(await(leases.tryAcquire("gmail.com", 10, Duration.ofMinutes(1), OptionalInt.empty()))).as("local lease").isPresent();
     }
 
     @Test
@@ -114,12 +116,12 @@ class FallbackTest {
 
     @Test
     void leasesFallBackToMaxDividedByLivePods() {
-        ConnectionLeases broken = (key, max, ttl) -> CompletableFuture.failedFuture(new IllegalStateException("down"));
+        ConnectionLeases broken = failingLeases("down");
         FallbackConnectionLeases leases =
                 new FallbackConnectionLeases(broken, new InMemoryConnectionLeases(clock), fallback);
 
         int held = 0;
-        while (await(leases.tryAcquire("gmail.com", 10, Duration.ofMinutes(1))).isPresent()) {
+        while (await(leases.tryAcquire("gmail.com", 10, Duration.ofMinutes(1), OptionalInt.empty())).isPresent()) {
             held++;
         }
 
@@ -145,11 +147,21 @@ class FallbackTest {
                 return CompletableFuture.failedFuture(new IllegalStateException("down"));
             }
         };
-        ConnectionLeases shared = (key, max, ttl) -> CompletableFuture.completedFuture(Optional.of(failing));
+        ConnectionLeases shared = new ConnectionLeases() {
+            @Override
+            public CompletionStage<Optional<Lease>> tryAcquire(String key, int max, Duration ttl, OptionalInt starved) {
+                return CompletableFuture.completedFuture(Optional.of(failing));
+            }
+
+            @Override
+            public CompletionStage<Map<String, Demand>> demand(java.util.Collection<String> keys) {
+                return CompletableFuture.completedFuture(Map.of());
+            }
+        };
         FallbackConnectionLeases leases =
                 new FallbackConnectionLeases(shared, new InMemoryConnectionLeases(clock), fallback);
 
-        Lease lease = await(leases.tryAcquire("gmail.com", 10, Duration.ofMinutes(1))).orElseThrow();
+        Lease lease = await(leases.tryAcquire("gmail.com", 10, Duration.ofMinutes(1), OptionalInt.empty())).orElseThrow();
 
         assertThat(await(lease.renew())).isTrue();
         assertThat(await(lease.release())).isNull();
@@ -204,5 +216,20 @@ class FallbackTest {
                 case HANG -> new CompletableFuture<>();
             };
         }
+    }
+
+    /** Shared leases whose backend fails every call with {@code why}. */
+    private static ConnectionLeases failingLeases(String why) {
+        return new ConnectionLeases() {
+            @Override
+            public CompletionStage<Optional<Lease>> tryAcquire(String key, int max, Duration ttl, OptionalInt starved) {
+                return CompletableFuture.failedFuture(new IllegalStateException(why));
+            }
+
+            @Override
+            public CompletionStage<Map<String, Demand>> demand(java.util.Collection<String> keys) {
+                return CompletableFuture.failedFuture(new IllegalStateException(why));
+            }
+        };
     }
 }

@@ -31,6 +31,8 @@ import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
@@ -115,9 +117,17 @@ public class ShapingProducer {
                 + sharedBackoff.ifBuilt(InfinispanBackoff::remoteCalls));
         RateLimiter rates = new FallbackRateLimiter((key, rate, wanted) -> sharedRates.get().acquire(key, rate, wanted),
                 new InMemoryRateLimiter(config.burstWindow(), clock), fallback);
-        ConnectionLeases leases = new FallbackConnectionLeases(
-                (key, max, ttl) -> sharedLeases.get().tryAcquire(key, max, ttl), new InMemoryConnectionLeases(clock),
-                fallback);
+        ConnectionLeases leases = new FallbackConnectionLeases(new ConnectionLeases() {
+            @Override
+            public CompletionStage<Optional<Lease>> tryAcquire(String key, int max, Duration ttl, java.util.OptionalInt starved) {
+                return sharedLeases.get().tryAcquire(key, max, ttl, starved);
+            }
+
+            @Override
+            public CompletionStage<Map<String, Demand>> demand(Collection<String> keys) {
+                return sharedLeases.get().demand(keys);
+            }
+        }, new InMemoryConnectionLeases(clock), fallback);
         Backoff backoff = new FallbackBackoff(new Backoff() {
             @Override
             public CompletionStage<Void> suspend(String key, Duration duration, String reason) {
@@ -137,7 +147,7 @@ public class ShapingProducer {
         var adaptive = new AdaptiveBackoff(backoff, config.ramp(), config.failureThreshold(), config.backoffRefresh(),
                 clock, metrics);
         return new SharedDestinationGate(rates, leases, adaptive, config.leaseTtl(), config.burstWindow(), timer,
-                metrics);
+                metrics, fallback::livePods);
     }
 
     void close(@Disposes TrafficShaping shaping) {

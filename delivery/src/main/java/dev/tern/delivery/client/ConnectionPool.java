@@ -53,7 +53,9 @@ import java.util.concurrent.Executor;
  *
  * <p><b>Idle connections</b> are closed after {@code idleTimeout} by {@link #sweep()}, or already
  * after {@code contendedIdleTimeout} when someone else was refused a slot of their key (their
- * cluster lease is better spent on a pod that has mail for the destination).
+ * cluster lease is better spent on a pod that has mail for the destination). A connection whose
+ * slot is {@linkplain DestinationGate.Slot#surplus() surplus} (another pod is starved of the key
+ * while this one holds more than its fair share) is closed when it is next released or found idle.
  *
  * <p>Threading: all methods run on the single delivery Vert.x context ({@code loop}); nothing here
  * is locked.
@@ -302,7 +304,8 @@ public final class ConnectionPool {
         SmtpConnection c = lease.connection();
         Key key = lease.key();
         DestinationGate.Slot slot = slots.get(c);
-        if (!c.usable() || !gate.mayReuse(c.messagesSent(), policy) || slot == null || slot.revoked()) {
+        if (!c.usable() || !gate.mayReuse(c.messagesSent(), policy) || slot == null || slot.revoked()
+                || slot.surplus()) {
             discard(key, c);
             return;
         }
@@ -398,7 +401,7 @@ public final class ConnectionPool {
 
     /**
      * Closes connections idle longer than the idle timeout (or the contended idle timeout, when
-     * their slot is wanted elsewhere), or already closed by the peer.
+     * their slot is wanted elsewhere), surplus ones, and those already closed by the peer.
      */
     public void sweep() {
         long now = System.nanoTime();
@@ -408,7 +411,8 @@ public final class ConnectionPool {
             for (Iterator<SmtpConnection> it = e.getValue().iterator(); it.hasNext();) {
                 SmtpConnection c = it.next();
                 DestinationGate.Slot slot = slots.get(c);
-                boolean contended = slot != null && slot.wanted() && c.idleSince() - contendedLimit < 0;
+                boolean contended = slot != null && (slot.surplus()
+                        || slot.wanted() && c.idleSince() - contendedLimit < 0);
                 if (!c.usable() || c.idleSince() - limit < 0 || contended) {
                     it.remove();
                     discard(e.getKey(), c);

@@ -99,6 +99,15 @@ public interface DestinationGate {
             return false;
         }
 
+        /**
+         * True when another pod holding less than its fair share of the key waits for a slot and
+         * this pod holds more than its own: the connection should close after its current message
+         * so the slot can go there. Once true for a slot, stays true.
+         */
+        default boolean surplus() {
+            return false;
+        }
+
         /** One slot made of two held together (a destination's and an egress address's). */
         static Slot both(Slot first, Slot second) {
             return new Slot() {
@@ -122,6 +131,11 @@ public interface DestinationGate {
                 @Override
                 public boolean wanted() {
                     return first.wanted() || second.wanted();
+                }
+
+                @Override
+                public boolean surplus() {
+                    return first.surplus() || second.surplus();
                 }
             };
         }

@@ -7,8 +7,11 @@ import dev.tern.common.shaping.RateLimiter;
 import dev.tern.delivery.metrics.ShapingMetrics;
 import dev.tern.smtp.reply.Reply;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -19,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.IntSupplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -41,9 +45,19 @@ import org.jboss.logging.Logger;
  *       parked lease nobody takes within a renew period is released.</li>
  * </ul>
  * Every held lease is renewed every {@code leaseTtl / 3}; a lease that cannot be renewed is
- * {@linkplain Slot#revoked() revoked}, and its connection closes after the current message. With
- * the renewals, one request per key asks whether the key is {@linkplain Slot#wanted() wanted}
- * elsewhere, so the pool closes idle connections whose lease another pod is waiting for.
+ * {@linkplain Slot#revoked() revoked}, and its connection closes after the current message.
+ *
+ * <p><b>Fair shares.</b> Leases go to whoever asks first, so a pod that starts sending first can
+ * take every slot of a destination while another pod's mail for it waits. A refused request marks
+ * the key wanted and, when the asker holds less than its fair share ({@code max-connections / live
+ * pods}, rounded up), starved with the number it holds ({@link ConnectionLeases#tryAcquire}). Every
+ * {@value #DEMAND_POLL_MILLIS} ms each pod reads the marks of the keys it holds (one request): for a
+ * wanted key the pool closes idle connections early ({@link Slot#wanted()}); for each new starved
+ * mark, a pod holding {@code n} more leases than the starved asker gives {@code n / 2} up, parked
+ * ones at once and then connections after their current message ({@link Slot#surplus()}), so the
+ * two end up even; and while the mark lasts it asks for no lease that would put it further ahead.
+ * Only the asker's own count is needed, so stale pod counts cannot stop a pod giving way. Without
+ * contention a pod may hold all of a key's slots.
  *
  * <p><b>Threading.</b> Thread-safe and non-blocking; backend completions run on their threads,
  * renewals on {@code timer}. {@link #close()} stops renewing and releases every lease.
@@ -53,6 +67,8 @@ public final class SharedDestinationGate implements DestinationGate, AutoCloseab
     private static final Logger LOG = Logger.getLogger(SharedDestinationGate.class);
     /** Pause after a failed or refused backend request before asking again. */
     private static final long RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    /** How often the demand marks of held keys are read. */
+    static final long DEMAND_POLL_MILLIS = 1000;
     /** Wait suggested while a token request is in flight; its completion notifies the waiters anyway. */
     private static final Duration IN_FLIGHT_WAIT = Duration.ofMillis(50);
 
@@ -62,10 +78,12 @@ public final class SharedDestinationGate implements DestinationGate, AutoCloseab
     private final Duration leaseTtl;
     private final long burstWindowNanos;
     private final ShapingMetrics metrics;
+    private final IntSupplier livePods;
     private final ConcurrentHashMap<String, KeyState> keys = new ConcurrentHashMap<>();
     private final Set<HeldLease> held = ConcurrentHashMap.newKeySet();
     private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
     private final ScheduledFuture<?> renewal;
+    private final ScheduledFuture<?> demandPoll;
 
     private static final class KeyState {
         final AtomicInteger stock = new AtomicInteger();
@@ -79,21 +97,49 @@ public final class SharedDestinationGate implements DestinationGate, AutoCloseab
         final ConcurrentLinkedDeque<HeldLease> parked = new ConcurrentLinkedDeque<>();
         volatile long leasesAt = System.nanoTime();
         final AtomicBoolean acquiring = new AtomicBoolean();
-        /** Someone was refused a lease of this key lately (refreshed with the renewals). */
+        /** The key's {@code max-connections}, as last asked for. */
+        volatile int max = 1;
+        /**
+         * Leases of this key held here (in use or parked), those of them giving way, and how many
+         * more are still to give way to the latest starved mark (all under this).
+         */
+        int holding;
+        int yielding;
+        int toGive;
+        /** The latest starved mark acted on. */
+        String actedOn;
+        /** Someone was refused a lease of this key lately (polled). */
         volatile boolean wanted;
+        /** How many leases the latest starved asker held, or -1 without a starved mark (polled). */
+        volatile int starvedHolds = -1;
+
+        synchronized int holding() {
+            return holding;
+        }
     }
 
+    /** @param livePods the delivery pods sharing the limits, this one included: the divisor of fair shares */
     public SharedDestinationGate(RateLimiter rates, ConnectionLeases leases, AdaptiveBackoff backoff,
-            Duration leaseTtl, Duration burstWindow, ScheduledExecutorService timer, ShapingMetrics metrics) {
+            Duration leaseTtl, Duration burstWindow, ScheduledExecutorService timer, ShapingMetrics metrics,
+            IntSupplier livePods) {
         this.rates = rates;
         this.leases = leases;
         this.backoff = backoff;
         this.leaseTtl = leaseTtl;
         this.burstWindowNanos = Math.max(1, burstWindow.toNanos());
         this.metrics = metrics;
+        this.livePods = livePods;
         metrics.leasesHeld(this::leasesHeld);
         long period = Math.max(1, leaseTtl.toMillis() / 3);
         this.renewal = timer.scheduleAtFixedRate(this::renewAll, period, period, TimeUnit.MILLISECONDS);
+        long poll = Math.min(period, DEMAND_POLL_MILLIS);
+        this.demandPoll = timer.scheduleWithFixedDelay(this::pollDemand, poll, poll, TimeUnit.MILLISECONDS);
+    }
+
+    /** This pod's fair share of {@code st}'s slots: {@code max / live pods}, rounded up. */
+    private int share(KeyState st) {
+        int pods = Math.max(1, livePods.getAsInt());
+        return (st.max + pods - 1) / pods;
     }
 
     private KeyState state(String key) {
@@ -106,13 +152,21 @@ public final class SharedDestinationGate implements DestinationGate, AutoCloseab
             return Optional.empty();
         }
         KeyState st = state(key);
+        st.max = policy.maxConnections();
         Optional<Slot> parked = unpark(st);
         if (parked.isPresent()) {
             return parked;
         }
+        int holding = st.holding();
+        int starvedHolds = st.starvedHolds;
+        if (starvedHolds >= 0 && holding > starvedHolds) {
+            // A pod below its share, and below this one, waits for this key: leave it the next free slot.
+            return Optional.empty();
+        }
         long now = System.nanoTime();
         if (now - st.leasesAt >= 0 && st.acquiring.compareAndSet(false, true)) {
-            leases.tryAcquire(key, policy.maxConnections(), leaseTtl).whenComplete((lease, error) -> {
+            OptionalInt starved = holding < share(st) ? OptionalInt.of(holding) : OptionalInt.empty();
+            leases.tryAcquire(key, policy.maxConnections(), leaseTtl, starved).whenComplete((lease, error) -> {
                 if (error == null && lease.isPresent()) {
                     HeldLease h = new HeldLease(st, lease.get());
                     held.add(h);
@@ -247,11 +301,7 @@ public final class SharedDestinationGate implements DestinationGate, AutoCloseab
     }
 
     private void renewAll() {
-        Set<KeyState> polled = new java.util.HashSet<>();
         for (HeldLease h : held) {
-            if (polled.add(h.state)) {
-                leases.wanted(h.lease.key()).whenComplete((wanted, error) -> h.state.wanted = error == null && wanted);
-            }
             if (!h.inUse && h.parkedRenewals++ >= 1 && h.state.parked.remove(h)) {
                 // Nobody took it within a renew period: give the slot to another pod.
                 h.release();
@@ -263,15 +313,71 @@ public final class SharedDestinationGate implements DestinationGate, AutoCloseab
                             h.lease.key(), error != null ? error : "expired");
                     h.revoked = true;
                     h.state.parked.remove(h);
-                    held.remove(h);
+                    h.gone();
                 }
             });
         }
     }
 
+    /**
+     * Reads the demand marks of every key this pod holds leases of (one request); for a new
+     * starved mark, works out how many leases to give up and gives parked ones up at once.
+     */
+    private void pollDemand() {
+        Map<String, KeyState> holdingKeys = new HashMap<>();
+        for (HeldLease h : held) {
+            holdingKeys.putIfAbsent(h.lease.key(), h.state);
+        }
+        keys.forEach((key, st) -> {
+            if (!holdingKeys.containsKey(key)) {
+                st.wanted = false;
+                st.starvedHolds = -1;
+            }
+        });
+        if (holdingKeys.isEmpty()) {
+            return;
+        }
+        leases.demand(holdingKeys.keySet()).whenComplete((demand, error) -> {
+            if (error != null) {
+                LOG.debugf("reading demand marks failed: %s", error);
+                return;
+            }
+            holdingKeys.forEach((key, st) -> {
+                ConnectionLeases.Demand d = demand.getOrDefault(key, ConnectionLeases.Demand.NONE);
+                st.wanted = d.wanted();
+                st.starvedHolds = d.starved().orElse(-1);
+                if (d.starved().isEmpty()) {
+                    synchronized (st) {
+                        st.toGive = 0;
+                    }
+                    return;
+                }
+                synchronized (st) {
+                    if (d.mark().equals(st.actedOn)) {
+                        return;
+                    }
+                    st.actedOn = d.mark();
+                    // Even out with the asker, counting the connections still closing as its already.
+                    st.toGive = Math.max(0, (st.holding - 2 * st.yielding - d.starved().getAsInt()) / 2);
+                }
+                while (true) {
+                    HeldLease parked;
+                    synchronized (st) {
+                        if (st.toGive <= 0 || (parked = st.parked.pollLast()) == null) {
+                            break;
+                        }
+                        st.toGive--;
+                    }
+                    parked.release();
+                }
+            });
+        });
+    }
+
     @Override
     public void close() {
         renewal.cancel(false);
+        demandPoll.cancel(false);
         held.forEach(HeldLease::release);
     }
 
@@ -281,19 +387,38 @@ public final class SharedDestinationGate implements DestinationGate, AutoCloseab
         final KeyState state;
         final ConnectionLeases.Lease lease;
         final AtomicBoolean released = new AtomicBoolean();
+        final AtomicBoolean counted = new AtomicBoolean(true);
         volatile boolean inUse;
         volatile boolean revoked;
+        /** Chosen to give way to a starved pod (guarded by {@code state}). */
+        boolean yielding;
         int parkedRenewals;
 
         HeldLease(KeyState state, ConnectionLeases.Lease lease) {
             this.state = state;
             this.lease = lease;
+            synchronized (state) {
+                state.holding++;
+            }
+        }
+
+        /** No longer held: out of the renewals and of the key's count, once. */
+        void gone() {
+            held.remove(this);
+            if (counted.compareAndSet(true, false)) {
+                synchronized (state) {
+                    state.holding--;
+                    if (yielding) {
+                        state.yielding--;
+                    }
+                }
+            }
         }
 
         @Override
         public void release() {
             if (released.compareAndSet(false, true)) {
-                held.remove(this);
+                gone();
                 state.leasesAt = System.nanoTime();
                 lease.release().whenComplete((v, error) -> {
                     if (error != null) {
@@ -320,6 +445,18 @@ public final class SharedDestinationGate implements DestinationGate, AutoCloseab
         @Override
         public boolean wanted() {
             return state.wanted;
+        }
+
+        @Override
+        public boolean surplus() {
+            synchronized (state) {
+                if (!yielding && state.toGive > 0 && counted.get()) {
+                    state.toGive--;
+                    yielding = true;
+                    state.yielding++;
+                }
+                return yielding;
+            }
         }
     }
 }

@@ -8,10 +8,15 @@ import dev.tern.common.shaping.InMemoryBackoff;
 import dev.tern.common.shaping.InMemoryConnectionLeases;
 import dev.tern.common.shaping.InMemoryRateLimiter;
 import dev.tern.delivery.metrics.ShapingMetrics;
+import dev.tern.delivery.throttle.DestinationGate.Slot;
 import dev.tern.smtp.reply.Reply;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -31,8 +36,8 @@ class SharedDestinationGateLeaseTest {
         volatile boolean renewFails;
 
         @Override
-        public CompletionStage<Optional<Lease>> tryAcquire(String key, int max, Duration ttl) {
-            return leases.tryAcquire(key, max, ttl).thenApply(l -> l.map(lease -> new Lease() {
+        public CompletionStage<Optional<Lease>> tryAcquire(String key, int max, Duration ttl, java.util.OptionalInt starved) {
+            return leases.tryAcquire(key, max, ttl, starved).thenApply(l -> l.map(lease -> new Lease() {
                 @Override
                 public String key() {
                     return lease.key();
@@ -51,8 +56,8 @@ class SharedDestinationGateLeaseTest {
         }
 
         @Override
-        public CompletionStage<Boolean> wanted(String key) {
-            return leases.wanted(key);
+        public CompletionStage<Map<String, Demand>> demand(Collection<String> keys) {
+            return leases.demand(keys);
         }
     }
 
@@ -63,9 +68,13 @@ class SharedDestinationGateLeaseTest {
     private final AdaptiveBackoff backoff = new AdaptiveBackoff(new InMemoryBackoff(Duration.ofMinutes(5),
             Clock.systemUTC()), Duration.ofMinutes(1), 3, Duration.ofSeconds(1), Clock.systemUTC(), metrics);
 
-    private final SharedDestinationGate gate = new SharedDestinationGate(
-            new InMemoryRateLimiter(Duration.ofMillis(200), Clock.systemUTC()), leases, backoff, TTL,
-            Duration.ofMillis(200), timer, metrics);
+    private final SharedDestinationGate gate = pod();
+
+    /** A gate on the same backends, as another of two delivery pods would have. */
+    private SharedDestinationGate pod() {
+        return new SharedDestinationGate(new InMemoryRateLimiter(Duration.ofMillis(200), Clock.systemUTC()), leases,
+                backoff, TTL, Duration.ofMillis(200), timer, metrics, () -> 2);
+    }
 
     @AfterEach
     void stop() {
@@ -116,13 +125,36 @@ class SharedDestinationGateLeaseTest {
         var slot = gate.tryOpenConnection("d", p).orElseThrow();
         Thread.sleep(TTL.toMillis() / 3 + 100);
         assertThat(slot.wanted()).as("nobody else asked").isFalse();
-        try (var otherPod = new SharedDestinationGate(new InMemoryRateLimiter(Duration.ofMillis(200),
-                Clock.systemUTC()), leases, backoff, TTL, Duration.ofMillis(200), timer, metrics)) {
+        try (var otherPod = pod()) {
             assertThat(otherPod.tryOpenConnection("d", p)).isEmpty();
 
             Thread.sleep(TTL.toMillis() / 3 + 100);
 
-            assertThat(slot.wanted()).as("learnt with the next renewal").isTrue();
+            assertThat(slot.wanted()).as("learnt with the next demand poll").isTrue();
+            assertThat(slot.surplus()).as("one slot of one is this pod's fair share").isFalse();
+        }
+    }
+
+    @Test
+    void aPodAboveItsFairShareGivesWayToAStarvedOne() throws Exception {
+        var p = policy(3);
+        List<DestinationGate.Slot> mine = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            mine.add(gate.tryOpenConnection("d", p).orElseThrow());
+        }
+        Thread.sleep(TTL.toMillis() / 3 + 100);
+        assertThat(mine).as("nobody else wants the key: all three are this pod's").noneMatch(Slot::surplus);
+        try (var otherPod = pod()) {
+            assertThat(otherPod.tryOpenConnection("d", p)).as("all three slots are held").isEmpty();
+            Thread.sleep(TTL.toMillis() / 3 + 100);
+
+            // Three held against a share of two (3 slots over 2 pods): exactly one gives way.
+            assertThat(mine.stream().filter(Slot::surplus).count()).isEqualTo(1);
+            DestinationGate.Slot surplus = mine.stream().filter(Slot::surplus).findFirst().orElseThrow();
+            surplus.release();
+            assertThat(gate.tryOpenConnection("d", p)).as("no lease beyond the share while the other starves")
+                    .isEmpty();
+            assertThat(otherPod.tryOpenConnection("d", p)).as("the freed slot goes to the starved pod").isPresent();
         }
     }
 
