@@ -29,6 +29,7 @@ import dev.tern.common.suppression.InfinispanSuppressionList;
 import dev.tern.common.suppression.SuppressionList;
 import dev.tern.delivery.throttle.DestinationGate;
 import dev.tern.delivery.throttle.TrafficShaping;
+import dev.tern.delivery.throttle.ShapingKeys;
 import dev.tern.delivery.throttle.ThrottleQueue;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -122,7 +123,8 @@ public class DeliveryService {
         int maxWaiting = config.shaping().maxWaiting();
         pool = new ConnectionPool(vertx, onLoop, new NetClients(vertx), gate, config.idleTimeout(),
                 config.shaping().contendedIdleTimeout(), config.maxThrottleWait(), maxWaiting);
-        var throttle = new ThrottleQueue(vertx, onLoop, gate, maxWaiting, shaping.metrics());
+        var throttle = new ThrottleQueue(vertx, onLoop, gate, maxWaiting, shaping.metrics(),
+                routed -> ShapingKeys.latest(policy.current(), routed));
         var dns = new CachingDnsLookup(new DnsjavaLookup(config.dnsServers().orElse(List.of()), config.dnsTimeout()),
                 config.dnsMaxTtl(), Clock.systemUTC());
         var router = new Router(new MxResolver(dns, new SecureRandom(), config.mxPort()));

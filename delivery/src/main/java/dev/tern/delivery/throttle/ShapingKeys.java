@@ -1,6 +1,8 @@
 package dev.tern.delivery.throttle;
 
 import dev.tern.common.policy.DestinationPolicy;
+import dev.tern.common.policy.EgressSource;
+import dev.tern.common.policy.Policy;
 import java.util.Locale;
 
 /**
@@ -40,6 +42,32 @@ public final class ShapingKeys {
     }
 
     private static final String SOURCE = "source ";
+
+    /**
+     * The limits {@code policy} gives to what {@code routed} limited, for mail routed before a
+     * reload: the destination entry of the same name (the default entry once it is gone), or the
+     * egress address's {@code sources} limits, or {@code routed} when the address is no longer used.
+     */
+    public static DestinationPolicy latest(Policy policy, DestinationPolicy routed) {
+        String name = routed.name();
+        if (!isSource(name)) {
+            return policy.destinationFor(name);
+        }
+        String address = name.substring(SOURCE.length());
+        for (DestinationPolicy d : policy.destinations().values()) {
+            for (EgressSource s : d.egress()) {
+                if (s.address().equals(address)) {
+                    return s.asLimits(name);
+                }
+            }
+        }
+        for (EgressSource s : policy.defaultDestination().egress()) {
+            if (s.address().equals(address)) {
+                return s.asLimits(name);
+            }
+        }
+        return routed;
+    }
 
     static boolean matches(String pattern, String host) {
         String h = strip(host);

@@ -67,6 +67,11 @@ public final class SharedDestinationGate implements DestinationGate, AutoCloseab
     private static final Logger LOG = Logger.getLogger(SharedDestinationGate.class);
     /** Pause after a failed or refused backend request before asking again. */
     private static final long RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    /**
+     * Pause after the backend refused a lease (every slot held) before asking again: slots free
+     * up far less often than messages go, and each ask is a read of every slot of the key.
+     */
+    private static final long REFUSED_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     /** How often the demand marks of held keys are read. */
     static final long DEMAND_POLL_MILLIS = 1000;
     /** Wait suggested while a token request is in flight; its completion notifies the waiters anyway. */
@@ -177,7 +182,7 @@ public final class SharedDestinationGate implements DestinationGate, AutoCloseab
                     if (error != null) {
                         LOG.debugf("lease for %s failed: %s", key, error);
                     }
-                    st.leasesAt = System.nanoTime() + RETRY_NANOS;
+                    st.leasesAt = System.nanoTime() + (error != null ? RETRY_NANOS : REFUSED_RETRY_NANOS);
                     st.acquiring.set(false);
                 }
             });

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.UnaryOperator;
 
 /**
  * The bounded in-memory queue where messages wait for a rate token of their shaping key
@@ -23,6 +24,9 @@ import java.util.concurrent.Executor;
  * key already holds {@code maxWaiting} messages, or the wait would exceed {@code maxWait}. Deferred messages take the shortest retry tier without
  * using up an attempt (451 4.7.0, decided by the caller). Every outcome records its wait in
  * {@code tern_delivery_throttle_wait_seconds}.
+ *
+ * <p>A reloaded policy reaches mail already waiting: each time a key's queue is served, its limits
+ * are looked up again ({@code latest}), so a raised rate does not wait for the queue to drain.
  *
  * <p>Threading: {@link #reserve} runs on the delivery context ({@code loop}), and so do the timers
  * and completions; capacity notices from other threads hop onto it.
@@ -42,13 +46,20 @@ public final class ThrottleQueue {
     private final DestinationGate gate;
     private final int maxWaiting;
     private final ShapingMetrics metrics;
+    private final UnaryOperator<DestinationPolicy> latest;
     private final Map<String, KeyQueue> queues = new HashMap<>();
 
-    public ThrottleQueue(Vertx vertx, Executor loop, DestinationGate gate, int maxWaiting, ShapingMetrics metrics) {
+    /**
+     * @param latest the limits that apply now in place of those a message was routed with (the
+     *     live policy's entry of the same name)
+     */
+    public ThrottleQueue(Vertx vertx, Executor loop, DestinationGate gate, int maxWaiting, ShapingMetrics metrics,
+            UnaryOperator<DestinationPolicy> latest) {
         this.vertx = vertx;
         this.gate = gate;
         this.maxWaiting = maxWaiting;
         this.metrics = metrics;
+        this.latest = latest;
         gate.onCapacity(key -> loop.execute(() -> {
             KeyQueue q = queues.get(key);
             if (q != null) {
@@ -104,6 +115,7 @@ public final class ThrottleQueue {
             vertx.cancelTimer(q.timer);
             q.timer = -1;
         }
+        q.policy = latest.apply(q.policy);
         boolean paused = !gate.suspendedFor(key).isZero();
         while (!q.waiters.isEmpty()) {
             Waiter head = q.waiters.peekFirst();

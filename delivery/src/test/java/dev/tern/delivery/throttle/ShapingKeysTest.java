@@ -3,6 +3,10 @@ package dev.tern.delivery.throttle;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tern.common.policy.DestinationPolicy;
+import dev.tern.common.policy.EgressSource;
+import dev.tern.common.policy.Policy;
+import dev.tern.common.policy.PolicyParser;
+import dev.tern.common.policy.Rate;
 import dev.tern.smtp.reply.Reply;
 import org.junit.jupiter.api.Test;
 
@@ -39,5 +43,35 @@ class ShapingKeysTest {
         assertThat(AdaptiveBackoff.pausesDestination(Reply.of(451, "4.7.1", "Greylisted"))).isFalse();
         assertThat(AdaptiveBackoff.pausesDestination(Reply.of(451, "4.3.0", "try again later"))).isFalse();
         assertThat(AdaptiveBackoff.pausesDestination(Reply.of(550, "5.7.1", "rate limit"))).isFalse();
+    }
+
+    @Test
+    void aReloadedPolicyGivesTheLimitsOfTheEntryOfTheSameName() {
+        Policy before = PolicyParser.parse("""
+                sources:
+                  192.0.2.1: {rate: 10/h}
+                destinations:
+                  default: {max-connections: 5}
+                  gmail.com: {rate: 10/s, source-ip: 192.0.2.1}
+                  yahoo.com: {rate: 5/s}
+                """, null);
+        Policy after = PolicyParser.parse("""
+                sources:
+                  192.0.2.1: {rate: 1000/h}
+                destinations:
+                  default: {max-connections: 7}
+                  gmail.com: {rate: 50/s, source-ip: 192.0.2.1}
+                """, null);
+        DestinationPolicy gmail = before.destinationFor("gmail.com");
+        String sourceKey = ShapingKeys.ofSource("192.0.2.1");
+
+        assertThat(ShapingKeys.latest(after, gmail).rate()).isEqualTo(Rate.parse("50/s"));
+        assertThat(ShapingKeys.latest(after, before.destinationFor("yahoo.com")).maxConnections())
+                .as("a removed entry falls back to the default").isEqualTo(7);
+        assertThat(ShapingKeys.latest(after, before.destinationFor("other.test")).maxConnections()).isEqualTo(7);
+        assertThat(ShapingKeys.latest(after, gmail.egress().get(0).asLimits(sourceKey)).rate())
+                .isEqualTo(Rate.parse("1000/h"));
+        DestinationPolicy gone = EgressSource.unlimited("198.51.100.9").asLimits(ShapingKeys.ofSource("198.51.100.9"));
+        assertThat(ShapingKeys.latest(after, gone)).as("an address no longer used keeps its limits").isSameAs(gone);
     }
 }

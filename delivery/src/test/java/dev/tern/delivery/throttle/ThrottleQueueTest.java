@@ -14,6 +14,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -80,7 +82,7 @@ class ThrottleQueueTest {
 
     @Test
     void grantsWaitersInOrderAtTheGatesPace() throws Exception {
-        var q = new ThrottleQueue(vertx, loop, new PacedGate(Duration.ofMillis(100)), 10, metrics);
+        var q = new ThrottleQueue(vertx, loop, new PacedGate(Duration.ofMillis(100)), 10, metrics, UnaryOperator.identity());
         long start = System.nanoTime();
         var first = reserve(q, Duration.ofSeconds(5));
         var second = reserve(q, Duration.ofSeconds(5));
@@ -94,7 +96,7 @@ class ThrottleQueueTest {
 
     @Test
     void defersPastTheBoundInsteadOfQueueing() throws Exception {
-        var q = new ThrottleQueue(vertx, loop, new PacedGate(Duration.ofSeconds(1)), 2, metrics);
+        var q = new ThrottleQueue(vertx, loop, new PacedGate(Duration.ofSeconds(1)), 2, metrics, UnaryOperator.identity());
         var sent = reserve(q, Duration.ofSeconds(5));
         var waiting1 = reserve(q, Duration.ofSeconds(5));
         var waiting2 = reserve(q, Duration.ofSeconds(5));
@@ -107,7 +109,7 @@ class ThrottleQueueTest {
 
     @Test
     void defersWhenTheWaitWouldOutlastMaxWait() throws Exception {
-        var q = new ThrottleQueue(vertx, loop, new PacedGate(Duration.ofSeconds(2)), 10, metrics);
+        var q = new ThrottleQueue(vertx, loop, new PacedGate(Duration.ofSeconds(2)), 10, metrics, UnaryOperator.identity());
         assertThat(reserve(q, Duration.ofMillis(200)).get(1, TimeUnit.SECONDS)).isTrue();
         assertThat(reserve(q, Duration.ofMillis(200)).get(1, TimeUnit.SECONDS)).isFalse();
     }
@@ -116,7 +118,33 @@ class ThrottleQueueTest {
     void defersEverythingWhileTheDestinationBacksOff() throws Exception {
         var gate = new PacedGate(Duration.ofMillis(1));
         gate.suspended = Duration.ofSeconds(30);
-        var q = new ThrottleQueue(vertx, loop, gate, 10, metrics);
+        var q = new ThrottleQueue(vertx, loop, gate, 10, metrics, UnaryOperator.identity());
         assertThat(reserve(q, Duration.ofSeconds(60)).get(1, TimeUnit.SECONDS)).isFalse();
+    }
+
+    @Test
+    void aRaisedRateReachesMailAlreadyWaiting() throws Exception {
+        var b = DestinationPolicy.BUILT_IN;
+        var slow = new DestinationPolicy("d", null, 10, 100, Rate.parse("1/s"), b.tls(), b.connectTimeout(),
+                b.commandTimeout(), b.dataTimeout(), b.backoff(), null);
+        var live = new AtomicReference<>(slow);
+        var q = new ThrottleQueue(vertx, loop, new LocalDestinationGate(), 10, metrics, routed -> live.get());
+        long start = System.nanoTime();
+        var waiting = new java.util.ArrayList<CompletableFuture<Boolean>>();
+        for (int i = 0; i < 5; i++) {
+            var routed = slow;
+            waiting.add(CompletableFuture.supplyAsync(() -> q.reserve("d", routed, Duration.ofSeconds(30)), loop)
+                    .get(5, TimeUnit.SECONDS));
+        }
+        assertThat(waiting.get(0).get(1, TimeUnit.SECONDS)).as("the first token is free").isTrue();
+
+        // The reload: 1/s becomes 1000/s. At 1/s the other four would need four more seconds.
+        live.set(new DestinationPolicy("d", null, 10, 100, Rate.parse("1000/s"), b.tls(), b.connectTimeout(),
+                b.commandTimeout(), b.dataTimeout(), b.backoff(), null));
+        for (var w : waiting) {
+            assertThat(w.get(5, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("all five sent at the reloaded rate")
+                .isLessThan(Duration.ofMillis(2500));
     }
 }
