@@ -20,7 +20,7 @@ import dev.tern.local.runtime.kafka.TopicSpec;
  */
 public final class ProcessCluster implements EmbeddedCluster {
 
-    private final KafkaBroker kafka;
+    private volatile KafkaBroker kafka;
     private final InfinispanServer infinispan;
     private final Duration startupTime;
 
@@ -69,6 +69,22 @@ public final class ProcessCluster implements EmbeddedCluster {
 
     public KafkaBroker kafka() {
         return kafka;
+    }
+
+    /**
+     * SIGKILL of the Kafka broker, as a crashing broker pod would die (fault-injection tests);
+     * {@link #restartKafka} brings it back.
+     */
+    public void killKafka() {
+        kafka.process().handle().destroyForcibly();
+        kafka.process().awaitExit(Duration.ofSeconds(30));
+    }
+
+    /** Starts the broker again on its port and data directory (after {@link #killKafka}, or to restart it). */
+    public synchronized void restartKafka() {
+        KafkaBroker old = kafka;
+        old.stop();
+        kafka = KafkaBroker.start(old.dataDir(), old.port());
     }
 
     public InfinispanServer infinispan() {
