@@ -3,14 +3,18 @@ package dev.tern.delivery.admin;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tern.common.config.TernConfig;
 import dev.tern.common.kafka.KafkaAdmin;
+import dev.tern.common.queue.DurationText;
 import dev.tern.delivery.app.DeliveryService;
 import dev.tern.delivery.config.DeliveryConfig;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The operator's HTTP interface on every delivery pod (same port as health and metrics):
@@ -18,6 +22,12 @@ import java.util.Map;
  *   <li>{@code POST /admin/destinations/{name}/suspend} and {@code .../resume}: applied on this pod
  *       at once and published on {@code tern.control}, so every pod follows; 202 when Kafka has the
  *       command. {@code name} is a recipient domain, or a route's transport URL-encoded.</li>
+ *   <li>{@code POST /admin/destinations/{name}/bounce?reason=...&duration=1d} and
+ *       {@code .../bounce-cancel}: the destination's mail, queued or arriving, fails with
+ *       {@code 550 5.7.1} and the reason, and its senders get DSNs, until {@code duration}
+ *       (default {@value #DEFAULT_BOUNCE}) has passed or the order is cancelled; published the same
+ *       way. Retry tiers hand their mail over only when it comes due, so the duration should
+ *       outlast the longest tier. 400 for a bad duration.</li>
  *   <li>{@code GET /admin/queues}: JSON with the records waiting per topic and the recipients
  *       waiting per recipient domain and topic, for the whole consumer group ({@link QueueReport});
  *       records in flight (per destination) and connections on this pod; suspended destinations.</li>
@@ -30,6 +40,7 @@ public class AdminRoutes {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Records read per request for the per-destination counts: bounds the cost of one request. */
     private static final int SCAN_LIMIT = 100_000;
+    static final String DEFAULT_BOUNCE = "1d";
 
     private final DeliveryService service;
     private final KafkaAdmin kafka;
@@ -46,17 +57,41 @@ public class AdminRoutes {
     void routes(@Observes Router router) {
         router.post("/admin/destinations/:name/suspend").handler(rc -> command(rc, ControlCommand.SUSPEND));
         router.post("/admin/destinations/:name/resume").handler(rc -> command(rc, ControlCommand.RESUME));
+        router.post("/admin/destinations/:name/bounce").handler(this::bounce);
+        router.post("/admin/destinations/:name/bounce-cancel")
+                .handler(rc -> command(rc, ControlCommand.BOUNCE_CANCEL));
         router.get("/admin/queues").blockingHandler(this::queues, false);
     }
 
     private void command(RoutingContext rc, String command) {
-        String name = rc.pathParam("name");
-        var c = new ControlCommand(command, name, System.currentTimeMillis());
+        publish(rc, new ControlCommand(command, rc.pathParam("name"), System.currentTimeMillis()));
+    }
+
+    private void bounce(RoutingContext rc) {
+        Duration duration;
+        try {
+            duration = DurationText.parse(Optional.ofNullable(rc.queryParams().get("duration")).orElse(DEFAULT_BOUNCE));
+        } catch (IllegalArgumentException e) {
+            reply(rc, 400, Map.of("error", "duration: " + e.getMessage()));
+            return;
+        }
+        long now = System.currentTimeMillis();
+        String reason = Optional.ofNullable(rc.queryParams().get("reason")).orElse("");
+        publish(rc, new ControlCommand(ControlCommand.BOUNCE, rc.pathParam("name"), now, reason,
+                now + duration.toMillis()));
+    }
+
+    private void publish(RoutingContext rc, ControlCommand c) {
         service.command(c).whenComplete((v, e) -> {
             if (e != null) {
                 reply(rc, 503, Map.of("error", "command applied here but not published: " + e.getMessage()));
             } else {
-                reply(rc, 202, Map.of("command", command, "destination", c.destination()));
+                var body = new LinkedHashMap<String, Object>(Map.of("command", c.command(), "destination", c.destination()));
+                if (c.command().equals(ControlCommand.BOUNCE)) {
+                    body.put("reason", c.reason());
+                    body.put("until", Instant.ofEpochMilli(c.until()).toString());
+                }
+                reply(rc, 202, body);
             }
         });
     }
@@ -73,7 +108,11 @@ public class AdminRoutes {
         body.put("inFlightByDestination", service.delivery() == null ? Map.of()
                 : service.delivery().inFlightByDestination());
         body.put("connections", service.openConnections());
-        body.put("suspended", service.suspensions().all());
+        body.put("suspended", service.controls().suspended());
+        var bounced = new LinkedHashMap<String, Object>();
+        service.controls().bounced(Instant.now()).forEach((d, b) -> bounced.put(d,
+                Map.of("reason", b.reason(), "until", b.until().toString())));
+        body.put("bounced", bounced);
         reply(rc, 200, body);
     }
 

@@ -11,7 +11,7 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.jboss.logging.Logger;
 
 /**
- * Applies operator commands from {@code tern.control} to this pod's {@link Suspensions}.
+ * Applies operator commands from {@code tern.control} to this pod's {@link OperatorControls}.
  *
  * <p>Every pod must see every command, so this consumer is outside the delivery group: it assigns
  * itself all partitions (normally one) and commits nothing. It reads from the beginning rather than
@@ -24,12 +24,12 @@ public final class ControlListener implements Runnable {
     private static final Logger LOG = Logger.getLogger(ControlListener.class);
 
     private final Consumer<String, byte[]> consumer;
-    private final Suspensions suspensions;
+    private final OperatorControls controls;
     private volatile boolean running = true;
 
-    public ControlListener(Consumer<String, byte[]> consumer, Suspensions suspensions) {
+    public ControlListener(Consumer<String, byte[]> consumer, OperatorControls controls) {
         this.consumer = consumer;
-        this.suspensions = suspensions;
+        this.controls = controls;
     }
 
     @Override
@@ -65,8 +65,9 @@ public final class ControlListener implements Runnable {
     private void apply(ConsumerRecord<String, byte[]> r) {
         try {
             ControlCommand c = ControlCommand.fromJson(r.value());
-            c.applyTo(suspensions);
-            LOG.infof("control: %s %s", c.command(), c.destination());
+            c.applyTo(controls);
+            LOG.infof("control: %s %s%s", c.command(), c.destination(), c.command().equals(ControlCommand.BOUNCE)
+                    ? " until " + java.time.Instant.ofEpochMilli(c.until()) + " (" + c.reason() + ")" : "");
         } catch (Exception e) {
             LOG.warnf("skipping malformed control command at offset %d: %s", r.offset(), e.getMessage());
         }

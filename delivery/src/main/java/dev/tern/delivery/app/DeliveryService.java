@@ -8,7 +8,7 @@ import dev.tern.common.policy.PolicyHolder;
 import dev.tern.common.queue.Topics;
 import dev.tern.delivery.admin.ControlCommand;
 import dev.tern.delivery.admin.ControlListener;
-import dev.tern.delivery.admin.Suspensions;
+import dev.tern.delivery.admin.OperatorControls;
 import dev.tern.delivery.client.ConnectionPool;
 import dev.tern.delivery.client.NetClients;
 import dev.tern.delivery.config.DeliveryConfig;
@@ -79,7 +79,7 @@ public class DeliveryService {
     private final InfinispanClient infinispan;
     private final MeterRegistry registry;
     private final Vertx vertx;
-    private final Suspensions suspensions = new Suspensions();
+    private final OperatorControls controls = new OperatorControls();
     private final TrafficShaping shaping;
     private final DestinationGate gate;
     private KafkaProducer<String, byte[]> producer;
@@ -143,7 +143,7 @@ public class DeliveryService {
                         config.suppressionCache(), Clock.systemUTC()), blocking, Duration.ofSeconds(10)));
         delivery = new MessageDelivery(vertx, onLoop, blocking, policy, router, sender, journal, suppression,
                 new OutcomeWriter(producer),
-                suspensions, metrics, Clock.systemUTC());
+                controls, metrics, Clock.systemUTC());
 
         var consumerProps = KafkaClients.consumer(bootstrap, maxBytes, config.groupId(), "tern-delivery-" + instance);
         consumerProps.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(config.maxPollRecords()));
@@ -163,7 +163,7 @@ public class DeliveryService {
         var controlProps = KafkaClients.consumer(bootstrap, maxBytes, "tern-delivery-control-" + instance,
                 "tern-delivery-control-" + instance);
         controlProps.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        control = new ControlListener(new KafkaConsumer<>(controlProps), suspensions);
+        control = new ControlListener(new KafkaConsumer<>(controlProps), controls);
         controlThread = new Thread(control, "tern-delivery-control");
         controlThread.setDaemon(true);
         controlThread.start();
@@ -209,7 +209,7 @@ public class DeliveryService {
 
     /** Applies a command here at once and publishes it on {@code tern.control} for every other pod. */
     public CompletableFuture<Void> command(ControlCommand command) {
-        command.applyTo(suspensions);
+        command.applyTo(controls);
         var done = new CompletableFuture<Void>();
         if (producer == null) {
             done.complete(null);
@@ -225,8 +225,8 @@ public class DeliveryService {
         return done;
     }
 
-    public Suspensions suspensions() {
-        return suspensions;
+    public OperatorControls controls() {
+        return controls;
     }
 
     public MessageDelivery delivery() {

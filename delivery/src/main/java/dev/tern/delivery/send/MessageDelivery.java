@@ -7,7 +7,7 @@ import dev.tern.common.policy.PolicyHolder;
 import dev.tern.common.queue.QueuedMessage;
 import dev.tern.common.queue.Recipient;
 import dev.tern.common.suppression.SuppressionList;
-import dev.tern.delivery.admin.Suspensions;
+import dev.tern.delivery.admin.OperatorControls;
 import dev.tern.delivery.metrics.DeliveryMetrics;
 import dev.tern.delivery.retry.Disposition;
 import dev.tern.delivery.retry.OutcomePlanner;
@@ -19,6 +19,7 @@ import dev.tern.smtp.reply.Reply;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -40,7 +41,9 @@ import org.jboss.logging.Logger;
  *   <li>recipients on the suppression list fail permanently without a connection ({@link SuppressionCheck});</li>
  *   <li>the rest are grouped by recipient domain, each domain routed ({@link Router}), and domains
  *       that share a destination (one smarthost) share one transaction ({@link GroupSender});
- *       suspended destinations are deferred with 451 4.4.5 without a connection;</li>
+ *       recipients of a destination (or domain) the operator bounces fail with 550 5.7.1 and the
+ *       order's reason; suspended destinations are deferred with 451 4.4.5 without a connection
+ *       ({@link OperatorControls});</li>
  *   <li>the results become a {@link Disposition} ({@link OutcomePlanner}) written by
  *       {@link OutcomeWriter} on a dedicated thread (Kafka's send may block); a failed write is
  *       retried every second until it succeeds, because the record's offset must not move before
@@ -63,14 +66,14 @@ public final class MessageDelivery {
     private final DeliveryJournal journal;
     private final SuppressionCheck suppression;
     private final OutcomeWriter writer;
-    private final Suspensions suspensions;
+    private final OperatorControls controls;
     private final DeliveryMetrics metrics;
     private final Clock clock;
     private final Map<String, AtomicInteger> inFlightByDestination = new ConcurrentHashMap<>();
 
     public MessageDelivery(Vertx vertx, Executor loop, Executor writerThread, PolicyHolder policy, Router router,
             GroupSender sender, DeliveryJournal journal, SuppressionCheck suppression, OutcomeWriter writer,
-            Suspensions suspensions, DeliveryMetrics metrics, Clock clock) {
+            OperatorControls controls, DeliveryMetrics metrics, Clock clock) {
         this.vertx = vertx;
         this.loop = loop;
         this.writerThread = writerThread;
@@ -80,7 +83,7 @@ public final class MessageDelivery {
         this.journal = journal;
         this.suppression = suppression;
         this.writer = writer;
-        this.suspensions = suspensions;
+        this.controls = controls;
         this.metrics = metrics;
         this.clock = clock;
     }
@@ -177,7 +180,31 @@ public final class MessageDelivery {
                     false, plan.destination(), plan.destinationClass(), plan.transport().toString(), null, null, null,
                     (System.nanoTime() - start) / 1_000_000, true)).toList());
         }
-        if (suspensions.isSuspended(plan.destination())) {
+        Instant now = clock.instant();
+        List<RecipientResult> bounced = new ArrayList<>();
+        List<Recipient> rest = new ArrayList<>(rcpts.size());
+        for (Recipient r : rcpts) {
+            var order = controls.bounceFor(plan.destination(), now).or(() -> controls.bounceFor(r.domain(), now));
+            if (order.isPresent()) {
+                bounced.add(new RecipientResult(r, Reply.of(550, "5.7.1", "Bounced by the operator"
+                        + (order.get().reason().isBlank() ? "" : ": " + order.get().reason())), false,
+                        plan.destination(), plan.destinationClass(), plan.transport().toString(), null, null, null, 0,
+                        true));
+            } else {
+                rest.add(r);
+            }
+        }
+        if (!bounced.isEmpty()) {
+            if (rest.isEmpty()) {
+                return CompletableFuture.completedFuture(bounced);
+            }
+            return sendGroup(plan, m, rest, start).thenApply(sent -> {
+                var all = new ArrayList<>(bounced);
+                all.addAll(sent);
+                return (List<RecipientResult>) all;
+            });
+        }
+        if (controls.isSuspended(plan.destination())) {
             Reply r = Reply.of(451, "4.4.5", "Delivery to " + plan.destination() + " suspended by the operator");
             return CompletableFuture.completedFuture(rcpts.stream().map(x -> new RecipientResult(x, r, false,
                     plan.destination(), plan.destinationClass(), plan.transport().toString(), null, null, null, 0,

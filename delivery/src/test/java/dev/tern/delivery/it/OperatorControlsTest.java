@@ -44,7 +44,8 @@ class OperatorControlsTest {
     static void start() throws Exception {
         sink = SmtpSink.builder().port(DeliveryTestResource.TestPorts.smtp()).start();
         dns = new TestDnsServer(DeliveryTestResource.TestPorts.dns())
-                .mx("held.test", 10, "mx.held.test").a("mx.held.test", "127.0.0.1");
+                .mx("held.test", 10, "mx.held.test").a("mx.held.test", "127.0.0.1")
+                .mx("closing.test", 10, "mx.closing.test").a("mx.closing.test", "127.0.0.1");
         queue = new QueueProbe();
     }
 
@@ -83,6 +84,41 @@ class OperatorControlsTest {
                 e -> e.stream().anyMatch(x -> x.outcome() == Outcome.DELIVERED));
         assertThat(events).extracting(DeliveryEvent::outcome).contains(Outcome.DELIVERED);
         assertThat(get("/q/metrics").body()).contains("tern_delivery_retry_lag_seconds{tier=\"2s\"}");
+    }
+
+    @Test
+    void aBounceOrderFailsQueuedAndNewMailUntilCancelled() throws Exception {
+        // Queued first: suspended, the message waits on the 2 s tier.
+        assertThat(post("/admin/destinations/closing.test/suspend").statusCode()).isEqualTo(202);
+        var queued = QueueProbe.message("alice@sender.test", "sam@closing.test");
+        queue.enqueue(queued);
+        Eventually.await(Duration.ofSeconds(30), () -> queue.events(queued.id()), e -> !e.isEmpty());
+
+        assertThat(post("/admin/destinations/closing.test/bounce?duration=soon").statusCode())
+                .as("a bad duration").isEqualTo(400);
+        var ordered = post("/admin/destinations/closing.test/bounce?reason=domain%20closed&duration=1h");
+        assertThat(ordered.statusCode()).isEqualTo(202);
+        assertThat(ordered.body()).contains("\"reason\":\"domain closed\"").contains("\"until\":");
+        assertThat(get("/admin/queues").body()).contains("\"bounced\":{\"closing.test\":{");
+
+        var arriving = QueueProbe.message("alice@sender.test", "tess@closing.test");
+        queue.enqueue(arriving);
+        for (var m : List.of(queued, arriving)) {
+            List<DeliveryEvent> events = Eventually.await(Duration.ofSeconds(30), () -> queue.events(m.id()),
+                    e -> e.stream().anyMatch(x -> x.outcome() == Outcome.BOUNCED));
+            DeliveryEvent bounced = events.stream().filter(x -> x.outcome() == Outcome.BOUNCED).findFirst().orElseThrow();
+            assertThat(bounced.replyCode()).isEqualTo(550);
+            assertThat(bounced.replyText()).startsWith("5.7.1").contains("domain closed");
+        }
+        assertThat(sink.messages()).noneMatch(r -> r.recipients().stream().anyMatch(a -> a.endsWith("@closing.test")));
+
+        assertThat(post("/admin/destinations/closing.test/bounce-cancel").statusCode()).isEqualTo(202);
+        assertThat(post("/admin/destinations/closing.test/resume").statusCode()).isEqualTo(202);
+        var after = QueueProbe.message("alice@sender.test", "uma@closing.test");
+        queue.enqueue(after);
+        List<DeliveryEvent> events = Eventually.await(Duration.ofSeconds(30), () -> queue.events(after.id()),
+                e -> !e.isEmpty());
+        assertThat(events.get(0).outcome()).isEqualTo(Outcome.DELIVERED);
     }
 
     @Test
