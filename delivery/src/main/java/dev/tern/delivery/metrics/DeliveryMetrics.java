@@ -21,7 +21,10 @@ import java.util.function.Supplier;
  *   <li>{@code tern_delivery_inflight}: records being delivered by this pod;</li>
  *   <li>{@code tern_delivery_connections_active}: outbound connections open (idle or busy);</li>
  *   <li>{@code tern_delivery_retry_lag_seconds{tier}}: how late the last record taken from a tier
- *       was, relative to its due time (the tier's backlog, expressed as time).</li>
+ *       was, relative to its due time (the tier's backlog, expressed as time);</li>
+ *   <li>{@code tern_delivery_refused_total{reason}}: recipients failed without a connection,
+ *       {@code suppressed} (on the suppression list) or {@code operator} (a bounce order); they
+ *       also count as {@code bounced} attempts.</li>
  * </ul>
  * Thread-safe.
  */
@@ -30,6 +33,7 @@ public final class DeliveryMetrics {
     private final MeterRegistry registry;
     private final Map<String, Counter> attempts = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> retryLagMillis = new ConcurrentHashMap<>();
+    private final Map<String, Counter> refused = new ConcurrentHashMap<>();
     private final Timer attemptTimer;
 
     public DeliveryMetrics(MeterRegistry registry, Supplier<Number> inflight, Supplier<Number> connections) {
@@ -56,6 +60,13 @@ public final class DeliveryMetrics {
                 .description("Delivery attempts per recipient, by outcome and destination class")
                 .tag("outcome", outcome).tag("destination_class", destinationClass)
                 .register(registry)).increment();
+    }
+
+    /** Counts one recipient failed without a connection, for {@code reason} ({@code suppressed}, {@code operator}). */
+    public void refused(String reason) {
+        refused.computeIfAbsent(reason, r -> Counter.builder("tern.delivery.refused")
+                .description("Recipients failed without a connection: suppressed, or bounced by the operator")
+                .tag("reason", r).register(registry)).increment();
     }
 
     public void attemptLatency(Duration d) {

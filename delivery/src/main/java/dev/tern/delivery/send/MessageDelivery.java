@@ -135,6 +135,7 @@ public final class MessageDelivery {
                 out.add(new RecipientResult(r, Reply.of(250, "2.0.0", "Already delivered (journal)"), true,
                         null, null, null, null, null, null, 0, false));
             } else if (listed != null) {
+                metrics.refused("suppressed");
                 out.add(new RecipientResult(r, SuppressionCheck.reply(listed), false, null, null, null, null, null,
                         null, 0, true));
             } else {
@@ -186,6 +187,7 @@ public final class MessageDelivery {
         for (Recipient r : rcpts) {
             var order = controls.bounceFor(plan.destination(), now).or(() -> controls.bounceFor(r.domain(), now));
             if (order.isPresent()) {
+                metrics.refused("operator");
                 bounced.add(new RecipientResult(r, Reply.of(550, "5.7.1", "Bounced by the operator"
                         + (order.get().reason().isBlank() ? "" : ": " + order.get().reason())), false,
                         plan.destination(), plan.destinationClass(), plan.transport().toString(), null, null, null, 0,

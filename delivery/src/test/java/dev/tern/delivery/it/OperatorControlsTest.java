@@ -111,6 +111,7 @@ class OperatorControlsTest {
             assertThat(bounced.replyText()).startsWith("5.7.1").contains("domain closed");
         }
         assertThat(sink.messages()).noneMatch(r -> r.recipients().stream().anyMatch(a -> a.endsWith("@closing.test")));
+        assertThat(get("/q/metrics").body()).contains("tern_delivery_refused_total{reason=\"operator\"} 2.0");
 
         assertThat(post("/admin/destinations/closing.test/bounce-cancel").statusCode()).isEqualTo(202);
         assertThat(post("/admin/destinations/closing.test/resume").statusCode()).isEqualTo(202);
