@@ -7,6 +7,7 @@ import dev.tern.bounce.dsn.StoredReplies;
 import dev.tern.bounce.metrics.BounceMetrics;
 import dev.tern.bounce.publish.NoticePublisher;
 import dev.tern.bounce.suppression.HardBounces;
+import dev.tern.common.logging.ThrottledWarning;
 import dev.tern.common.queue.MalformedRecordException;
 import dev.tern.common.queue.QueuedMessage;
 import dev.tern.common.queue.RecordCodec;
@@ -46,6 +47,8 @@ import org.jboss.logging.Logger;
 public final class FailureHandler implements RecordHandler {
 
     private static final Logger LOG = Logger.getLogger(FailureHandler.class);
+    /** One line a minute while the list cannot be written (Infinispan down), not one per recipient. */
+    private static final ThrottledWarning SUPPRESS_FAILED = new ThrottledWarning(LOG, Duration.ofMinutes(1));
 
     private final NoticeBuilder builder;
     private final NoticePublisher publisher;
@@ -115,7 +118,8 @@ public final class FailureHandler implements RecordHandler {
                 adds.add(suppression.add(r.address(), r.lastReply(), until).handle((v, error) -> {
                     if (error != null) {
                         metrics.error("suppression");
-                        LOG.warnf("%s: could not suppress <%s>: %s", failed.id(), r.address(), error.toString());
+                        SUPPRESS_FAILED.warn("%s: could not suppress <%s>: %s", failed.id(), r.address(),
+                                error.toString());
                     } else {
                         metrics.suppressed();
                     }

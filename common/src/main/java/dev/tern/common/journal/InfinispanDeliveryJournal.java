@@ -1,5 +1,6 @@
 package dev.tern.common.journal;
 
+import dev.tern.common.infinispan.ServerCache;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -8,7 +9,6 @@ import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.infinispan.client.hotrod.RemoteCache;
 import org.infinispan.client.hotrod.RemoteCacheManager;
 
 /**
@@ -18,24 +18,19 @@ import org.infinispan.client.hotrod.RemoteCacheManager;
  * rather than one set per message, so two pods writing recipients of the same message (possible
  * only around a rebalance) never need compare-and-set and can never lose each other's writes.
  * Every entry carries a lifespan equal to the retention, so the cache cleans itself. The cache is
- * created on first use as a synchronous distributed cache with ProtoStream-encoded strings; on a
- * server that already has it, its existing definition is used. Thread-safe; all calls are the
- * Hot Rod client's asynchronous operations and never block the caller.
+ * created on first use, and again if the server lost it ({@link ServerCache}). Thread-safe; all
+ * calls are the Hot Rod client's asynchronous operations and never block the caller.
  */
 public final class InfinispanDeliveryJournal implements DeliveryJournal {
 
     /** Default cache name; one per installation. */
     public static final String CACHE = "tern-journal";
 
-    private static final String CACHE_XML = "<distributed-cache name=\"%s\" mode=\"SYNC\">"
-            + "<encoding media-type=\"application/x-protostream\"/></distributed-cache>";
-
-    private final RemoteCache<String, String> cache;
+    private final ServerCache cache;
     private final long lifespanMillis;
 
     public InfinispanDeliveryJournal(RemoteCacheManager manager, String cacheName, Duration retention) {
-        this.cache = manager.administration().getOrCreateCache(cacheName,
-                new org.infinispan.commons.configuration.StringConfiguration(CACHE_XML.formatted(cacheName)));
+        this.cache = new ServerCache(manager, cacheName);
         this.lifespanMillis = retention.toMillis();
     }
 
@@ -49,7 +44,7 @@ public final class InfinispanDeliveryJournal implements DeliveryJournal {
         for (String r : recipients) {
             entries.put(key(messageId, r), "1");
         }
-        return cache.putAllAsync(entries, lifespanMillis, TimeUnit.MILLISECONDS);
+        return cache.call(c -> c.putAllAsync(entries, lifespanMillis, TimeUnit.MILLISECONDS));
     }
 
     @Override
@@ -58,7 +53,7 @@ public final class InfinispanDeliveryJournal implements DeliveryJournal {
         for (String r : recipients) {
             byKey.put(key(messageId, r), r);
         }
-        return cache.getAllAsync(byKey.keySet())
+        return cache.call(c -> c.getAllAsync(byKey.keySet()))
                 .thenApply(found -> found.keySet().stream().map(byKey::get).collect(Collectors.toSet()));
     }
 }

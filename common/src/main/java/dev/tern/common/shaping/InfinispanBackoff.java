@@ -1,5 +1,6 @@
 package dev.tern.common.shaping;
 
+import dev.tern.common.infinispan.ServerCache;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,13 +32,13 @@ public final class InfinispanBackoff implements Backoff {
 
     static final int MAX_ATTEMPTS = 5;
 
-    private final ShapingCache cache;
+    private final ServerCache cache;
     private final Duration retention;
     private final Clock clock;
 
     /** @param retention how long an ended suspension stays visible to {@link #lookup} (the ramp) */
     public InfinispanBackoff(RemoteCacheManager manager, String cacheName, Duration retention, Clock clock) {
-        this.cache = new ShapingCache(manager, cacheName);
+        this.cache = new ServerCache(manager, cacheName);
         this.retention = retention;
         this.clock = clock;
     }
@@ -49,7 +50,7 @@ public final class InfinispanBackoff implements Backoff {
     }
 
     private CompletionStage<Void> attempt(String key, Suspension next, int attempt) {
-        return cache.op().thenCompose(c -> c.getWithMetadataAsync(key)).thenCompose(read -> {
+        return cache.call(c -> c.getWithMetadataAsync(key)).thenCompose(read -> {
             if (read != null && !decode(read.getValue()).until().isBefore(next.until())) {
                 return CompletableFuture.completedFuture(null);
             }
@@ -63,10 +64,10 @@ public final class InfinispanBackoff implements Backoff {
         long lifespan = Math.max(1, Duration.between(clock.instant(), next.until()).plus(retention).toMillis());
         String value = encode(next);
         if (read == null) {
-            return cache.op().thenCompose(c -> c.withFlags(Flag.FORCE_RETURN_VALUE)
+            return cache.call(c -> c.withFlags(Flag.FORCE_RETURN_VALUE)
                     .putIfAbsentAsync(key, value, lifespan, TimeUnit.MILLISECONDS)).thenApply(previous -> previous == null);
         }
-        return cache.op().thenCompose(c -> c.replaceWithVersionAsync(key, value, read.getVersion(),
+        return cache.call(c -> c.replaceWithVersionAsync(key, value, read.getVersion(),
                 lifespan, TimeUnit.MILLISECONDS, 0, TimeUnit.MILLISECONDS));
     }
 
@@ -77,7 +78,7 @@ public final class InfinispanBackoff implements Backoff {
 
     @Override
     public CompletionStage<Optional<Suspension>> lookup(String key) {
-        return cache.op().thenCompose(c -> c.getAsync(key)).thenApply(value -> Optional.ofNullable(value)
+        return cache.call(c -> c.getAsync(key)).thenApply(value -> Optional.ofNullable(value)
                 .map(InfinispanBackoff::decode)
                 // The server's expiry is the retention; checking here too guards against clock skew.
                 .filter(s -> s.until().plus(retention).isAfter(clock.instant())));

@@ -1,5 +1,6 @@
 package dev.tern.common.shaping;
 
+import dev.tern.common.infinispan.ServerCache;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -58,7 +59,7 @@ public final class InfinispanConnectionLeases implements ConnectionLeases {
     private static final String WANTED = "#wanted";
     private static final String STARVED = "#starved";
 
-    private final ShapingCache cache;
+    private final ServerCache cache;
     private final String owner;
     private final ConcurrentHashMap<String, Long> markedAt = new ConcurrentHashMap<>();
 
@@ -67,7 +68,7 @@ public final class InfinispanConnectionLeases implements ConnectionLeases {
      *     cache; a random suffix keeps each lease distinct
      */
     public InfinispanConnectionLeases(RemoteCacheManager manager, String cacheName, String owner) {
-        this.cache = new ShapingCache(manager, cacheName);
+        this.cache = new ServerCache(manager, cacheName);
         this.owner = owner;
     }
 
@@ -80,7 +81,7 @@ public final class InfinispanConnectionLeases implements ConnectionLeases {
         for (int i = 0; i < max; i++) {
             slots.add(key + "#" + i);
         }
-        return cache.op().thenCompose(c -> c.getAllAsync(slots)).thenCompose(taken -> {
+        return cache.call(c -> c.getAllAsync(slots)).thenCompose(taken -> {
             List<String> free = new ArrayList<>(slots);
             free.removeAll(taken.keySet());
             Collections.shuffle(free, ThreadLocalRandom.current());
@@ -105,7 +106,7 @@ public final class InfinispanConnectionLeases implements ConnectionLeases {
             return;
         }
         markedAt.put(name, now);
-        cache.op().thenCompose(c -> c.putAsync(name, value, lifespan.toMillis(), TimeUnit.MILLISECONDS));
+        cache.call(c -> c.putAsync(name, value, lifespan.toMillis(), TimeUnit.MILLISECONDS));
     }
 
     @Override
@@ -118,7 +119,7 @@ public final class InfinispanConnectionLeases implements ConnectionLeases {
             marks.add(key + WANTED);
             marks.add(key + STARVED);
         }
-        return cache.op().thenCompose(c -> c.getAllAsync(marks)).thenApply(found -> {
+        return cache.call(c -> c.getAllAsync(marks)).thenApply(found -> {
             Map<String, Demand> out = new HashMap<>();
             for (String key : keys) {
                 String mark = found.get(key + STARVED);
@@ -149,7 +150,7 @@ public final class InfinispanConnectionLeases implements ConnectionLeases {
             return CompletableFuture.completedFuture(Optional.empty());
         }
         String slot = candidates.get(0);
-        return cache.op().thenCompose(c -> c.withFlags(Flag.FORCE_RETURN_VALUE)
+        return cache.call(c -> c.withFlags(Flag.FORCE_RETURN_VALUE)
                         .putIfAbsentAsync(slot, holder, ttl.toMillis(), TimeUnit.MILLISECONDS))
                 .thenCompose(previous -> previous == null
                         ? CompletableFuture.completedFuture(Optional.<Lease>of(new SlotLease(key, slot, holder, ttl)))
@@ -186,11 +187,11 @@ public final class InfinispanConnectionLeases implements ConnectionLeases {
             if (released) {
                 return CompletableFuture.completedFuture(false);
             }
-            return cache.op().thenCompose(c -> c.getWithMetadataAsync(slot)).thenCompose(read -> {
+            return cache.call(c -> c.getWithMetadataAsync(slot)).thenCompose(read -> {
                 if (read == null || !holder.equals(read.getValue())) {
                     return CompletableFuture.completedFuture(false);
                 }
-                return cache.op().thenCompose(c -> c.replaceWithVersionAsync(slot, holder, read.getVersion(),
+                return cache.call(c -> c.replaceWithVersionAsync(slot, holder, read.getVersion(),
                         ttl.toMillis(), TimeUnit.MILLISECONDS, 0, TimeUnit.MILLISECONDS));
             });
         }
@@ -201,11 +202,11 @@ public final class InfinispanConnectionLeases implements ConnectionLeases {
                 return CompletableFuture.completedFuture(null);
             }
             released = true;
-            return cache.op().thenCompose(c -> c.getWithMetadataAsync(slot)).thenCompose(read -> {
+            return cache.call(c -> c.getWithMetadataAsync(slot)).thenCompose(read -> {
                 if (read == null || !holder.equals(read.getValue())) {
                     return CompletableFuture.completedFuture(null);
                 }
-                return cache.op().thenCompose(c -> c.removeWithVersionAsync(slot, read.getVersion()))
+                return cache.call(c -> c.removeWithVersionAsync(slot, read.getVersion()))
                         .thenApply(removed -> (Void) null);
             });
         }

@@ -1,5 +1,6 @@
 package dev.tern.common.shaping;
 
+import dev.tern.common.infinispan.ServerCache;
 import dev.tern.common.policy.Rate;
 import java.time.Clock;
 import java.time.Duration;
@@ -47,13 +48,13 @@ public final class InfinispanRateLimiter implements RateLimiter {
     /** Wait advised after losing every compare-and-set; short, since the key is evidently busy. */
     private static final long CONTENDED_WAIT_NANOS = 5_000_000;
 
-    private final ShapingCache cache;
+    private final ServerCache cache;
     private final Duration burstWindow;
     private final Clock clock;
     private final LongAdder granted = new LongAdder();
 
     public InfinispanRateLimiter(RemoteCacheManager manager, String cacheName, Duration burstWindow, Clock clock) {
-        this.cache = new ShapingCache(manager, cacheName);
+        this.cache = new ServerCache(manager, cacheName);
         this.burstWindow = burstWindow;
         this.clock = clock;
     }
@@ -72,7 +73,7 @@ public final class InfinispanRateLimiter implements RateLimiter {
     }
 
     private CompletionStage<Grant> attempt(String key, long interval, int burst, int wanted, int attempt) {
-        return cache.op().thenCompose(c -> c.getWithMetadataAsync(key)).thenCompose(read -> {
+        return cache.call(c -> c.getWithMetadataAsync(key)).thenCompose(read -> {
             long now = Gcra.epochNanos(clock.instant());
             long tat = read == null ? now : Long.parseLong(read.getValue());
             Gcra.Outcome o = Gcra.take(tat, now, interval, burst, wanted);
@@ -96,10 +97,10 @@ public final class InfinispanRateLimiter implements RateLimiter {
         String value = Long.toString(newTat);
         if (read == null) {
             // FORCE_RETURN_VALUE: without it putIfAbsent returns null whether or not it stored.
-            return cache.op().thenCompose(c -> c.withFlags(Flag.FORCE_RETURN_VALUE)
+            return cache.call(c -> c.withFlags(Flag.FORCE_RETURN_VALUE)
                     .putIfAbsentAsync(key, value, lifespan, TimeUnit.MILLISECONDS)).thenApply(previous -> previous == null);
         }
-        return cache.op().thenCompose(c -> c.replaceWithVersionAsync(key, value, read.getVersion(),
+        return cache.call(c -> c.replaceWithVersionAsync(key, value, read.getVersion(),
                 lifespan, TimeUnit.MILLISECONDS, 0, TimeUnit.MILLISECONDS));
     }
 

@@ -2,6 +2,7 @@ package dev.tern.common.suppression;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tern.common.infinispan.ServerCache;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
@@ -16,9 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.infinispan.client.hotrod.Flag;
-import org.infinispan.client.hotrod.RemoteCache;
 import org.infinispan.client.hotrod.RemoteCacheManager;
-import org.infinispan.commons.configuration.StringConfiguration;
 
 /**
  * {@link SuppressionList} in an Infinispan cache over Hot Rod, shared by every pod of the
@@ -30,8 +29,7 @@ import org.infinispan.commons.configuration.StringConfiguration;
  * {@code until - now}, so the server expires it by itself; reads also check {@code until}, so an
  * entry is never reported live past its end even if the clocks of pod and server differ slightly.
  *
- * <p>The cache is created on first use as a synchronous distributed cache with ProtoStream-encoded
- * strings (as the delivery journal's); a server that already has it keeps its definition.
+ * <p>The cache is created on first use, and again if the server lost it ({@link ServerCache}).
  * Thread-safe; all calls use the client's asynchronous operations and never block the caller.
  */
 public final class InfinispanSuppressionList implements SuppressionList {
@@ -39,16 +37,13 @@ public final class InfinispanSuppressionList implements SuppressionList {
     /** Default cache name; one per installation. */
     public static final String CACHE = "tern-suppression";
 
-    private static final String CACHE_XML = "<distributed-cache name=\"%s\" mode=\"SYNC\">"
-            + "<encoding media-type=\"application/x-protostream\"/></distributed-cache>";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final RemoteCache<String, String> cache;
+    private final ServerCache cache;
     private final Clock clock;
 
     public InfinispanSuppressionList(RemoteCacheManager manager, String cacheName, Clock clock) {
-        this.cache = manager.administration().getOrCreateCache(cacheName,
-                new StringConfiguration(CACHE_XML.formatted(cacheName)));
+        this.cache = new ServerCache(manager, cacheName);
         this.clock = clock;
     }
 
@@ -60,14 +55,14 @@ public final class InfinispanSuppressionList implements SuppressionList {
         if (lifespan <= 0) {
             return CompletableFuture.completedFuture(null);
         }
-        return cache.putAsync(key, encode(new Entry(key, reason, now, until)), lifespan, TimeUnit.MILLISECONDS)
-                .thenApply(previous -> null);
+        return cache.call(c -> c.putAsync(key, encode(new Entry(key, reason, now, until)), lifespan,
+                TimeUnit.MILLISECONDS)).thenApply(previous -> null);
     }
 
     @Override
     public CompletionStage<Optional<Entry>> lookup(String address) {
         String key = SuppressionList.normalize(address);
-        return cache.getAsync(key).thenApply(value -> Optional.ofNullable(value)
+        return cache.call(c -> c.getAsync(key)).thenApply(value -> Optional.ofNullable(value)
                 .map(v -> decode(key, v))
                 .filter(e -> e.until().isAfter(clock.instant())));
     }
@@ -78,7 +73,7 @@ public final class InfinispanSuppressionList implements SuppressionList {
         if (keys.isEmpty()) {
             return CompletableFuture.completedFuture(Map.of());
         }
-        return cache.getAllAsync(keys).thenApply(found -> {
+        return cache.call(c -> c.getAllAsync(keys)).thenApply(found -> {
             var out = new HashMap<String, Entry>();
             Instant now = clock.instant();
             found.forEach((key, value) -> {
@@ -95,7 +90,7 @@ public final class InfinispanSuppressionList implements SuppressionList {
     public CompletionStage<Boolean> remove(String address) {
         String key = SuppressionList.normalize(address);
         // removeAsync returns null unless the cache is told to return previous values; ask for it.
-        return cache.withFlags(Flag.FORCE_RETURN_VALUE).removeAsync(key)
+        return cache.call(c -> c.withFlags(Flag.FORCE_RETURN_VALUE).removeAsync(key))
                 .thenApply(previous -> previous != null && decode(key, previous).until().isAfter(clock.instant()));
     }
 

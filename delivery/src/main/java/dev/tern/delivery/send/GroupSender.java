@@ -1,6 +1,7 @@
 package dev.tern.delivery.send;
 
 import dev.tern.common.journal.DeliveryJournal;
+import dev.tern.common.logging.ThrottledWarning;
 import dev.tern.common.policy.EgressSource;
 import dev.tern.common.queue.QueuedMessage;
 import dev.tern.common.queue.Recipient;
@@ -48,6 +49,8 @@ import org.jboss.logging.Logger;
 public final class GroupSender {
 
     private static final Logger LOG = Logger.getLogger(GroupSender.class);
+    /** One line a minute while the journal cannot be written (Infinispan down), not one per message. */
+    private static final ThrottledWarning JOURNAL_WRITE = new ThrottledWarning(LOG, Duration.ofMinutes(1));
 
     private final Executor loop;
     private final ConnectionPool pool;
@@ -235,7 +238,7 @@ public final class GroupSender {
             return journal.recordDelivered(message.id(), delivered).toCompletableFuture()
                     .handleAsync((ok, error) -> {
                         if (error != null) {
-                            LOG.warnf("journal write for %s failed (a crash now may duplicate it): %s",
+                            JOURNAL_WRITE.warn("journal write for %s failed (a crash now may duplicate it): %s",
                                     message.id(), unwrap(error).toString());
                         }
                         return results;

@@ -2,6 +2,7 @@ package dev.tern.delivery.send;
 
 import dev.tern.common.event.DeliveryEvent;
 import dev.tern.common.journal.DeliveryJournal;
+import dev.tern.common.logging.ThrottledWarning;
 import dev.tern.common.policy.Policy;
 import dev.tern.common.policy.PolicyHolder;
 import dev.tern.common.queue.QueuedMessage;
@@ -55,6 +56,8 @@ import org.jboss.logging.Logger;
 public final class MessageDelivery {
 
     private static final Logger LOG = Logger.getLogger(MessageDelivery.class);
+    /** One line a minute while the journal cannot be read (Infinispan down), not one per message. */
+    private static final ThrottledWarning JOURNAL_READ = new ThrottledWarning(LOG, Duration.ofMinutes(1));
     private static final Duration WRITE_RETRY = Duration.ofSeconds(1);
 
     private final Vertx vertx;
@@ -118,7 +121,7 @@ public final class MessageDelivery {
         List<String> addresses = m.recipients().stream().map(Recipient::address).toList();
         return journal.delivered(m.id(), addresses).toCompletableFuture().handle((set, error) -> {
             if (error != null) {
-                LOG.warnf("journal read for %s failed, delivering to all recipients: %s", m.id(), error);
+                JOURNAL_READ.warn("journal read for %s failed, delivering to all recipients: %s", m.id(), error);
                 return Set.<String>of();
             }
             return set;

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletionException;
 import dev.tern.local.runtime.infinispan.InfinispanServer;
 import dev.tern.local.runtime.kafka.KafkaBroker;
 import dev.tern.local.runtime.kafka.TopicSpec;
+import dev.tern.local.runtime.process.ChildProcess;
 
 /**
  * {@link EmbeddedCluster} backed by a {@link KafkaBroker} and an {@link InfinispanServer} running
@@ -21,7 +22,7 @@ import dev.tern.local.runtime.kafka.TopicSpec;
 public final class ProcessCluster implements EmbeddedCluster {
 
     private volatile KafkaBroker kafka;
-    private final InfinispanServer infinispan;
+    private volatile InfinispanServer infinispan;
     private final Duration startupTime;
 
     private ProcessCluster(KafkaBroker kafka, InfinispanServer infinispan, Duration startupTime) {
@@ -76,8 +77,7 @@ public final class ProcessCluster implements EmbeddedCluster {
      * {@link #restartKafka} brings it back.
      */
     public void killKafka() {
-        kafka.process().handle().destroyForcibly();
-        kafka.process().awaitExit(Duration.ofSeconds(30));
+        kill(kafka.process());
     }
 
     /** Starts the broker again on its port and data directory (after {@link #killKafka}, or to restart it). */
@@ -89,6 +89,23 @@ public final class ProcessCluster implements EmbeddedCluster {
 
     public InfinispanServer infinispan() {
         return infinispan;
+    }
+
+    /** SIGKILL of the Infinispan server (fault-injection tests); {@link #restartInfinispan} brings it back. */
+    public void killInfinispan() {
+        kill(infinispan.process());
+    }
+
+    /** Starts the Infinispan server again on its port and server root. */
+    public synchronized void restartInfinispan() {
+        InfinispanServer old = infinispan;
+        old.stop();
+        infinispan = InfinispanServer.start(old.serverRoot(), old.port());
+    }
+
+    private static void kill(ChildProcess process) {
+        process.handle().destroyForcibly();
+        process.awaitExit(Duration.ofSeconds(30));
     }
 
     /** Wall-clock time from {@link #start} until both servers answered. */

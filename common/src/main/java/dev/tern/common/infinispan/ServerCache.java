@@ -1,0 +1,101 @@
+package dev.tern.common.infinispan;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
+import org.infinispan.client.hotrod.RemoteCache;
+import org.infinispan.client.hotrod.RemoteCacheManager;
+import org.infinispan.commons.configuration.StringConfiguration;
+import org.jboss.logging.Logger;
+
+/**
+ * One of Tern's caches on the Infinispan server (journal, suppression list, shaping state),
+ * obtained on first use, created when missing, and created again when the server has lost it,
+ * plus the count of Hot Rod requests sent through it.
+ *
+ * <p>Why again: the caches are created at run time, and an Infinispan server that is killed and
+ * comes back without its global state (a pod restarted without a persistent volume, a crash
+ * before the state was written) answers {@code CacheNotFoundException} to every request. Without
+ * re-creation the journal and the suppression list would stay broken until every delivery pod
+ * restarted. The failed request still fails; the next one finds the cache again.
+ *
+ * <p>The cache is created off the caller's thread (creation blocks): a service that starts
+ * while Infinispan is down must still start, and a creation that failed is tried again on the
+ * next call. The definition is a synchronous distributed cache of ProtoStream-encoded strings; a
+ * server that already has the cache keeps its own definition. Thread-safe.
+ */
+public final class ServerCache {
+
+    private static final Logger LOG = Logger.getLogger(ServerCache.class);
+    private static final String CACHE_XML = "<distributed-cache name=\"%s\" mode=\"SYNC\">"
+            + "<encoding media-type=\"application/x-protostream\"/></distributed-cache>";
+
+    private final RemoteCacheManager manager;
+    private final String name;
+    private final LongAdder requests = new LongAdder();
+    private volatile CompletableFuture<RemoteCache<String, String>> cache;
+
+    public ServerCache(RemoteCacheManager manager, String name) {
+        this.manager = manager;
+        this.name = name;
+    }
+
+    /**
+     * Runs one Hot Rod operation on the cache and counts it. A failure saying the server does not
+     * have the cache makes the next call create it again.
+     */
+    public <T> CompletionStage<T> call(Function<RemoteCache<String, String>, CompletionStage<T>> operation) {
+        requests.increment();
+        CompletableFuture<RemoteCache<String, String>> c = current();
+        return c.thenCompose(operation).whenComplete((v, error) -> {
+            if (error != null && isMissingCache(error)) {
+                synchronized (this) {
+                    if (cache == c) {
+                        LOG.warnf("Infinispan has lost cache %s (a restart without its state?); creating it again",
+                                name);
+                        cache = null;
+                    }
+                }
+            }
+        });
+    }
+
+    private CompletableFuture<RemoteCache<String, String>> current() {
+        CompletableFuture<RemoteCache<String, String>> c = cache;
+        if (c == null || c.isCompletedExceptionally()) {
+            synchronized (this) {
+                c = cache;
+                if (c == null || c.isCompletedExceptionally()) {
+                    c = CompletableFuture.supplyAsync(() -> manager.administration()
+                            .getOrCreateCache(name, new StringConfiguration(CACHE_XML.formatted(name))));
+                    cache = c;
+                }
+            }
+        }
+        return c;
+    }
+
+    static boolean isMissingCache(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            String message = t.getMessage();
+            if (message != null && (message.contains("CacheNotFoundException")
+                    || message.contains("not found amongst the configured caches"))) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    /** Hot Rod requests sent so far (cache creation not included). */
+    public long requests() {
+        return requests.sum();
+    }
+
+    public String name() {
+        return name;
+    }
+}
