@@ -12,9 +12,10 @@ import java.util.concurrent.CompletionStage;
  * the policy's routes first (first match wins: smarthost or LMTP server), then MX lookup.
  *
  * <p>Destination naming: MX delivery is shaped and suspended per recipient domain; a route is one
- * destination named after its transport, because every domain relayed to one smarthost shares its
- * connections. Shaping for a route comes from the policy entry of the recipient domain (or the
- * default). Thread-safe; the policy is passed per call so a live reload applies to the next message.
+ * destination named after its transport (suspended as one), because every domain relayed to one
+ * smarthost shares its connections. Shaping for a route comes from the policy entry of the
+ * recipient domain: a domain with an entry of its own keeps that entry's limits, the rest share
+ * the default entry's per route ({@code ShapingKeys.of(RoutePlan, String)}). Thread-safe; the policy is passed per call so a live reload applies to the next message.
  */
 public final class Router {
 

@@ -104,7 +104,7 @@ public final class GroupSender {
                 return CompletableFuture.completedFuture(all(r, lastHop, null));
             }
             NextHop hop = plan.hops().get(index);
-            String shaping = ShapingKeys.of(plan.destination(), plan.policy(), hop.host());
+            String shaping = ShapingKeys.of(plan, hop.host());
             Duration pause = gate.suspendedFor(shaping);
             if (!pause.isZero()) {
                 if (lastFailure != null) {

@@ -41,7 +41,8 @@ import org.jboss.logging.Logger;
  *   <li>recipients the journal knows as delivered are skipped (crash recovery, at most one duplicate);</li>
  *   <li>recipients on the suppression list fail permanently without a connection ({@link SuppressionCheck});</li>
  *   <li>the rest are grouped by recipient domain, each domain routed ({@link Router}), and domains
- *       that share a destination (one smarthost) share one transaction ({@link GroupSender});
+ *       that share a destination (one smarthost) and a policy entry share one transaction
+ *       ({@link GroupSender}), so each entry's limits hold for its own mail;
  *       recipients of a destination (or domain) the operator bounces fail with 550 5.7.1 and the
  *       order's reason; suspended destinations are deferred with 451 4.4.5 without a connection
  *       ({@link OperatorControls});</li>
@@ -151,7 +152,7 @@ public final class MessageDelivery {
             routed.add(router.route(domain, p).toCompletableFuture());
         }
         return CompletableFuture.allOf(routed.toArray(CompletableFuture[]::new)).handleAsync((ignored, error) -> {
-            // Domains with the same destination (one smarthost) go in one transaction.
+            // Domains with the same destination (one smarthost) and policy entry go in one transaction.
             var groups = new LinkedHashMap<String, RoutePlan>();
             var members = new LinkedHashMap<String, List<Recipient>>();
             for (int i = 0; i < domains.size(); i++) {
@@ -164,7 +165,7 @@ public final class MessageDelivery {
                     out.addAll(notAttempted(rcpts, Reply.of(451, "4.4.3", "Routing failed: " + e), null));
                     continue;
                 }
-                String key = plan.routable() ? plan.destination() : "\0" + domains.get(i);
+                String key = plan.routable() ? plan.destination() + "\0" + plan.policy().name() : "\0" + domains.get(i);
                 groups.putIfAbsent(key, plan);
                 members.computeIfAbsent(key, k -> new ArrayList<>()).addAll(rcpts);
             }

@@ -3,6 +3,8 @@ package dev.tern.delivery.throttle;
 import dev.tern.common.policy.DestinationPolicy;
 import dev.tern.common.policy.EgressSource;
 import dev.tern.common.policy.Policy;
+import dev.tern.common.policy.Transport;
+import dev.tern.delivery.route.RoutePlan;
 import java.util.Locale;
 
 /**
@@ -18,6 +20,23 @@ public final class ShapingKeys {
 
     private ShapingKeys() {
     }
+
+    /**
+     * The shaping key for {@code plan}'s mail sent to {@code host}. For MX delivery: as
+     * {@link #of(String, DestinationPolicy, String)}. Through a route (smarthost, LMTP): the name
+     * of the recipient domain's own policy entry, so that entry's limits hold for its mail
+     * whichever way it goes and are never mixed with another domain's; domains under the
+     * {@code default} entry share one key per route (the relay's connections and rate).
+     */
+    public static String of(RoutePlan plan, String host) {
+        if (plan.transport().kind() == Transport.Kind.MX) {
+            return of(plan.destination(), plan.policy(), host);
+        }
+        String entry = plan.policy().name();
+        return entry == null || entry.equals(DEFAULT_ENTRY) ? plan.destination() : entry;
+    }
+
+    private static final String DEFAULT_ENTRY = "default";
 
     /** The shaping key for sending to {@code destination} through {@code mxHost} (may be null). */
     public static String of(String destination, DestinationPolicy policy, String mxHost) {

@@ -149,6 +149,30 @@ class SmarthostDeliveryTest {
     }
 
     @Test
+    void keepsEachPolicyEntrysLimitsApartOnOneRelay() throws Exception {
+        // relay.test (default entry) and rate.test (its own entry, 2/s) go through the same relay:
+        // one transaction each, so rate.test's limit never paces relay.test's mail, nor the reverse.
+        var ids = new java.util.ArrayList<String>();
+        for (int i = 0; i < 3; i++) {
+            QueuedMessage m = QueueProbe.message("alice@sender.test", "mixed" + i + "@relay.test",
+                    "mixed" + i + "@rate.test");
+            ids.add(m.id());
+            queue.enqueue(m);
+        }
+        var got = Eventually.await(Duration.ofSeconds(30), () -> ids.stream().flatMap(id -> received(id).stream())
+                .toList(), l -> l.size() == 6);
+        assertThat(got).allSatisfy(r -> assertThat(r.recipients()).hasSize(1));
+        List<java.time.Instant> relayed = got.stream().filter(r -> r.recipients().get(0).endsWith("@relay.test"))
+                .map(ReceivedMessage::receivedAt).sorted().toList();
+        List<java.time.Instant> paced = got.stream().filter(r -> r.recipients().get(0).endsWith("@rate.test"))
+                .map(ReceivedMessage::receivedAt).sorted().toList();
+        assertThat(Duration.between(paced.get(0), paced.get(2))).as("rate.test at 2/s")
+                .isGreaterThanOrEqualTo(Duration.ofMillis(900));
+        assertThat(Duration.between(relayed.get(0), relayed.get(2))).as("relay.test not held to rate.test's 2/s")
+                .isLessThan(Duration.ofMillis(900));
+    }
+
+    @Test
     void reusesConnectionsAcrossMessages() throws Exception {
         int before = sink.connectionCount();
         for (int i = 0; i < 5; i++) {

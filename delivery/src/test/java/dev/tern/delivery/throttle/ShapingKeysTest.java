@@ -7,6 +7,10 @@ import dev.tern.common.policy.EgressSource;
 import dev.tern.common.policy.Policy;
 import dev.tern.common.policy.PolicyParser;
 import dev.tern.common.policy.Rate;
+import dev.tern.common.policy.Transport;
+import dev.tern.delivery.route.NextHop;
+import dev.tern.delivery.route.RoutePlan;
+import java.util.List;
 import dev.tern.smtp.reply.Reply;
 import org.junit.jupiter.api.Test;
 
@@ -73,5 +77,27 @@ class ShapingKeysTest {
                 .isEqualTo(Rate.parse("1000/h"));
         DestinationPolicy gone = EgressSource.unlimited("198.51.100.9").asLimits(ShapingKeys.ofSource("198.51.100.9"));
         assertThat(ShapingKeys.latest(after, gone)).as("an address no longer used keeps its limits").isSameAs(gone);
+    }
+
+    @Test
+    void throughARouteADomainWithItsOwnEntryKeepsItsKeyAndTheRestShareTheRoutes() {
+        Policy policy = PolicyParser.parse("""
+                routes:
+                  - match: "*"
+                    via: smtp://relay.example:25
+                destinations:
+                  gmail.com: {rate: 10/s, mx-rollup: "*.google.com"}
+                """, null);
+        var relay = Transport.parse("smtp://relay.example:25");
+        var hop = List.of(new NextHop("relay.example", null, 25));
+        var gmail = new RoutePlan(relay.toString(), relay.toString(), relay, policy.destinationFor("gmail.com"), hop,
+                null);
+        var other = new RoutePlan(relay.toString(), relay.toString(), relay, policy.destinationFor("other.example"),
+                hop, null);
+        assertThat(ShapingKeys.of(gmail, "relay.example")).isEqualTo("gmail.com");
+        assertThat(ShapingKeys.of(other, "relay.example")).isEqualTo("smtp://relay.example:25");
+
+        var mx = new RoutePlan("gmail.com", "mx", Transport.MX, policy.destinationFor("gmail.com"), hop, null);
+        assertThat(ShapingKeys.of(mx, "alt1.gmail-smtp-in.l.google.com")).isEqualTo("*.google.com");
     }
 }
