@@ -20,6 +20,9 @@ import java.util.List;
  * @param backoff                  how long the destination pauses cluster-wide after a 421 or 4.7.x rate reply
  * @param egress                   egress addresses to bind, from {@code source-ip} (one) or
  *                                 {@code source-pool} (several, used in turn); empty for the system's choice
+ * @param perSource                {@code per-source}: {@code rate} and {@code max-connections} hold per egress
+ *                                 address of {@link #egress()} (each address its own bucket and connection
+ *                                 cap, as receivers such as Gmail count them) instead of across all of them
  */
 public record DestinationPolicy(
         String name,
@@ -32,10 +35,19 @@ public record DestinationPolicy(
         Duration commandTimeout,
         Duration dataTimeout,
         Duration backoff,
-        List<EgressSource> egress) {
+        List<EgressSource> egress,
+        boolean perSource) {
 
     public DestinationPolicy {
         egress = egress == null ? List.of() : List.copyOf(egress);
+    }
+
+    /** Limits shared across the egress addresses ({@code per-source: false}). */
+    public DestinationPolicy(String name, String mxRollup, int maxConnections, int maxMessagesPerConnection,
+            Rate rate, TlsMode tls, Duration connectTimeout, Duration commandTimeout, Duration dataTimeout,
+            Duration backoff, List<EgressSource> egress) {
+        this(name, mxRollup, maxConnections, maxMessagesPerConnection, rate, tls, connectTimeout, commandTimeout,
+                dataTimeout, backoff, egress, false);
     }
 
     public static final DestinationPolicy BUILT_IN = new DestinationPolicy("default", null, 20, 100, null,

@@ -33,7 +33,7 @@ public final class PolicyParser {
     private static final Set<String> ROUTE = Set.of("match", "via");
     private static final Set<String> DESTINATION = Set.of("mx-rollup", "max-connections",
             "max-messages-per-connection", "rate", "tls", "connect-timeout", "command-timeout", "data-timeout",
-            "backoff", "source-ip", "source-pool");
+            "backoff", "source-ip", "source-pool", "per-source");
     private static final Set<String> SOURCE = Set.of("max-connections", "rate");
 
     private PolicyParser() {
@@ -224,6 +224,19 @@ public final class PolicyParser {
         if (n.hasNonNull("source-ip") && n.hasNonNull("source-pool")) {
             throw new PolicyException(key + ".source-pool", "give source-ip or source-pool, not both");
         }
+        List<EgressSource> sources = egress(n, key, base, egress);
+        boolean perSource = base.perSource();
+        if (n.has("per-source")) {
+            if (!n.get("per-source").isBoolean()) {
+                throw new PolicyException(key + ".per-source", "'" + n.get("per-source").asText()
+                        + "' is not true or false");
+            }
+            perSource = n.get("per-source").booleanValue();
+            if (perSource && sources.isEmpty()) {
+                throw new PolicyException(key + ".per-source", "needs source-ip or source-pool: limits per egress"
+                        + " address need egress addresses");
+            }
+        }
         return new DestinationPolicy(
                 name,
                 n.hasNonNull("mx-rollup") ? text(n.get("mx-rollup"), key + ".mx-rollup").toLowerCase(Locale.ROOT)
@@ -236,7 +249,8 @@ public final class PolicyParser {
                 optionalDuration(n, key, "command-timeout", base.commandTimeout()),
                 optionalDuration(n, key, "data-timeout", base.dataTimeout()),
                 optionalDuration(n, key, "backoff", base.backoff()),
-                egress(n, key, base, egress));
+                sources,
+                perSource);
     }
 
     // Either key replaces whatever the entry inherited from default.

@@ -75,6 +75,8 @@ class PolicyParserTest {
         "destinations: {a.test: {source-ip: 10.0.0.0/8}}|destinations.a.test.source-ip",
         "destinations: {a.test: {source-pool: nowhere}}|destinations.a.test.source-pool",
         "'{source-pools: {p: [10.0.0.1]}, destinations: {a.test: {source-pool: p, source-ip: 10.0.0.1}}}'|destinations.a.test.source-pool",
+        "destinations: {a.test: {per-source: true}}|destinations.a.test.per-source",
+        "destinations: {a.test: {source-ip: 10.0.0.1, per-source: maybe}}|destinations.a.test.per-source",
         "sources: {10.0.0.x: {rate: 5/s}}|sources.10.0.0.x",
         "sources: {10.0.0.1: {rate: 0/s}}|sources.10.0.0.1.rate",
         "sources: {10.0.0.1: {max-connections: 0}}|sources.10.0.0.1.max-connections",
@@ -149,5 +151,18 @@ class PolicyParserTest {
         assertThat(p.transportFor("example.com").port()).isEqualTo(2);
         assertThat(p.routes()).hasSize(2);
         assertThat(List.copyOf(p.destinations().keySet())).isEmpty();
+    }
+
+    @Test
+    void perSourceLimitsAreOffUnlessAsked() {
+        Policy p = PolicyParser.parse("""
+                source-pools: {pair: [10.0.0.1, 10.0.0.2]}
+                destinations:
+                  gmail.com: {source-pool: pair, per-source: true, rate: 10/s}
+                  yahoo.com: {source-pool: pair}
+                """, null);
+        assertThat(p.destinationFor("gmail.com").perSource()).isTrue();
+        assertThat(p.destinationFor("yahoo.com").perSource()).isFalse();
+        assertThat(p.destinationFor("other.test").perSource()).isFalse();
     }
 }

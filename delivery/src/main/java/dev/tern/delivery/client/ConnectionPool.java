@@ -49,7 +49,9 @@ import java.util.concurrent.Executor;
  * an address is first chosen only if its rate grants the message's token at once (taken here and
  * marked on the {@link Lease}). When none can: if the pool has an address without a rate, the
  * caller waits for a connection; otherwise the turn's address is taken, and the message waits for
- * its token in the sender's throttle queue.
+ * its token in the sender's throttle queue. With {@code per-source}, the destination's own
+ * connection cap and rate are kept per address ({@link Key#limitKey}): each address asks for its
+ * own destination slot, and an address at its cap passes the message to the next.
  *
  * <p><b>Idle connections</b> are closed after {@code idleTimeout} by {@link #sweep()}, or already
  * after {@code contendedIdleTimeout} when someone else was refused a slot of their key (their
@@ -72,6 +74,14 @@ public final class ConnectionPool {
 
         Key withSource(String address) {
             return new Key(destination, shaping, hop, handshake, address);
+        }
+
+        /**
+         * Where this connection's destination limits are kept: {@link #shaping()}, or per egress
+         * address ({@link ShapingKeys#fromSource}) when the policy says {@code per-source}.
+         */
+        public String limitKey(DestinationPolicy policy) {
+            return policy.perSource() && sourceIp != null ? ShapingKeys.fromSource(shaping, sourceIp) : shaping;
         }
     }
 
@@ -101,6 +111,9 @@ public final class ConnectionPool {
         /** Whether a slot freed under {@code shapingKey} may let this waiter go. */
         boolean involves(String shapingKey) {
             if (key.shaping().equals(shapingKey)) {
+                return true;
+            }
+            if (policy.perSource() && key.shaping().equals(ShapingKeys.destinationOf(shapingKey))) {
                 return true;
             }
             // Runs for every waiter on every freed slot: no string building for destination keys.
@@ -218,17 +231,26 @@ public final class ConnectionPool {
                 }
                 return true;
             }
-            if (!refused && destination == null) {
-                var granted = gate.tryOpenConnection(key.shaping(), policy);
-                refused = granted.isEmpty();
-                destination = granted.orElse(null);
+            DestinationGate.Slot slot;
+            if (policy.perSource()) {
+                // Each address has the destination's limits to itself: its own slot, or the next address.
+                slot = gate.tryOpenConnection(k.limitKey(policy), policy).orElse(null);
+            } else {
+                if (!refused && destination == null) {
+                    var granted = gate.tryOpenConnection(key.shaping(), policy);
+                    refused = granted.isEmpty();
+                    destination = granted.orElse(null);
+                }
+                slot = destination;
             }
-            DestinationGate.Slot slot = destination;
             if (slot != null && source != null && source.limitsConnections()) {
                 String sourceKey = ShapingKeys.ofSource(source.address());
                 DestinationGate.Slot forDestination = slot;
                 slot = gate.tryOpenConnection(sourceKey, source.asLimits(sourceKey))
                         .map(bySource -> DestinationGate.Slot.both(forDestination, bySource)).orElse(null);
+                if (slot == null && policy.perSource()) {
+                    forDestination.unused();
+                }
             }
             if (slot == null) {
                 if (token) {

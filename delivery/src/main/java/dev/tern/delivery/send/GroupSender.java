@@ -153,7 +153,7 @@ public final class GroupSender {
                     : throttle.reserve(ShapingKeys.ofSource(source.address()),
                             source.asLimits(ShapingKeys.ofSource(source.address())), maxThrottleWait);
             return bySource.thenCompose(ok -> ok
-                    ? throttle.reserve(lease.key().shaping(), plan.policy(), maxThrottleWait)
+                    ? throttle.reserve(lease.key().limitKey(plan.policy()), plan.policy(), maxThrottleWait)
                     : CompletableFuture.completedFuture(false)).thenCompose(granted -> {
                 if (granted) {
                     return transact(lease, true);

@@ -61,6 +61,21 @@ public final class ShapingKeys {
     }
 
     private static final String SOURCE = "source ";
+    private static final String FROM = " from ";
+
+    /**
+     * The key a destination's limits are kept under for one egress address when its policy says
+     * {@code per-source} ({@code "<key> from <address>"}); {@link #destinationOf} gives the key back.
+     */
+    public static String fromSource(String key, String address) {
+        return key + FROM + address;
+    }
+
+    /** The destination's key of a {@link #fromSource} key; any other key unchanged. */
+    public static String destinationOf(String key) {
+        int at = key.indexOf(FROM);
+        return at < 0 ? key : key.substring(0, at);
+    }
 
     /**
      * The limits {@code policy} gives to what {@code routed} limited, for mail routed before a

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
  * addresses"), against the sink, which records the address each connection came from. The test
  * policy ({@link DeliveryTestResource}) gives {@code pool.egress.test} the pool 127.0.0.2 +
  * 127.0.0.3, and sends {@code warm-a.egress.test} and {@code warm-b.egress.test} from 127.0.0.4,
- * limited to one connection and 4 msg/s whatever the destination.
+ * limited to one connection and 4 msg/s whatever the destination. {@code per-ip.egress.test} has
+ * one connection and 4 msg/s per address of the pool ({@code per-source}).
  */
 @QuarkusTest
 @QuarkusTestResource(TernClusterResource.class)
@@ -121,5 +122,27 @@ class EgressSourcesTest {
         Instant first = got.stream().map(ReceivedMessage::receivedAt).min(Comparator.naturalOrder()).orElseThrow();
         Instant last = got.stream().map(ReceivedMessage::receivedAt).max(Comparator.naturalOrder()).orElseThrow();
         assertThat(Duration.between(first, last)).isGreaterThanOrEqualTo(Duration.ofMillis(11 * 250 - 300));
+    }
+
+    @Test
+    void perSourceLimitsHoldForEachAddressOfThePoolOnItsOwn() throws Exception {
+        List<String> ids = enqueue(16, "per-ip.egress.test");
+        List<ReceivedMessage> got = Eventually.await(Duration.ofSeconds(60), () -> received(ids),
+                l -> l.size() >= ids.size());
+
+        Map<String, List<Instant>> byAddress = new TreeMap<>();
+        got.forEach(r -> byAddress.computeIfAbsent(r.clientAddress(), a -> new ArrayList<>()).add(r.receivedAt()));
+        assertThat(byAddress).as("both addresses of the pool sent").containsOnlyKeys("127.0.0.2", "127.0.0.3");
+        for (var e : byAddress.entrySet()) {
+            List<Instant> times = e.getValue().stream().sorted().toList();
+            assertThat(Duration.between(times.get(0), times.get(times.size() - 1)))
+                    .as("4/s from %s: %d messages", e.getKey(), times.size())
+                    .isGreaterThanOrEqualTo(Duration.ofMillis((times.size() - 1) * 250L - 300));
+        }
+        // Together the two addresses send at about 8/s: 16 messages in well under the 3.75 s that
+        // one shared 4/s bucket would need.
+        Instant first = got.stream().map(ReceivedMessage::receivedAt).min(Comparator.naturalOrder()).orElseThrow();
+        Instant last = got.stream().map(ReceivedMessage::receivedAt).max(Comparator.naturalOrder()).orElseThrow();
+        assertThat(Duration.between(first, last)).isLessThan(Duration.ofMillis(3000));
     }
 }

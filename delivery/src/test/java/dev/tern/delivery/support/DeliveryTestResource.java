@@ -77,6 +77,11 @@ public final class DeliveryTestResource implements QuarkusTestResourceLifecycleM
                     source-ip: 127.0.0.4
                   spill.egress.test:
                     source-pool: warming
+                  per-ip.egress.test:
+                    source-pool: pair
+                    per-source: true
+                    max-connections: 1
+                    rate: 4/s
                 retry: [2s, 4s]
                 max-queue-lifetime: 1h
                 """.formatted(smtp, lmtp, smtp, smtp, smtp, smtp);
