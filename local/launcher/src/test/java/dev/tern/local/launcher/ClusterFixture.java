@@ -3,9 +3,14 @@ package dev.tern.local.launcher;
 import dev.tern.local.runtime.smtp.SmtpSink;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One whole local cluster (real Kafka, Infinispan, ingress, delivery, bounce) on free ports,
@@ -13,6 +18,8 @@ import java.util.Map;
  * routes to it. End-to-end test classes start one in {@code @BeforeAll} and close it after.
  */
 final class ClusterFixture implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     static final String USER = "alice";
     static final String PASSWORD = "s3cret-pass";
@@ -70,6 +77,15 @@ final class ClusterFixture implements AutoCloseable {
             sink.close();
             throw e;
         }
+    }
+
+    /** Sum of every series of {@code name} on the {@code /q/metrics} of the process at {@code httpPort}. */
+    static double metric(int httpPort, String name) throws IOException, InterruptedException {
+        String text = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/q/metrics"))
+                .build(), HttpResponse.BodyHandlers.ofString()).body();
+        Set<String> prefixes = Set.of(name + "{", name + " ");
+        return text.lines().filter(l -> prefixes.stream().anyMatch(l::startsWith))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     int smtpPort() {

@@ -6,10 +6,6 @@ import dev.tern.local.runtime.smtp.ReceivedMessage;
 import dev.tern.local.runtime.smtp.SinkReply;
 import dev.tern.local.runtime.smtp.SinkRequest;
 import dev.tern.local.runtime.testing.RawSmtpClient;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -42,7 +38,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 class KillBackendsTest {
 
     private static final int CLIENTS = 4;
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static ClusterFixture fixture;
 
     @BeforeAll
@@ -108,11 +103,8 @@ class KillBackendsTest {
     }
 
     private static double fallback() throws Exception {
-        String text = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                + fixture.cluster.options().httpPort(Service.DELIVERY) + "/q/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        return text.lines().filter(l -> l.startsWith("tern_delivery_infinispan_fallback "))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        return ClusterFixture.metric(fixture.cluster.options().httpPort(Service.DELIVERY),
+                "tern_delivery_infinispan_fallback");
     }
 
     /** {@value #CLIENTS} SMTP sessions sending messages tagged {@code <tag>-<client>-<n>} until stopped. */

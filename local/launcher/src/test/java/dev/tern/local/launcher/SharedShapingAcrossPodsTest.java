@@ -7,16 +7,11 @@ import dev.tern.local.runtime.smtp.ReceivedMessage;
 import dev.tern.local.runtime.smtp.SinkReply;
 import dev.tern.local.runtime.smtp.SinkRequest;
 import dev.tern.local.runtime.testing.RawSmtpClient;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -53,7 +48,6 @@ class SharedShapingAcrossPodsTest {
     private static final Duration BACKOFF = Duration.ofSeconds(10);
     private static final int CLIENTS = 4;
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static ClusterFixture fixture;
     private static Replica second;
 
@@ -255,12 +249,7 @@ class SharedShapingAcrossPodsTest {
         return metric(fixture.cluster.options().httpPort(Service.DELIVERY), name) + metric(second.httpPort(), name);
     }
 
-    /** Sum of every series of {@code name} on one process's {@code /q/metrics}. */
     private static double metric(int httpPort, String name) throws Exception {
-        String text = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/q/metrics"))
-                .build(), HttpResponse.BodyHandlers.ofString()).body();
-        Set<String> prefixes = Set.of(name + "{", name + " ");
-        return text.lines().filter(l -> prefixes.stream().anyMatch(l::startsWith))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        return ClusterFixture.metric(httpPort, name);
     }
 }
