@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class InMemoryConnectionLeases implements ConnectionLeases {
 
     private final ConcurrentHashMap<String, Map<Long, Long>> holders = new ConcurrentHashMap<>();
-    /** Per key: until when it is wanted, until when starved (epoch millis), the starved asker's count, the mark's id. */
+    /** Per key: until when wanted, until when starved (epoch millis), the starved asker's count, the mark's id. */
     private final ConcurrentHashMap<String, long[]> marks = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private final Clock clock;

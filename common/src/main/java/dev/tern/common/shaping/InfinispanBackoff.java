@@ -65,7 +65,8 @@ public final class InfinispanBackoff implements Backoff {
         String value = encode(next);
         if (read == null) {
             return cache.call(c -> c.withFlags(Flag.FORCE_RETURN_VALUE)
-                    .putIfAbsentAsync(key, value, lifespan, TimeUnit.MILLISECONDS)).thenApply(previous -> previous == null);
+                    .putIfAbsentAsync(key, value, lifespan, TimeUnit.MILLISECONDS))
+                    .thenApply(previous -> previous == null);
         }
         return cache.call(c -> c.replaceWithVersionAsync(key, value, read.getVersion(),
                 lifespan, TimeUnit.MILLISECONDS, 0, TimeUnit.MILLISECONDS));

@@ -42,10 +42,10 @@ import org.infinispan.client.hotrod.RemoteCacheManager;
  * slot that expired and was taken by someone else.
  *
  * <p><b>Demand marks.</b> A refused claim writes {@code <key>#wanted} (and {@code <key>#starved},
- * valued {@code "<leases the asker holds> <owner> <unique id>"}, when the asker is below its fair share) with a lifespan of at most {@link #MARK_LIFESPAN}, at
- * most once per third of that per mark from this instance, so a waiting pod costs the backend a
- * write a second, not one per retry; {@link #demand} is one {@code getAll} for all the keys a pod
- * holds.
+ * valued {@code "<leases the asker holds> <owner> <unique id>"}, when the asker is below its fair
+ * share) with a lifespan of at most {@link #MARK_LIFESPAN}, at most once per third of that per
+ * mark from this instance, so a waiting pod costs the backend a write a second, not one per retry;
+ * {@link #demand} is one {@code getAll} for all the keys a pod holds.
  *
  * <p><b>Threading and failure.</b> Thread-safe and non-blocking. Hot Rod errors complete the
  * stages exceptionally; a lease whose release fails simply expires after its TTL.

@@ -98,7 +98,8 @@ public final class InfinispanRateLimiter implements RateLimiter {
         if (read == null) {
             // FORCE_RETURN_VALUE: without it putIfAbsent returns null whether or not it stored.
             return cache.call(c -> c.withFlags(Flag.FORCE_RETURN_VALUE)
-                    .putIfAbsentAsync(key, value, lifespan, TimeUnit.MILLISECONDS)).thenApply(previous -> previous == null);
+                    .putIfAbsentAsync(key, value, lifespan, TimeUnit.MILLISECONDS))
+                    .thenApply(previous -> previous == null);
         }
         return cache.call(c -> c.replaceWithVersionAsync(key, value, read.getVersion(),
                 lifespan, TimeUnit.MILLISECONDS, 0, TimeUnit.MILLISECONDS));
