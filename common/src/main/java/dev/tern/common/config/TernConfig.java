@@ -51,5 +51,12 @@ public interface TernConfig {
 
         /** Password for {@link #username()}. */
         Optional<String> password();
+
+        /**
+         * Whether {@code /q/health/ready} needs Infinispan. False for ingress, which keeps no state
+         * there: an Infinispan outage must not take the SMTP front door out of its Service.
+         */
+        @WithDefault("true")
+        boolean requiredForReadiness();
     }
 }

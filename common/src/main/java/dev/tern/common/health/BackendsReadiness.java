@@ -1,5 +1,6 @@
 package dev.tern.common.health;
 
+import dev.tern.common.config.TernConfig;
 import dev.tern.common.infinispan.InfinispanClient;
 import dev.tern.common.kafka.KafkaAdmin;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -8,8 +9,10 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * {@code /q/health/ready} is UP only while both Kafka and Infinispan answer (DESIGN.md
- * "Observability"): a pod that cannot reach the queue must not receive traffic.
+ * {@code /q/health/ready} is UP only while Kafka answers, and Infinispan too where the service
+ * keeps state there (DESIGN.md "Observability"): a pod that cannot reach the queue must not
+ * receive traffic. Ingress keeps nothing in Infinispan ({@code tern.infinispan.required-for-readiness=false}),
+ * so an Infinispan outage leaves it accepting mail; delivery falls back to local limits meanwhile.
  */
 @Readiness
 @ApplicationScoped
@@ -19,10 +22,12 @@ public class BackendsReadiness implements HealthCheck {
 
     private final KafkaAdmin kafka;
     private final InfinispanClient infinispan;
+    private final boolean infinispanRequired;
 
-    public BackendsReadiness(KafkaAdmin kafka, InfinispanClient infinispan) {
+    public BackendsReadiness(KafkaAdmin kafka, InfinispanClient infinispan, TernConfig config) {
         this.kafka = kafka;
         this.infinispan = infinispan;
+        this.infinispanRequired = config.infinispan().requiredForReadiness();
     }
 
     @Override
@@ -35,7 +40,9 @@ public class BackendsReadiness implements HealthCheck {
             up = false;
             b.withData("kafka", "unreachable: " + e.getClass().getSimpleName());
         }
-        if (infinispan.ping()) {
+        if (!infinispanRequired) {
+            b.withData("infinispan", "not used");
+        } else if (infinispan.ping()) {
             b.withData("infinispan", "up");
         } else {
             up = false;

@@ -92,6 +92,13 @@ class KafkaOutageTest {
         }
     }
 
+    @Test
+    void anInfinispanOutageLeavesIngressReadyAndAccepting() throws Exception {
+        OwnBrokerResource.killInfinispan();
+        assertThat(readiness()).as("readiness with Infinispan down: ingress keeps nothing there").isEqualTo(200);
+        assertThat(send("no-infinispan-1")).startsWith("250");
+    }
+
     private int readiness() throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(ready.toURI()).build(),
                 HttpResponse.BodyHandlers.discarding()).statusCode();

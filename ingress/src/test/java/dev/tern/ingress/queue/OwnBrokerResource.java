@@ -2,7 +2,6 @@ package dev.tern.ingress.queue;
 
 import dev.tern.local.runtime.EmbeddedCluster;
 import dev.tern.local.runtime.ProcessCluster;
-import dev.tern.local.runtime.kafka.KafkaBroker;
 import dev.tern.local.runtime.kafka.TopicSpec;
 import dev.tern.local.runtime.testing.TernClusterResource;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -15,12 +14,12 @@ import java.util.Map;
 
 /**
  * A Kafka broker and Infinispan server of this test class's own, not the JVM-wide shared ones,
- * because the test kills the broker: {@link #killBroker()} and {@link #restartBroker()} act on it.
+ * because the test kills the servers: {@link #killBroker()}, {@link #restartBroker()} and
+ * {@link #killInfinispan()} act on them.
  */
 public final class OwnBrokerResource implements QuarkusTestResourceLifecycleManager {
 
     private static ProcessCluster cluster;
-    private static KafkaBroker restarted;
 
     @Override
     public Map<String, String> start() {
@@ -36,34 +35,25 @@ public final class OwnBrokerResource implements QuarkusTestResourceLifecycleMana
 
     /** SIGKILL: the broker dies as a crashed node would. */
     public static void killBroker() {
-        var p = current().process();
-        p.handle().destroyForcibly();
-        p.awaitExit(java.time.Duration.ofSeconds(30));
+        cluster.killKafka();
     }
 
     /** Starts the broker again on the same data directory and port. */
     public static void restartBroker() {
-        KafkaBroker old = current();
-        restarted = KafkaBroker.start(old.dataDir(), old.port());
+        cluster.restartKafka();
     }
 
-    public static long pid() {
-        return current().process().pid();
+    /** SIGKILL of the Infinispan server; nothing here starts it again. */
+    public static void killInfinispan() {
+        cluster.killInfinispan();
     }
 
     public static String bootstrap() {
-        return current().bootstrapServers();
-    }
-
-    private static KafkaBroker current() {
-        return restarted != null ? restarted : cluster.kafka();
+        return cluster.kafka().bootstrapServers();
     }
 
     @Override
     public void stop() {
-        if (restarted != null) {
-            restarted.stop();
-        }
         cluster.stop();
     }
 }
