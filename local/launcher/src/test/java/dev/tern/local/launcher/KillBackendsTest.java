@@ -30,8 +30,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Non-negotiable 1 across the whole system, with the backing servers killed: clients send, delivery
- * and bounce consume, and the Kafka broker, then the Infinispan server, is killed with SIGKILL and
- * started again on its data. Every message ingress answered 250 reaches the remote server, and
+ * and bounce consume, and the Kafka broker, then the Infinispan server, then the bounce service is
+ * killed with SIGKILL and started again on its data. Every message ingress answered 250 reaches the remote server, and
  * every one whose recipient the remote server refuses comes back to its sender as a bounce.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -100,6 +100,23 @@ class KillBackendsTest {
             assertThat(System.nanoTime()).as("delivery back on the shared limits within 30 s").isLessThan(deadline);
             Thread.sleep(250);
         }
+    }
+
+    @Test
+    @Order(3)
+    void everyRefusedMailboxIsBouncedAcrossAKillOfTheBounceService() throws Exception {
+        var load = new Load("bounce-kill");
+        try {
+            load.awaitAccepted(200, Duration.ofSeconds(60));
+            fixture.cluster.kill(Service.BOUNCE);
+            Thread.sleep(2000);
+            fixture.cluster.startService(Service.BOUNCE);
+            fixture.cluster.awaitReady(Service.BOUNCE);
+            load.awaitAccepted(load.accepted().size() + 200, Duration.ofSeconds(120));
+        } finally {
+            load.stop();
+        }
+        load.assertDeliveredOrBounced();
     }
 
     private static double fallback() throws Exception {
