@@ -89,6 +89,29 @@ public final class DkimSigner {
         return out.toString();
     }
 
+    /**
+     * The domain of the (first) address in the message's From header field, lower case; empty
+     * when there is none. What a DKIM signature must align with for DMARC.
+     */
+    public static java.util.Optional<String> fromDomain(byte[] message) {
+        int bodyStart = bodyStart(message);
+        for (String[] h : headers(message, bodyStart < 0 ? message.length : bodyStart)) {
+            if (!h[0].equals("from")) {
+                continue;
+            }
+            String value = h[1].replace("\r\n", "");
+            int lt = value.indexOf('<');
+            String address = lt >= 0 ? value.substring(lt + 1, Math.max(lt + 1, value.indexOf('>', lt))) : value;
+            int at = address.lastIndexOf('@');
+            if (at < 0) {
+                return java.util.Optional.empty();
+            }
+            String domain = address.substring(at + 1).split("[\\s,;>)]", 2)[0].toLowerCase(Locale.ROOT);
+            return domain.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(domain);
+        }
+        return java.util.Optional.empty();
+    }
+
     private static byte[] signature(DkimKey key, byte[] data) {
         try {
             if (key.algorithm() == DkimKey.Algorithm.ED25519) {

@@ -1,9 +1,11 @@
 package dev.tern.common.policy;
 
+import dev.tern.common.dkim.DkimKey;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The operator's policy file, validated (DESIGN.md "Configuration"): relay rules, routes,
@@ -17,7 +19,8 @@ public record Policy(
         Map<String, DestinationPolicy> destinations,
         List<Duration> retry,
         Duration maxQueueLifetime,
-        Duration delayNoticeAfter) {
+        Duration delayNoticeAfter,
+        Map<String, DkimKey> dkim) {
 
     public static final List<Duration> DEFAULT_RETRY = List.of(Duration.ofMinutes(1), Duration.ofMinutes(5),
             Duration.ofMinutes(30), Duration.ofHours(2), Duration.ofHours(6));
@@ -26,6 +29,30 @@ public record Policy(
         routes = List.copyOf(routes);
         destinations = Map.copyOf(destinations);
         retry = List.copyOf(retry);
+        dkim = Map.copyOf(dkim);
+    }
+
+    /**
+     * The DKIM key that signs mail from {@code domain} (the From header's domain): its own
+     * {@code dkim} entry, or the nearest parent domain's (a parent's signature aligns for DMARC
+     * in relaxed mode); empty when neither has one.
+     */
+    public Optional<DkimKey> dkimFor(String domain) {
+        if (dkim.isEmpty() || domain == null) {
+            return Optional.empty();
+        }
+        String d = domain.toLowerCase(Locale.ROOT);
+        while (true) {
+            DkimKey key = dkim.get(d);
+            if (key != null) {
+                return Optional.of(key);
+            }
+            int dot = d.indexOf('.');
+            if (dot < 0) {
+                return Optional.empty();
+            }
+            d = d.substring(dot + 1);
+        }
     }
 
     /** The transport for a recipient domain: the first matching route, else MX. */

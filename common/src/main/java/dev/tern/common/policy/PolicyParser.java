@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.tern.common.dkim.DkimKey;
 import dev.tern.common.queue.DurationText;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,7 +29,8 @@ public final class PolicyParser {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Set<String> TOP = Set.of("relay", "routes", "sources", "source-pools", "destinations",
-            "retry", "max-queue-lifetime", "delay-notice-after");
+            "retry", "max-queue-lifetime", "delay-notice-after", "dkim");
+    private static final Set<String> DKIM = Set.of("selector", "key-file");
     private static final Set<String> RELAY = Set.of("local-domains", "trusted-networks", "users-file");
     private static final Set<String> ROUTE = Set.of("match", "via");
     private static final Set<String> DESTINATION = Set.of("mx-rollup", "max-connections",
@@ -84,7 +86,30 @@ public final class PolicyParser {
         }
         Duration lifetime = optionalDuration(root, "max-queue-lifetime", Duration.ofDays(5));
         Duration delayNotice = optionalDuration(root, "delay-notice-after", Duration.ofHours(4));
-        return new Policy(relay, routes, def, destinations, retry, lifetime, delayNotice);
+        Map<String, DkimKey> dkim = dkim(root.path("dkim"), baseDir);
+        return new Policy(relay, routes, def, destinations, retry, lifetime, delayNotice, dkim);
+    }
+
+    /** {@code dkim: {example.org: {selector: s1, key-file: dkim/example.org.pem}}}, keys read now. */
+    private static Map<String, DkimKey> dkim(JsonNode n, Path baseDir) {
+        var out = new LinkedHashMap<String, DkimKey>();
+        for (var e : entries(n, "dkim")) {
+            String key = "dkim." + e.getKey();
+            String domain = domain(YAML.getNodeFactory().textNode(e.getKey()), key);
+            requireObject(e.getValue(), key, DKIM);
+            String selector = text(e.getValue().path("selector"), key + ".selector");
+            if (!selector.matches("[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*")) {
+                throw new PolicyException(key + ".selector", "'" + selector + "' is not a DNS label");
+            }
+            String file = text(e.getValue().path("key-file"), key + ".key-file");
+            Path pem = baseDir == null ? Path.of(file) : baseDir.resolve(file);
+            try {
+                out.put(domain, DkimKey.load(domain, selector, pem));
+            } catch (IllegalArgumentException bad) {
+                throw new PolicyException(key + ".key-file", bad.getMessage());
+            }
+        }
+        return out;
     }
 
     private static Relay relay(JsonNode n, Path baseDir) {

@@ -4,9 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPairGenerator;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -77,6 +82,11 @@ class PolicyParserTest {
         "'{source-pools: {p: [10.0.0.1]}, destinations: {a.test: {source-pool: p, source-ip: 10.0.0.1}}}'|destinations.a.test.source-pool",
         "destinations: {a.test: {per-source: true}}|destinations.a.test.per-source",
         "destinations: {a.test: {source-ip: 10.0.0.1, per-source: maybe}}|destinations.a.test.per-source",
+        "dkim: {example.org: {selector: s1, key-file: /nonexistent.pem}}|dkim.example.org.key-file",
+        "dkim: {example.org: {key-file: /nonexistent.pem}}|dkim.example.org.selector",
+        "dkim: {example.org: {selector: 'bad selector', key-file: x.pem}}|dkim.example.org.selector",
+        "dkim: {'bad domain': {selector: s1, key-file: x.pem}}|dkim.bad domain",
+        "dkim: {example.org: {selector: s1, key-file: x.pem, canon: simple}}|dkim.example.org.canon",
         "sources: {10.0.0.x: {rate: 5/s}}|sources.10.0.0.x",
         "sources: {10.0.0.1: {rate: 0/s}}|sources.10.0.0.1.rate",
         "sources: {10.0.0.1: {max-connections: 0}}|sources.10.0.0.1.max-connections",
@@ -164,5 +174,21 @@ class PolicyParserTest {
         assertThat(p.destinationFor("gmail.com").perSource()).isTrue();
         assertThat(p.destinationFor("yahoo.com").perSource()).isFalse();
         assertThat(p.destinationFor("other.test").perSource()).isFalse();
+    }
+
+    @Test
+    void dkimKeysAreReadAtParseTimeAndMatchTheFromDomainOrAParent(@TempDir Path dir) throws Exception {
+        var pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        Files.writeString(dir.resolve("example.pem"), "-----BEGIN PRIVATE KEY-----\n"
+                + Base64.getEncoder().encodeToString(pair.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n");
+        Policy p = PolicyParser.parse("dkim: {Example.ORG: {selector: s2026, key-file: example.pem}}", dir);
+
+        assertThat(p.dkimFor("example.org")).hasValueSatisfying(k -> {
+            assertThat(k.domain()).isEqualTo("example.org");
+            assertThat(k.selector()).isEqualTo("s2026");
+        });
+        assertThat(p.dkimFor("News.Example.org")).as("a subdomain signs with its parent's key").isPresent();
+        assertThat(p.dkimFor("example.net")).isEmpty();
+        assertThat(p.dkimFor("org")).isEmpty();
     }
 }

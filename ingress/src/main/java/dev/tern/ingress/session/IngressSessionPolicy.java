@@ -80,7 +80,11 @@ public final class IngressSessionPolicy implements SessionPolicy {
 
     @Override
     public MessageSink open(Envelope envelope) {
-        return new QueueingSink(envelope, recipients(envelope), facts, publisher, metrics, blocking);
+        Policy p = policy.get();
+        // Only mail leaving through us is signed: authenticated, or from a network trusted to relay.
+        boolean outbound = envelope.authIdentity() != null || p.relay().isTrusted(facts.client());
+        return new QueueingSink(envelope, recipients(envelope), facts, publisher, metrics, blocking,
+                outbound ? p : null);
     }
 
     private List<Recipient> recipients(Envelope envelope) {

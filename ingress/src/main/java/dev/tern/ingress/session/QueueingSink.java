@@ -1,5 +1,7 @@
 package dev.tern.ingress.session;
 
+import dev.tern.common.dkim.DkimSigner;
+import dev.tern.common.policy.Policy;
 import dev.tern.common.queue.QueuedMessage;
 import dev.tern.common.queue.Recipient;
 import dev.tern.ingress.metrics.IngressMetrics;
@@ -21,8 +23,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Collects one message body and, at the end of data, queues it: prepends our {@code Received:}
- * header (and, on submission, a missing Date/Message-ID), builds the {@link QueuedMessage} and
- * publishes it. The reply is {@code 250 2.0.0 Ok: queued as <id>} only after Kafka acknowledged
+ * header (and, on submission, a missing Date/Message-ID), signs outbound mail with the DKIM key
+ * of its From domain when the policy has one ({@code dkim}), builds the {@link QueuedMessage} and
+ * publishes it. A message that cannot be signed goes unsigned (logged), never refused. The reply is {@code 250 2.0.0 Ok: queued as <id>} only after Kafka acknowledged
  * the record; any failure or timeout answers {@code 451 4.3.0}, so the client keeps the message.
  *
  * <p>Memory is bounded by the session's size limit: the DATA reader stops handing us bytes past
@@ -39,17 +42,20 @@ final class QueueingSink implements MessageSink {
     private final KafkaPublisher publisher;
     private final IngressMetrics metrics;
     private final Executor blocking;
+    private final Policy signing;
     private final String queueId = QueueIds.next();
     private final ByteArrayOutputStream body = new ByteArrayOutputStream(8192);
 
+    /** @param signing the policy whose DKIM keys sign this message, or null for mail not leaving through us */
     QueueingSink(Envelope envelope, List<Recipient> recipients, SessionFacts facts, KafkaPublisher publisher,
-            IngressMetrics metrics, Executor blocking) {
+            IngressMetrics metrics, Executor blocking, Policy signing) {
         this.envelope = envelope;
         this.recipients = recipients;
         this.facts = facts;
         this.publisher = publisher;
         this.metrics = metrics;
         this.blocking = blocking;
+        this.signing = signing;
     }
 
     @Override
@@ -67,10 +73,7 @@ final class QueueingSink implements MessageSink {
         if (envelope.authIdentity() != null) {
             prefix.append(MissingHeaders.forSubmission(raw, raw.length, queueId, facts.hostname(), date));
         }
-        byte[] head = prefix.toString().getBytes(StandardCharsets.UTF_8);
-        byte[] message = new byte[head.length + raw.length];
-        System.arraycopy(head, 0, message, 0, head.length);
-        System.arraycopy(raw, 0, message, head.length, raw.length);
+        byte[] message = signed(concat(prefix.toString().getBytes(StandardCharsets.UTF_8), raw), now);
 
         var params = envelope.mailParameters();
         QueuedMessage queued = new QueuedMessage(queueId, envelope.sender().mailbox().map(Object::toString).orElse(""),
@@ -89,6 +92,29 @@ final class QueueingSink implements MessageSink {
                     metrics.accepted(message.length);
                     return Reply.of(250, "2.0.0", "Ok: queued as " + queueId);
                 });
+    }
+
+    private byte[] signed(byte[] message, Instant now) {
+        if (signing == null) {
+            return message;
+        }
+        var key = DkimSigner.fromDomain(message).flatMap(signing::dkimFor);
+        if (key.isEmpty()) {
+            return message;
+        }
+        try {
+            return concat(DkimSigner.sign(message, key.get(), now).getBytes(StandardCharsets.US_ASCII), message);
+        } catch (RuntimeException e) {
+            LOG.warnf("%s: not DKIM-signed: %s", queueId, e.getMessage());
+            return message;
+        }
+    }
+
+    private static byte[] concat(byte[] head, byte[] rest) {
+        byte[] out = new byte[head.length + rest.length];
+        System.arraycopy(head, 0, out, 0, head.length);
+        System.arraycopy(rest, 0, out, head.length, rest.length);
+        return out;
     }
 
     @Override

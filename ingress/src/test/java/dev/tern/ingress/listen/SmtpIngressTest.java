@@ -6,6 +6,7 @@ import dev.tern.common.config.TernConfig;
 import dev.tern.common.queue.QueuedMessage;
 import dev.tern.common.queue.Recipient;
 import dev.tern.ingress.InboundTopic;
+import dev.tern.local.runtime.testing.Dkimpy;
 import dev.tern.local.runtime.testing.RawSmtpClient;
 import dev.tern.local.runtime.testing.TernClusterResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -21,6 +22,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -131,6 +134,39 @@ class SmtpIngressTest {
         String body = new String(m.body(), StandardCharsets.UTF_8);
         assertThat(body).contains("with ESMTPSA id " + m.id()).contains("\r\nMessage-ID: <" + m.id() + "@mx.tern.test>\r\n")
                 .contains("\r\nDate: ").contains("(using TLSv1.");
+    }
+
+    @Test
+    void signsSubmittedMailWithTheDkimKeyOfItsFromDomainAndNotInboundMail() throws Exception {
+        String marker = UUID.randomUUID().toString();
+        String inbound = UUID.randomUUID().toString();
+        String message = "From: Alice <alice@example.org>\r\nTo: friend@elsewhere.test\r\nSubject: signed\r\n\r\n";
+        try (var c = connect(Listener.SUBMISSION)) {
+            c.command("EHLO mua.test");
+            c.startTls();
+            c.command("EHLO mua.test");
+            String good = Base64.getEncoder().encodeToString("\0alice\0s3cret-pass".getBytes(StandardCharsets.UTF_8));
+            assertThat(c.command("AUTH PLAIN " + good)).startsWith("235 2.7.0");
+            c.command("MAIL FROM:<alice@example.org>");
+            c.command("RCPT TO:<friend@elsewhere.test>");
+            c.command("DATA");
+            assertThat(c.command(message + marker + "\r\n.")).startsWith("250 2.0.0");
+        }
+        // The same From on port 25 from an untrusted client is inbound mail: not ours to sign.
+        try (var c = connect(Listener.SMTP)) {
+            c.command("EHLO client.test");
+            c.command("MAIL FROM:<alice@example.org>");
+            c.command("RCPT TO:<bob@example.org>");
+            c.command("DATA");
+            assertThat(c.command(message + inbound + "\r\n.")).startsWith("250 2.0.0");
+        }
+
+        byte[] signed = published(marker, 1).get(0).body();
+        assertThat(new String(signed, StandardCharsets.UTF_8)).startsWith("DKIM-Signature: v=1; a=ed25519-sha256;");
+        String record = "v=DKIM1; k=ed25519; p=" + Files.readString(Path.of("src/test/resources/test-dkim.pub")).strip();
+        assertThat(Dkimpy.verifies(signed, "test._domainkey.example.org.", record)).as("dkimpy verifies it").isTrue();
+        assertThat(new String(published(inbound, 1).get(0).body(), StandardCharsets.UTF_8))
+                .startsWith("Received: ").doesNotContain("DKIM-Signature");
     }
 
     @Test
