@@ -13,7 +13,9 @@ tern.deployment: one service's Deployment. Extra arguments:
   lifecycle - YAML container lifecycle (string, optional)
 Every pod runs non-root with a read-only root filesystem; /tmp is an emptyDir. The
 policy ConfigMap (and the users and TLS Secrets) are one projected volume at /etc/tern,
-mounted without subPath so a ConfigMap change reaches the pod and is reloaded live.
+mounted without subPath so a ConfigMap change reaches the pod and is reloaded live. DKIM keys
+(dkim.existingSecret) are mounted at /etc/tern-dkim in every pod: every service reads the one
+policy file, and with it the keys it names.
 */}}
 {{- define "tern.deployment" -}}
 {{- $ctx := .ctx }}
@@ -113,6 +115,11 @@ spec:
               readOnly: true
             - name: tmp
               mountPath: /tmp
+            {{- if $ctx.Values.dkim.existingSecret }}
+            - name: dkim
+              mountPath: /etc/tern-dkim
+              readOnly: true
+            {{- end }}
       volumes:
         - name: config
           projected:
@@ -135,6 +142,12 @@ spec:
         - name: tmp
           emptyDir:
             sizeLimit: 256Mi
+        {{- with $ctx.Values.dkim.existingSecret }}
+        - name: dkim
+          secret:
+            secretName: {{ . }}
+            defaultMode: 288 # 0440: the pod's group (fsGroup) reads the keys, nobody else
+        {{- end }}
       {{- with include "tern.affinity" . | trim }}
       {{- . | nindent 6 }}
       {{- end }}

@@ -68,6 +68,26 @@ class SharedResourcesTest {
     }
 
     @Test
+    void dkimKeysAreMountedReadOnlyInEveryPodOnlyWhenASecretIsNamed() {
+        List<HasMetadata> objects = Chart.parse(Chart.render(Map.of("dkim.existingSecret", "tern-dkim-keys")));
+        for (Deployment d : Chart.ofKind(objects, Deployment.class)) {
+            var pod = d.getSpec().getTemplate().getSpec();
+            assertThat(pod.getVolumes()).filteredOn(v -> v.getName().equals("dkim")).singleElement()
+                    .satisfies(v -> {
+                        assertThat(v.getSecret().getSecretName()).isEqualTo("tern-dkim-keys");
+                        assertThat(v.getSecret().getDefaultMode()).isEqualTo(0440);
+                    });
+            assertThat(WorkloadTest.container(d).getVolumeMounts()).filteredOn(m -> m.getName().equals("dkim"))
+                    .singleElement().satisfies(m -> {
+                        assertThat(m.getMountPath()).isEqualTo("/etc/tern-dkim");
+                        assertThat(m.getReadOnly()).isTrue();
+                    });
+        }
+        assertThat(Chart.ofKind(Chart.parse(Chart.render(Map.of())), Deployment.class)).allSatisfy(d ->
+                assertThat(d.getSpec().getTemplate().getSpec().getVolumes()).noneMatch(v -> v.getName().equals("dkim")));
+    }
+
+    @Test
     void podsRunAsTheChartsServiceAccount() {
         List<HasMetadata> objects = Chart.parse(Chart.render(Map.of()));
 
