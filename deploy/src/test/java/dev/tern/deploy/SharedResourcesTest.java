@@ -177,6 +177,8 @@ class SharedResourcesTest {
                     .containsEntry("unclean.leader.election.enable", false);
             boolean control = spec.get("topicName").equals("tern.control");
             assertThat(spec).containsEntry("partitions", control ? 1 : 12);
+            // Operator orders are state: compacted, never aged out; queues are deleted by retention.
+            assertThat(Yaml.map(spec.get("config")).get("cleanup.policy")).isEqualTo(control ? "compact" : null);
         }
     }
 

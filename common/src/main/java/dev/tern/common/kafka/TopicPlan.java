@@ -19,8 +19,15 @@ public record TopicPlan(String name, int partitions, short replicationFactor, Ma
         for (String name : Topics.all(retry)) {
             // One partition for control: every pod reads every command, in order.
             int p = name.equals(Topics.CONTROL) ? 1 : partitions;
-            out.add(new TopicPlan(name, p, replicationFactor, queue));
+            // Control is compacted: operator orders are state, the latest per key, never aged out.
+            out.add(new TopicPlan(name, p, replicationFactor, name.equals(Topics.CONTROL) ? control(queue) : queue));
         }
         return out;
+    }
+
+    private static Map<String, String> control(Map<String, String> queue) {
+        var configs = new java.util.HashMap<>(queue);
+        configs.put("cleanup.policy", "compact");
+        return Map.copyOf(configs);
     }
 }

@@ -12,9 +12,10 @@ import java.util.Set;
  * An operator command on {@code tern.control}: JSON such as
  * {@code {"command":"suspend","destination":"example.com"}} or
  * {@code {"command":"bounce","destination":"example.com","reason":"domain closed","until":1767225600000}}.
- * Commands are state, not events (the last command for a destination wins, and a bounce order
- * ends by itself at {@code until}), so replaying the topic from its beginning rebuilds the current
- * state on a pod that starts later.
+ * Commands are state, not events (the last command of each kind for a destination wins, and a
+ * bounce order ends by itself at {@code until}), so replaying the topic from its beginning
+ * rebuilds the current state on a pod that starts later; the topic is compacted by
+ * {@link #stateKey()}, so that state is kept however old it is.
  *
  * @param command     {@code suspend}, {@code resume}, {@code bounce} or {@code bounce-cancel}
  * @param destination a recipient domain (MX delivery) or a route's transport, e.g. {@code smtp://relay:25}
@@ -48,6 +49,15 @@ public record ControlCommand(String command, String destination, long issuedAt, 
     /** A suspend, resume or bounce-cancel command. */
     public ControlCommand(String command, String destination, long issuedAt) {
         this(command, destination, issuedAt, "", 0);
+    }
+
+    /**
+     * The record key on the compacted {@code tern.control}: one per kind of order and destination,
+     * so the latest suspend/resume and the latest bounce/bounce-cancel of a destination both stay.
+     */
+    public String stateKey() {
+        String kind = command.equals(SUSPEND) || command.equals(RESUME) ? "suspend " : "bounce ";
+        return kind + destination.trim().toLowerCase(Locale.ROOT);
     }
 
     public byte[] toJson() {

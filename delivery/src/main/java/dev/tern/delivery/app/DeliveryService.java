@@ -215,7 +215,7 @@ public class DeliveryService {
             done.complete(null);
             return done;
         }
-        producer.send(new ProducerRecord<>(Topics.CONTROL, command.destination(), command.toJson()), (m, e) -> {
+        producer.send(new ProducerRecord<>(Topics.CONTROL, command.stateKey(), command.toJson()), (m, e) -> {
             if (e != null) {
                 done.completeExceptionally(e);
             } else {

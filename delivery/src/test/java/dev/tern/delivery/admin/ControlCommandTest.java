@@ -40,6 +40,15 @@ class ControlCommandTest {
     }
 
     @Test
+    void aSuspensionAndABounceOrderOfOneDestinationKeepApartOnTheCompactedTopic() {
+        assertThat(new ControlCommand(ControlCommand.SUSPEND, "Held.Example", 1).stateKey())
+                .isEqualTo(new ControlCommand(ControlCommand.RESUME, "held.example", 2).stateKey());
+        assertThat(new ControlCommand(ControlCommand.BOUNCE, "held.example", 1, "r", 5).stateKey())
+                .isEqualTo(new ControlCommand(ControlCommand.BOUNCE_CANCEL, "held.example", 2).stateKey())
+                .isNotEqualTo(new ControlCommand(ControlCommand.SUSPEND, "held.example", 1).stateKey());
+    }
+
+    @Test
     void refusesABounceWithoutAnEndAndUnknownCommands() {
         assertThatThrownBy(() -> new ControlCommand(ControlCommand.BOUNCE, "x.example", 1, "r", 0))
                 .hasMessageContaining("until");

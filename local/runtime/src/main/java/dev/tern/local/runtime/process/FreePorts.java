@@ -6,13 +6,18 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * Loopback port helpers for servers that must be told their port before they start.
  *
- * <p>{@link #pick()} asks the kernel for an ephemeral port and releases it; another process may
- * take it before the server binds, which is rare enough on a build machine that callers simply
- * fail with the server's own "address in use" log line. Everything here is 127.0.0.1 only.
+ * <p>{@link #pick()} returns a port that was free a moment ago, chosen at random <em>below</em> the
+ * kernel's ephemeral range: between the pick and the server's bind (seconds, while Kafka and
+ * Infinispan start), any outbound connection on the machine could otherwise be given the same
+ * port as its local port, and the server would fail with "address in use" (seen once in a
+ * verify, session 3). Below the range only another explicit bind can take it. Everything here is
+ * 127.0.0.1 only.
  */
 public final class FreePorts {
 
@@ -22,13 +27,47 @@ public final class FreePorts {
     private FreePorts() {
     }
 
-    /** A port that was free on 127.0.0.1 a moment ago. */
+    /** Lowest port {@link #pick()} chooses from. */
+    static final int LOWEST = 10_000;
+
+    /** A port that was free on 127.0.0.1 a moment ago, outside the ephemeral range when it can be. */
     public static int pick() {
+        int highest = ephemeralLow() - 1;
+        if (highest - LOWEST >= 1000) {
+            var random = java.util.concurrent.ThreadLocalRandom.current();
+            for (int i = 0; i < 100; i++) {
+                int port = random.nextInt(LOWEST, highest + 1);
+                if (bindable(port)) {
+                    return port;
+                }
+            }
+        }
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException("no free port on " + LOOPBACK, e);
+        }
+    }
+
+    private static boolean bindable(int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(InetAddress.getByName(LOOPBACK), port), 1);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The first port of the kernel's ephemeral range (Linux), or 32768 when it cannot be read. */
+    static int ephemeralLow() {
+        try {
+            // Not Files.readString: /proc files report size 0, and it returned one byte of this one.
+            String range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0);
+            return Integer.parseInt(range.trim().split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            return 32768;
         }
     }
 
