@@ -51,7 +51,8 @@ import java.util.concurrent.Executor;
  * caller waits for a connection; otherwise the turn's address is taken, and the message waits for
  * its token in the sender's throttle queue. With {@code per-source}, the destination's own
  * connection cap and rate are kept per address ({@link Key#limitKey}): each address asks for its
- * own destination slot, and an address at its cap passes the message to the next.
+ * own destination slot, an address at its cap passes the message to the next, and an address
+ * the destination told to slow down backs off alone (its replies are reported under its key).
  *
  * <p><b>Idle connections</b> are closed after {@code idleTimeout} by {@link #sweep()}, or already
  * after {@code contendedIdleTimeout} when someone else was refused a slot of their key (their
@@ -201,6 +202,14 @@ public final class ConnectionPool {
      */
     private boolean tryAcquire(Key key, DestinationPolicy policy, CompletableFuture<Lease> future) {
         List<Key> candidates = candidates(key, policy);
+        if (policy.perSource()) {
+            // An address the destination told to slow down (421, 4.7.x) backs off alone: use the others.
+            candidates = candidates.stream().filter(k -> gate.suspendedFor(k.limitKey(policy)).isZero()).toList();
+            if (candidates.isEmpty()) {
+                future.completeExceptionally(backingOff(key));
+                return true;
+            }
+        }
         boolean rated = candidates.size() > 1 && policy.egress().stream().anyMatch(s -> s.rate() != null);
         if (!rated) {
             return tryAcquire(key, policy, candidates, false, future);

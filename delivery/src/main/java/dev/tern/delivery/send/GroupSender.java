@@ -168,7 +168,8 @@ public final class GroupSender {
         private CompletableFuture<List<RecipientResult>> transact(ConnectionPool.Lease lease, boolean mayRetry) {
             var c = lease.connection();
             return c.send(Envelopes.of(message, recipients), message.body()).thenComposeAsync(outcome -> {
-                report(lease.key().shaping(), outcome);
+                // Under the address's own key with per-source limits: a 421 then backs off that address alone.
+                report(lease.key().limitKey(plan.policy()), outcome);
                 pool.release(lease, plan.policy());
                 if (mayRetry && lease.reused() && diedBeforeAnyReply(outcome)) {
                     // The peer closed the idle connection under us: nothing was said, try a fresh one.

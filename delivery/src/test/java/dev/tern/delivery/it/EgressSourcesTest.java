@@ -7,6 +7,8 @@ import dev.tern.delivery.support.DeliveryTestResource;
 import dev.tern.delivery.support.Eventually;
 import dev.tern.delivery.support.QueueProbe;
 import dev.tern.local.runtime.smtp.ReceivedMessage;
+import dev.tern.local.runtime.smtp.SinkReply;
+import dev.tern.local.runtime.smtp.SinkRequest;
 import dev.tern.local.runtime.smtp.SmtpSink;
 import dev.tern.local.runtime.testing.TernClusterResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -144,5 +146,26 @@ class EgressSourcesTest {
         Instant first = got.stream().map(ReceivedMessage::receivedAt).min(Comparator.naturalOrder()).orElseThrow();
         Instant last = got.stream().map(ReceivedMessage::receivedAt).max(Comparator.naturalOrder()).orElseThrow();
         assertThat(Duration.between(first, last)).isLessThan(Duration.ofMillis(3000));
+    }
+
+    @Test
+    void withPerSourceLimitsA421BacksOffOnlyTheAddressThatGotIt() throws Exception {
+        // The first try of the first message gets "421 slow down"; the destination's backoff is
+        // a minute. Only the address that carried it may pause: the other sends the rest at once.
+        sink.behaviour(r -> r.stage() == SinkRequest.Stage.RCPT
+                && r.recipient().equals("r0@per-ip-backoff.egress.test") && r.attempt() == 1
+                ? SinkReply.of(421, "4.7.0 too much mail from your address, slow down") : null);
+        try {
+            List<String> ids = enqueue(7, "per-ip-backoff.egress.test");
+            List<ReceivedMessage> got = Eventually.await(Duration.ofSeconds(20), () -> received(ids),
+                    l -> l.size() >= ids.size());
+            assertThat(got).hasSize(ids.size());
+            for (String id : ids.subList(1, ids.size())) {
+                assertThat(Eventually.await(Duration.ofSeconds(10), () -> queue.events(id), e -> !e.isEmpty()))
+                        .as("events of %s", id).extracting(e -> e.outcome().name()).containsExactly("DELIVERED");
+            }
+        } finally {
+            sink.behaviour(null);
+        }
     }
 }

@@ -82,6 +82,10 @@ public final class DeliveryTestResource implements QuarkusTestResourceLifecycleM
                     per-source: true
                     max-connections: 1
                     rate: 4/s
+                  per-ip-backoff.egress.test:
+                    source-pool: pair
+                    per-source: true
+                    backoff: 1m
                 retry: [2s, 4s]
                 max-queue-lifetime: 1h
                 """.formatted(smtp, lmtp, smtp, smtp, smtp, smtp);
