@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -93,7 +94,7 @@ public final class DkimSigner {
      * The domain of the (first) address in the message's From header field, lower case; empty
      * when there is none. What a DKIM signature must align with for DMARC.
      */
-    public static java.util.Optional<String> fromDomain(byte[] message) {
+    public static Optional<String> fromDomain(byte[] message) {
         int bodyStart = bodyStart(message);
         for (String[] h : headers(message, bodyStart < 0 ? message.length : bodyStart)) {
             if (!h[0].equals("from")) {
@@ -104,12 +105,12 @@ public final class DkimSigner {
             String address = lt >= 0 ? value.substring(lt + 1, Math.max(lt + 1, value.indexOf('>', lt))) : value;
             int at = address.lastIndexOf('@');
             if (at < 0) {
-                return java.util.Optional.empty();
+                return Optional.empty();
             }
             String domain = address.substring(at + 1).split("[\\s,;>)]", 2)[0].toLowerCase(Locale.ROOT);
-            return domain.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(domain);
+            return domain.isEmpty() ? Optional.empty() : Optional.of(domain);
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     private static byte[] signature(DkimKey key, byte[] data) {

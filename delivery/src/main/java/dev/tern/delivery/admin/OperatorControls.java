@@ -56,6 +56,11 @@ public final class OperatorControls {
         bounced.remove(normalize(destination));
     }
 
+    /** Whether any bounce order was given (in force or ended): the send path's check before it looks per recipient. */
+    public boolean hasBounceOrders() {
+        return !bounced.isEmpty();
+    }
+
     /** The bounce order in force for {@code destination} at {@code now}, if any. */
     public Optional<Bounce> bounceFor(String destination, Instant now) {
         if (bounced.isEmpty() || destination == null) {

@@ -185,30 +185,20 @@ public final class MessageDelivery {
                     false, plan.destination(), plan.destinationClass(), plan.transport().toString(), null, null, null,
                     (System.nanoTime() - start) / 1_000_000, true)).toList());
         }
-        Instant now = clock.instant();
-        List<RecipientResult> bounced = new ArrayList<>();
-        List<Recipient> rest = new ArrayList<>(rcpts.size());
-        for (Recipient r : rcpts) {
-            var order = controls.bounceFor(plan.destination(), now).or(() -> controls.bounceFor(r.domain(), now));
-            if (order.isPresent()) {
-                metrics.refused("operator");
-                bounced.add(new RecipientResult(r, Reply.of(550, "5.7.1", "Bounced by the operator"
-                        + (order.get().reason().isBlank() ? "" : ": " + order.get().reason())), false,
-                        plan.destination(), plan.destinationClass(), plan.transport().toString(), null, null, null, 0,
-                        true));
-            } else {
-                rest.add(r);
+        if (controls.hasBounceOrders()) {
+            var bounced = bounceOrdered(plan, rcpts);
+            if (!bounced.isEmpty()) {
+                List<Recipient> rest = rcpts.stream().filter(r -> bounced.stream().noneMatch(b -> b.recipient() == r))
+                        .toList();
+                if (rest.isEmpty()) {
+                    return CompletableFuture.completedFuture(bounced);
+                }
+                return sendGroup(plan, m, rest, start).thenApply(sent -> {
+                    var all = new ArrayList<>(bounced);
+                    all.addAll(sent);
+                    return (List<RecipientResult>) all;
+                });
             }
-        }
-        if (!bounced.isEmpty()) {
-            if (rest.isEmpty()) {
-                return CompletableFuture.completedFuture(bounced);
-            }
-            return sendGroup(plan, m, rest, start).thenApply(sent -> {
-                var all = new ArrayList<>(bounced);
-                all.addAll(sent);
-                return (List<RecipientResult>) all;
-            });
         }
         if (controls.isSuspended(plan.destination())) {
             Reply r = Reply.of(451, "4.4.5", "Delivery to " + plan.destination() + " suspended by the operator");
@@ -219,6 +209,23 @@ public final class MessageDelivery {
         AtomicInteger counter = inFlightByDestination.computeIfAbsent(plan.destination(), d -> new AtomicInteger());
         counter.incrementAndGet();
         return sender.send(plan, m, rcpts, start).whenComplete((r, e) -> counter.decrementAndGet());
+    }
+
+    /** The failures of the recipients an operator's bounce order covers (by destination or domain). */
+    private List<RecipientResult> bounceOrdered(RoutePlan plan, List<Recipient> rcpts) {
+        Instant now = clock.instant();
+        var out = new ArrayList<RecipientResult>();
+        for (Recipient r : rcpts) {
+            var order = controls.bounceFor(plan.destination(), now).or(() -> controls.bounceFor(r.domain(), now));
+            if (order.isPresent()) {
+                metrics.refused("operator");
+                out.add(new RecipientResult(r, Reply.of(550, "5.7.1", "Bounced by the operator"
+                        + (order.get().reason().isBlank() ? "" : ": " + order.get().reason())), false,
+                        plan.destination(), plan.destinationClass(), plan.transport().toString(), null, null, null, 0,
+                        true));
+            }
+        }
+        return out;
     }
 
     private static List<RecipientResult> notAttempted(List<Recipient> rcpts, Reply reply, String destination) {

@@ -58,28 +58,20 @@ class KillBackendsTest {
     @Test
     @Order(1)
     void every250IsDeliveredOrBouncedAcrossAKafkaKill() throws Exception {
-        var load = new Load("kafka-kill");
-        try {
-            load.awaitAccepted(200, Duration.ofSeconds(60));
+        Load load = underLoad("kafka-kill", l -> {
             fixture.cluster.backends().killKafka();
             long killedAt = System.nanoTime();
             Thread.sleep(5000);
             fixture.cluster.backends().restartKafka();
             System.out.printf("KillBackendsTest: Kafka down for %d ms%n", (System.nanoTime() - killedAt) / 1_000_000);
-            load.awaitAccepted(load.accepted().size() + 200, Duration.ofSeconds(120));
-        } finally {
-            load.stop();
-        }
-        load.assertDeliveredOrBounced();
+        });
         assertThat(load.refused()).as("clients were told to retry while the broker was down").isPositive();
     }
 
     @Test
     @Order(2)
     void deliveryGoesOnWhileInfinispanIsDownAndEvery250IsDeliveredOrBounced() throws Exception {
-        var load = new Load("ispn-kill");
-        try {
-            load.awaitAccepted(200, Duration.ofSeconds(60));
+        underLoad("ispn-kill", load -> {
             fixture.cluster.backends().killInfinispan();
             long killedAt = System.nanoTime();
             int before = load.delivered().size();
@@ -90,11 +82,7 @@ class KillBackendsTest {
                     (System.nanoTime() - killedAt) / 1_000_000, whileDown);
             assertThat(whileDown).as("messages delivered while Infinispan was down (local shaping limits)")
                     .isPositive();
-            load.awaitAccepted(load.accepted().size() + 200, Duration.ofSeconds(120));
-        } finally {
-            load.stop();
-        }
-        load.assertDeliveredOrBounced();
+        });
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (fallback() > 0) {
             assertThat(System.nanoTime()).as("delivery back on the shared limits within 30 s").isLessThan(deadline);
@@ -105,18 +93,34 @@ class KillBackendsTest {
     @Test
     @Order(3)
     void everyRefusedMailboxIsBouncedAcrossAKillOfTheBounceService() throws Exception {
-        var load = new Load("bounce-kill");
-        try {
-            load.awaitAccepted(200, Duration.ofSeconds(60));
+        underLoad("bounce-kill", load -> {
             fixture.cluster.kill(Service.BOUNCE);
             Thread.sleep(2000);
             fixture.cluster.startService(Service.BOUNCE);
             fixture.cluster.awaitReady(Service.BOUNCE);
+        });
+    }
+
+    /** What a test does to the cluster while the load runs. */
+    private interface Fault {
+        void inject(Load load) throws Exception;
+    }
+
+    /**
+     * Starts a load tagged {@code tag}; after 200 messages got 250, injects {@code fault}; after
+     * 200 more, stops the load and waits for every 250 to be delivered or bounced.
+     */
+    private static Load underLoad(String tag, Fault fault) throws Exception {
+        var load = new Load(tag);
+        try {
+            load.awaitAccepted(200, Duration.ofSeconds(60));
+            fault.inject(load);
             load.awaitAccepted(load.accepted().size() + 200, Duration.ofSeconds(120));
         } finally {
             load.stop();
         }
         load.assertDeliveredOrBounced();
+        return load;
     }
 
     private static double fallback() throws Exception {
