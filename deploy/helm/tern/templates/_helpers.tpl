@@ -135,7 +135,7 @@ the mounted htpasswd file when a users Secret is configured.
 {{- end }}
 
 {{/*
-tern.topics: the Kafka topic names, one per line, in DESIGN.md order, with one retry
+tern.topics: the Kafka topic names, one per line, in the order of docs/ARCHITECTURE.md, "Topics and records", with one retry
 topic per rung of .Values.policy.retry (tern.retry.1m, ...).
 */}}
 {{- define "tern.topics" -}}

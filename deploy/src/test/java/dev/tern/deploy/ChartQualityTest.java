@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The chart as a source artifact: it lints, every value is documented and typed, the
- * presets use only real keys, and the layout follows STYLE.md "Helm".
+ * presets use only real keys, and the layout follows docs/ARCHITECTURE.md, "Helm chart".
  */
 class ChartQualityTest {
 

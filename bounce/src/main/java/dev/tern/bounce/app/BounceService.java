@@ -35,7 +35,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Builds the bounce pipeline by hand (constructors, no framework wiring below this class) and runs
- * it for the life of the application (DESIGN.md "Bounces"):
+ * it for the life of the application (docs/ARCHITECTURE.md, "Bounces"):
  * <ul>
  *   <li>thread {@code tern-bounce-failed}: {@code tern.failed} → {@link FailureHandler} → failure
  *       DSN on {@code tern.inbound} + suppression of hard bounces;</li>

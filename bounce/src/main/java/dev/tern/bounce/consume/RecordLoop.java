@@ -24,7 +24,7 @@ import org.jboss.logging.Logger;
 
 /**
  * A Kafka consumer that hands each record to a {@link RecordHandler} and commits an offset only
- * once the handler's work for every record before it is durable (DESIGN.md "Kafka: the queue").
+ * once the handler's work for every record before it is durable (docs/ARCHITECTURE.md, "Durability rules").
  *
  * <p>Per poll: records are handled in offset order per partition; all their work runs
  * concurrently; the loop then waits for it and commits, synchronously, per partition the offset

@@ -20,7 +20,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Sends one "delayed" DSN per message that stays queued past {@code delay-notice-after}
- * (DESIGN.md "Bounces"; RFC 3464 §2.3.3 Action delayed, §2.3.9 Will-Retry-Until; RFC 3461 §4.1:
+ * (docs/ARCHITECTURE.md, "Bounces"; RFC 3464 §2.3.3 Action delayed, §2.3.9 Will-Retry-Until; RFC 3461 §4.1:
  * only to recipients that asked for NOTIFY=DELAY, or gave no NOTIFY, where delay notices are the
  * MTA's choice).
  *

@@ -13,7 +13,7 @@ import java.time.Instant;
  * <p>Why deterministic: when a bounce pod dies after publishing a notice but before committing its
  * input offset, the record is read again and the notice published again. The copy has the same
  * queue id, so the delivery journal (recipients already accepted, per queue id) stops it once the
- * first copy is delivered — the "at most one duplicate" of DESIGN.md usually becomes none.
+ * first copy is delivered — the "at most one duplicate" (docs/ARCHITECTURE.md, Durability rules) usually becomes none.
  * Pure and thread-safe.
  */
 public final class NoticeIds {

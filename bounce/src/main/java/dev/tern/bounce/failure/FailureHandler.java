@@ -26,7 +26,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Handles one {@code tern.failed} record: the failure notice for its sender, and the suppression
- * of its hard-bounced recipients (DESIGN.md "Bounces"; RFC 3464, RFC 3461 §4).
+ * of its hard-bounced recipients (docs/ARCHITECTURE.md, "Bounces"; RFC 3464, RFC 3461 §4).
  *
  * <ul>
  *   <li>Undecodable record: logged, counted ({@code tern_bounce_malformed_records_total}) and

@@ -9,7 +9,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
- * The behaviour every {@link SuppressionList} backend must show (STYLE.md §5): implemented by one
+ * The behaviour every {@link SuppressionList} backend must show (docs/ARCHITECTURE.md, Adding a backend): implemented by one
  * test class per backend. Addresses are unique per test, because the Infinispan backend's server
  * is shared by the whole test run.
  */

@@ -16,7 +16,7 @@ public interface TernConfig {
 
     Infinispan infinispan();
 
-    /** Path of the policy file (DESIGN.md "Configuration"); without it the built-in defaults apply. */
+    /** Path of the policy file (docs/ARCHITECTURE.md, "Configuration"); without it the built-in defaults apply. */
     Optional<String> policy();
 
     /** How often the policy file is checked for changes. */

@@ -23,10 +23,15 @@ public record DkimKey(String domain, String selector, PrivateKey privateKey, Alg
     public enum Algorithm {
         RSA("rsa-sha256"), ED25519("ed25519-sha256");
 
-        final String tag;
+        private final String tag;
 
         Algorithm(String tag) {
             this.tag = tag;
+        }
+
+        /** The {@code a=} value, e.g. {@code rsa-sha256}. */
+        public String tag() {
+            return tag;
         }
     }
 

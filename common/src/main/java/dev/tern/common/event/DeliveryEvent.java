@@ -11,7 +11,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * One delivery attempt for one recipient: the record the delivery service writes to
- * {@code tern.events} (DESIGN.md "Kafka: the queue" — the delivery ledger, replayable).
+ * {@code tern.events} (docs/ARCHITECTURE.md, "Topics and records" — the delivery ledger, replayable).
  *
  * <p>Wire format: key = queue id (so all events of a message share a partition and stay in
  * order), value = this record as a flat JSON object with the component names as keys; null fields

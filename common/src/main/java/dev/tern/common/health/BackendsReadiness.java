@@ -10,7 +10,7 @@ import org.eclipse.microprofile.health.Readiness;
 
 /**
  * {@code /q/health/ready} is UP only while Kafka answers, and Infinispan too where the service
- * keeps state there (DESIGN.md "Observability"): a pod that cannot reach the queue must not
+ * keeps state there (docs/ARCHITECTURE.md, "Observability"): a pod that cannot reach the queue must not
  * receive traffic. Ingress keeps nothing in Infinispan ({@code tern.infinispan.required-for-readiness=false}),
  * so an Infinispan outage leaves it accepting mail; delivery falls back to local limits meanwhile.
  */

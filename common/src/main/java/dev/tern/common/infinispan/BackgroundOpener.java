@@ -9,7 +9,7 @@ import org.jboss.logging.Logger;
 /**
  * Opens a shared-state client (an Infinispan-backed journal, suppression list, …) in the
  * background, and again after a failure to open it, so a service starts and works while
- * Infinispan is still coming up (DESIGN.md: delivery must not stop because shared state is
+ * Infinispan is still coming up (docs/ARCHITECTURE.md, Durability rules: delivery must not stop when shared state is
  * unreachable). Opening blocks (Hot Rod connects and creates the cache), so it runs on
  * {@code executor}, never on the caller's thread: callers are on the event loop. Thread-safe.
  *

@@ -10,7 +10,7 @@ import org.infinispan.client.hotrod.configuration.ConfigurationBuilder;
  * The service's one Hot Rod connection pool to Infinispan (shared limits, leases, journal).
  *
  * <p>Built by hand rather than through the Quarkus extension, which the registry here does not
- * serve. Short timeouts: callers have local fallbacks (DESIGN.md "Shared rate limits"), so a slow
+ * serve. Short timeouts: callers have local fallbacks (docs/ARCHITECTURE.md, "Durability rules"), so a slow
  * Infinispan must fail fast rather than stall delivery. Created on first use.
  */
 @ApplicationScoped

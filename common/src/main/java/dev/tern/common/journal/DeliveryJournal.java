@@ -7,7 +7,7 @@ import java.util.concurrent.CompletionStage;
 /**
  * Remembers which recipients of a message the next hop has already accepted, so a delivery pod
  * that dies between a remote {@code 250} and its Kafka offset commit causes at most one duplicate
- * per recipient when another pod re-reads the record (DESIGN.md "Kafka: the queue").
+ * per recipient when another pod re-reads the record (docs/ARCHITECTURE.md, "Durability rules").
  *
  * <p>Contract: after {@link #recordDelivered} completes, {@link #delivered} for the same message id
  * returns those recipients (plus any recorded earlier) until the entries expire, which they do no

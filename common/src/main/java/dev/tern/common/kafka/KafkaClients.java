@@ -12,7 +12,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Client settings that carry Tern's durability rules (DESIGN.md "Kafka: the queue") in one place:
+ * Client settings that carry Tern's durability rules (docs/ARCHITECTURE.md, "Durability rules") in one place:
  * producers wait for all in-sync replicas and are idempotent; consumers never auto-commit (the
  * delivery service commits only after every recipient has a durable outcome); size limits of the
  * producer, the topic and the consumer fetch are all derived from the one max message size.

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The operator's policy file, validated (DESIGN.md "Configuration"): relay rules, routes,
+ * The operator's policy file, validated (docs/ARCHITECTURE.md, "Configuration"): relay rules, routes,
  * per-destination shaping, the retry ladder and queue lifetimes. Immutable; a reload builds a new
  * one ({@link PolicyWatcher}). Parse with {@link PolicyParser}.
  */

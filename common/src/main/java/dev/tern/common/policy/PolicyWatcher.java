@@ -16,7 +16,7 @@ import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
- * Holds the policy in force and reloads it live when the file changes (DESIGN.md "Configuration").
+ * Holds the policy in force and reloads it live when the file changes (docs/ARCHITECTURE.md, "Configuration").
  *
  * <p>The file is polled by content hash, not by mtime or inotify: a Kubernetes ConfigMap update
  * swaps a symlink, which neither changes the watched file's mtime nor fires an event on it. A file

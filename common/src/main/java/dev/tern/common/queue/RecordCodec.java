@@ -17,7 +17,7 @@ import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
- * Maps a {@link QueuedMessage} to and from a Kafka record (DESIGN.md "Kafka: the queue").
+ * Maps a {@link QueuedMessage} to and from a Kafka record (docs/ARCHITECTURE.md, "Topics and records").
  *
  * <p>Key: the queue id (spreads load evenly, keeps one message's records on one partition).
  * Value: the raw RFC 5322 message; compression (zstd) is the producer's job, per batch.

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The names of Tern's Kafka topics (DESIGN.md "Kafka: the queue").
+ * The names of Tern's Kafka topics (docs/ARCHITECTURE.md, "Topics and records").
  *
  * <p>Retry tiers are one topic per fixed delay, named after the delay ({@code tern.retry.5m}), so
  * every partition of a tier is in due-time order and a consumer can pause it until its head is due.

@@ -14,8 +14,8 @@ import org.jboss.logging.Logger;
 /**
  * The switch between shared (Infinispan) and local shaping state that the {@code Fallback*}
  * decorators share, so that one outage is one state, one log line and one metric for rates,
- * leases and backoff together (DESIGN.md: "If Infinispan is unreachable, each pod falls back to a
- * local limit of global / pods and keeps delivering").
+ * leases and backoff together (docs/ARCHITECTURE.md, "Traffic shaping": while Infinispan is down, each
+ * pod enforces limit / live pods locally and keeps delivering).
  *
  * <p><b>States.</b> Healthy: every call goes to the shared backend with a {@code callTimeout}.
  * {@code failuresToDegrade} failures or timeouts in a row mark the switch degraded (logged once,

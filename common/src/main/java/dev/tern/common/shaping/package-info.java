@@ -3,7 +3,7 @@
  * concurrent connections ({@link dev.tern.common.shaping.ConnectionLeases}) and adaptive backoff
  * ({@link dev.tern.common.shaping.Backoff}) per destination key, held in Infinispan so that a
  * limit such as "50/s and 10 connections to gmail.com" holds however many delivery pods run
- * (DESIGN.md "Shared rate limits and traffic shaping", issue 6).
+ * (docs/ARCHITECTURE.md, "Traffic shaping"; issue 6).
  *
  * <p>Each concern is one interface with an in-memory implementation (exact, used by unit tests
  * and as the local fallback) and an Infinispan one (Hot Rod compare-and-set, entries with a

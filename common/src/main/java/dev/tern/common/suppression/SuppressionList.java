@@ -13,7 +13,7 @@ import java.util.concurrent.CompletionStage;
 /**
  * Recipient addresses that must not be mailed for a while, because mail to them failed
  * permanently (a hard bounce such as {@code 5.1.1} unknown user, {@code 5.1.2} no such domain,
- * {@code 5.1.10} null MX) or because an operator put them there (DESIGN.md "Bounces": hard bounces
+ * {@code 5.1.10} null MX) or because an operator put them there (docs/ARCHITECTURE.md, "Bounces": hard bounces
  * feed a suppression list).
  *
  * <p>Contract, shared by every backend and checked by one contract test:

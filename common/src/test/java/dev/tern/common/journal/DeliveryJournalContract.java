@@ -8,7 +8,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
- * The behaviour every {@link DeliveryJournal} backend must show (STYLE.md §5): implemented by one
+ * The behaviour every {@link DeliveryJournal} backend must show (docs/ARCHITECTURE.md, Adding a backend): implemented by one
  * test class per backend.
  */
 interface DeliveryJournalContract {

@@ -177,7 +177,7 @@ public class DeliveryService {
                 heloName());
     }
 
-    // Types are checked by the config mapping; ranges here, naming the key (STYLE.md §6).
+    // Types are checked by the config mapping; ranges here, naming the key (docs/ARCHITECTURE.md, "Configuration").
     private void validate() {
         if (config.maxInFlight() < 1) {
             throw new IllegalArgumentException("tern.delivery.max-in-flight must be at least 1");

@@ -51,7 +51,7 @@ import org.jboss.logging.Logger;
  *
  * <p>The Infinispan parts are built on first use, not at start: a pod that starts while Infinispan
  * is down must construct its gate and deliver on the fallback. Ranges are checked here and fail
- * start-up naming the key (STYLE.md §6).
+ * start-up naming the key (docs/ARCHITECTURE.md, "Configuration").
  */
 @ApplicationScoped
 public class ShapingProducer {

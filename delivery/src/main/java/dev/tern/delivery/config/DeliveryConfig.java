@@ -66,7 +66,7 @@ public interface DeliveryConfig {
 
     /**
      * Longest a message waits in memory for a connection slot or a rate token of its destination
-     * before it is deferred to the shortest retry tier instead (DESIGN.md "traffic shaping").
+     * before it is deferred to the shortest retry tier instead (docs/ARCHITECTURE.md, "Traffic shaping").
      */
     @WithDefault("30s")
     Duration maxThrottleWait();
@@ -109,7 +109,7 @@ public interface DeliveryConfig {
 
     /**
      * How the policy's per-destination limits (rate, max-connections, backoff) are held across
-     * delivery pods (DESIGN.md "Shared rate limits and traffic shaping"): in Infinispan, with a
+     * delivery pods (docs/ARCHITECTURE.md, "Traffic shaping"): in Infinispan, with a
      * local fallback of {@code global / live pods} while it is unreachable.
      */
     interface Shaping {

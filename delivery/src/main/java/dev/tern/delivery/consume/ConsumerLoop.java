@@ -30,7 +30,7 @@ import org.jboss.logging.Logger;
 /**
  * The delivery pod's Kafka consumer: reads {@code tern.inbound} and the retry tiers, hands each
  * record to the send path, and commits offsets only behind records whose outcome is durable
- * (DESIGN.md "Kafka: the queue").
+ * (docs/ARCHITECTURE.md, "Durability rules").
  *
  * <ul>
  *   <li>Due times: a retry-tier record whose {@code not-before} is in the future is not started;

@@ -13,8 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Turns the per-recipient results of one attempt into a {@link Disposition} (DESIGN.md "Delivery
- * rules", RFC 5321 §4.5.4 and §6):
+ * Turns the per-recipient results of one attempt into a {@link Disposition} (docs/ARCHITECTURE.md,
+ * "Delivery rules"; RFC 5321 §4.5.4 and §6):
  * <ul>
  *   <li>2xx → {@link Outcome#DELIVERED};</li>
  *   <li>4xx → {@link Outcome#DEFERRED}: a retry record with only the deferred recipients, each

@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Chooses the retry tier for a deferred message (DESIGN.md "Kafka: the queue"): after attempt
+ * Chooses the retry tier for a deferred message (docs/ARCHITECTURE.md, "Delivery rules"): after attempt
  * {@code n} (1-based) the message waits on rung {@code n-1} of the ladder; past the last rung it
  * stays on the last one, so a 5-rung ladder of 1m, 5m, 30m, 2h, 6h retries every 6 h until the
  * maximum queue lifetime expires it. Choosing by attempt count rather than by the topic the record

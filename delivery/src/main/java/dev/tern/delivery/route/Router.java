@@ -8,7 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Decides where a recipient domain's mail goes on this attempt (DESIGN.md "Delivery rules"):
+ * Decides where a recipient domain's mail goes on this attempt (docs/ARCHITECTURE.md, "Delivery rules"):
  * the policy's routes first (first match wins: smarthost or LMTP server), then MX lookup.
  *
  * <p>Destination naming: MX delivery is shaped and suspended per recipient domain; a route is one

@@ -213,7 +213,7 @@ public final class GroupSender {
             return recipients.stream().map(r -> result(r, reply, false, hop, tls)).toList();
         }
 
-        // Throttled before sending: deferred without using up an attempt (DESIGN.md "traffic shaping").
+        // Throttled before sending: deferred without using up an attempt (docs/ARCHITECTURE.md, "Traffic shaping").
         private List<RecipientResult> notTried(Reply reply, NextHop hop, String tls) {
             return recipients.stream().map(r -> result(r, reply, false, hop, tls, false)).toList();
         }

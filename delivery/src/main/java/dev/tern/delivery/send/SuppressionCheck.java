@@ -11,7 +11,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Which recipients of a message are on the suppression list the bounce service keeps from hard
- * bounces (DESIGN.md "Hard bounces feed a suppression list"), so that delivery does not mail an
+ * bounces (docs/ARCHITECTURE.md, "Bounces"), so that delivery does not mail an
  * address that is known not to exist: such a recipient fails at once with {@link #reply}, and
  * its sender gets a DSN. The reply is {@code 5.7.1} (a policy refusal), not the original
  * {@code 5.1.x}, so that the bounce service does not take it for a new hard bounce and extend

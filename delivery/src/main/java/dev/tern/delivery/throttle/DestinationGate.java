@@ -8,7 +8,7 @@ import java.util.function.Consumer;
 
 /**
  * The one place the send path asks before it opens a connection to a destination or sends a
- * message over one (DESIGN.md "Shared rate limits and traffic shaping"): {@code max-connections},
+ * message over one (docs/ARCHITECTURE.md, "Traffic shaping"): {@code max-connections},
  * {@code rate} and {@code max-messages-per-connection} of the destination's policy, and the
  * destination's adaptive backoff.
  *

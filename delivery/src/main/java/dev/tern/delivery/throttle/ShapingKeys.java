@@ -8,8 +8,8 @@ import dev.tern.delivery.route.RoutePlan;
 import java.util.Locale;
 
 /**
- * The name a destination's limits are kept under (DESIGN.md "Per destination (domain, or an MX
- * rollup such as every {@code *.google.com} MX)"): the policy's {@code mx-rollup} pattern when it
+ * The name a destination's limits are kept under (docs/ARCHITECTURE.md, "Traffic shaping", shaping
+ * key: a domain, or an MX rollup like every {@code *.google.com} MX): the policy's {@code mx-rollup} pattern when it
  * is set and the MX host being connected to matches it, so every domain hosted there shares one
  * bucket and one connection cap; the destination name otherwise.
  *

@@ -14,8 +14,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * The bounded in-memory queue where messages wait for a rate token of their shaping key
- * (DESIGN.md: "Throttled mail waits in a bounded in-memory queue; past that bound it goes to the
- * shortest retry tier instead of holding memory").
+ * (docs/ARCHITECTURE.md, "Traffic shaping", bounded waiting: past its bound, mail goes to the
+ * shortest retry tier instead of holding memory).
  *
  * <p>Per key, a FIFO of waiters and at most one timer: the head asks the {@link DestinationGate}
  * and the timer is set to the wait it returns (or earlier, when the gate reports new capacity

@@ -14,13 +14,17 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 /**
- * What every {@link SmtpConnection} of this pod shares: configuration, limits, metrics, the live
+ * What every {@link SmtpServerConnection} of this pod shares: configuration, limits, metrics, the live
  * policy and users file, the Kafka publisher, and the set of open connections (for draining).
  * Thread-safe.
  */
 final class ListenerSupport {
+
+    private static final Pattern IPV4 = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
+    private static final Pattern IPV6 = Pattern.compile("[0-9a-fA-F:][0-9a-fA-F:.]*:[0-9a-fA-F:.]*(%[\\w.-]+)?");
 
     private final IngressConfig config;
     private final String hostname;
@@ -29,7 +33,7 @@ final class ListenerSupport {
     private final PolicyHolder policy;
     private final KafkaPublisher publisher;
     private final Executor blocking;
-    private final Set<SmtpConnection> open = ConcurrentHashMap.newKeySet();
+    private final Set<SmtpServerConnection> open = ConcurrentHashMap.newKeySet();
     private volatile Policy usersFor;
     private volatile UsersFile users = UsersFile.empty();
 
@@ -77,23 +81,49 @@ final class ListenerSupport {
         return policy::current;
     }
 
-    InetAddress inet(String ip) {
+    /**
+     * The client's address, from the literal the socket (or, with {@code tern.ingress.proxy-protocol},
+     * the PROXY header) gave. Anything else is refused rather than read as some default: the
+     * address decides relay trust ({@code relay.trusted-networks}), and loopback is trusted.
+     * Never a DNS lookup: this runs on the event loop.
+     *
+     * @throws IllegalArgumentException naming the value
+     */
+    static InetAddress inet(String ip) {
         try {
-            return InetAddress.getByName(ip); // a literal: no DNS lookup happens
+            if (ip != null && IPV4.matcher(ip).matches()) {
+                byte[] bytes = new byte[4];
+                String[] parts = ip.split("\\.");
+                for (int i = 0; i < 4; i++) {
+                    int octet = Integer.parseInt(parts[i]);
+                    if (octet > 255) {
+                        throw new UnknownHostException(ip);
+                    }
+                    bytes[i] = (byte) octet;
+                }
+                return InetAddress.getByAddress(bytes);
+            }
+            if (ip != null && IPV6.matcher(ip).matches()) {
+                // Starts with a hex digit or ':' and holds a ':', so the JDK parses it as an IPv6
+                // literal or throws; it never falls through to DNS.
+                return InetAddress.getByName(ip);
+            }
         } catch (UnknownHostException e) {
-            return InetAddress.getLoopbackAddress();
+            // refused below
         }
+        throw new IllegalArgumentException("client address '" + ip + "' is not an IP address"
+                + " (from the socket, or from the PROXY header when tern.ingress.proxy-protocol=true)");
     }
 
-    void register(SmtpConnection c) {
+    void register(SmtpServerConnection c) {
         open.add(c);
     }
 
-    void unregister(SmtpConnection c) {
+    void unregister(SmtpServerConnection c) {
         open.remove(c);
     }
 
-    Set<SmtpConnection> openConnections() {
+    Set<SmtpServerConnection> openConnections() {
         return open;
     }
 

@@ -96,12 +96,12 @@ public class SmtpListeners {
             vertx.cancelTimer(tlsTimer);
         }
         LOG.infof("draining %d SMTP session(s)", support.openConnections().size());
-        support.openConnections().forEach(SmtpConnection::drain);
+        support.openConnections().forEach(SmtpServerConnection::drain);
         long deadline = System.nanoTime() + config.drainTimeout().toNanos();
         while (!support.openConnections().isEmpty() && System.nanoTime() < deadline) {
             sleep(100);
         }
-        support.openConnections().forEach(SmtpConnection::forceClose);
+        support.openConnections().forEach(SmtpServerConnection::forceClose);
         synchronized (servers) {
             servers.forEach(NetServer::close);
         }
@@ -157,7 +157,7 @@ public class SmtpListeners {
                     .setSsl(listener.implicitTls())
                     .setUseProxyProtocol(config.proxyProtocol());
             NetServer server = vertx.createNetServer(options);
-            server.connectHandler(socket -> new SmtpConnection(socket, context, support, listener).start());
+            server.connectHandler(socket -> new SmtpServerConnection(socket, context, support, listener).start());
             synchronized (servers) {
                 servers.add(server);
             }

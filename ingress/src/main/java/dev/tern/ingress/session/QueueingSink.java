@@ -1,9 +1,9 @@
 package dev.tern.ingress.session;
 
-import dev.tern.common.dkim.DkimSigner;
 import dev.tern.common.policy.Policy;
 import dev.tern.common.queue.QueuedMessage;
 import dev.tern.common.queue.Recipient;
+import dev.tern.ingress.dkim.DkimSigner;
 import dev.tern.ingress.metrics.IngressMetrics;
 import dev.tern.ingress.queue.KafkaPublisher;
 import dev.tern.smtp.io.DataSummary;

@@ -7,7 +7,7 @@ import dev.tern.smtp.reply.Reply;
 import java.net.InetAddress;
 
 /**
- * Decides whether a recipient may be accepted (DESIGN.md "Configuration", Postfix's
+ * Decides whether a recipient may be accepted (docs/ARCHITECTURE.md, "Configuration"; Postfix's
  * {@code reject_unauth_destination}): mail for a local domain from anyone; mail elsewhere only
  * from trusted networks or authenticated clients. Pure logic, no I/O.
  *

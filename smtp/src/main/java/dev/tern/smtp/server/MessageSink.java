@@ -20,7 +20,7 @@ public interface MessageSink {
     /**
      * The body is complete. The returned stage yields the reply to the end of data: {@code 250
      * 2.0.0 Ok: queued as <id>} once the message is durably queued, or {@code 451 4.3.0} when it
-     * could not be (DESIGN.md: "250 only after the Kafka ack"). A stage that fails exceptionally
+     * could not be (docs/ARCHITECTURE.md, Durability rules: 250 only after the Kafka ack). A stage that fails exceptionally
      * is answered with {@code 451 4.3.0}.
      */
     CompletionStage<Reply> complete(DataSummary summary);

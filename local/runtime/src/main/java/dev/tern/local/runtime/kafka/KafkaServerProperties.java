@@ -9,7 +9,7 @@ import java.util.Map;
  * at once.
  *
  * <p>Replication settings are 1 because there is one node; production uses RF 3 and
- * {@code min.insync.replicas=2} (DESIGN.md, "Kafka: the queue"). Topics are never auto-created so
+ * {@code min.insync.replicas=2} (docs/ARCHITECTURE.md, "Topics and records"). Topics are never auto-created so
  * that a misspelt topic name fails loudly in tests as it would in production. Message size
  * limits leave room for a 50 MiB message plus batch and header overhead. Internal topics get
  * few partitions because each partition costs start-up time and open files on a laptop.

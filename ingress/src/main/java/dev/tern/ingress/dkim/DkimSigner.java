@@ -1,5 +1,6 @@
-package dev.tern.common.dkim;
+package dev.tern.ingress.dkim;
 
+import dev.tern.common.dkim.DkimKey;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -54,7 +55,7 @@ public final class DkimSigner {
         if (!names.contains("from")) {
             throw new IllegalArgumentException("the message has no From header field to sign");
         }
-        String tags = "v=1; a=" + key.algorithm().tag + "; c=relaxed/relaxed; d=" + key.domain() + "; s="
+        String tags = "v=1; a=" + key.algorithm().tag() + "; c=relaxed/relaxed; d=" + key.domain() + "; s="
                 + key.selector() + "; t=" + now.getEpochSecond() + "; h=" + String.join(":", names) + "; bh="
                 + Base64.getEncoder().encodeToString(bodyHash) + "; b=";
         var signedData = new StringBuilder();

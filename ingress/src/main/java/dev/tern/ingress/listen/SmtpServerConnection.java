@@ -11,6 +11,7 @@ import dev.tern.smtp.server.TlsInfo;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
+import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import javax.net.ssl.SSLSession;
 import org.jboss.logging.Logger;
@@ -23,9 +24,9 @@ import org.jboss.logging.Logger;
  * <p>Threading: everything runs on the socket's event-loop context; the session's asynchronous
  * continuations are brought back to it with {@code context::runOnContext}.
  */
-final class SmtpConnection implements SessionOutput {
+final class SmtpServerConnection implements SessionOutput {
 
-    private static final Logger LOG = Logger.getLogger(SmtpConnection.class);
+    private static final Logger LOG = Logger.getLogger(SmtpServerConnection.class);
 
     private final NetSocket socket;
     private final Context context;
@@ -38,7 +39,7 @@ final class SmtpConnection implements SessionOutput {
     private long idleTimer = -1;
     private long sessionTimer = -1;
 
-    SmtpConnection(NetSocket socket, Context context, ListenerSupport support, Listener listener) {
+    SmtpServerConnection(NetSocket socket, Context context, ListenerSupport support, Listener listener) {
         this.socket = socket;
         this.context = context;
         this.support = support;
@@ -47,7 +48,19 @@ final class SmtpConnection implements SessionOutput {
     }
 
     void start() {
-        boolean trusted = support.policy().get().relay().isTrusted(support.inet(ip));
+        InetAddress address;
+        try {
+            address = ListenerSupport.inet(ip);
+        } catch (IllegalArgumentException e) {
+            // Nobody can say whether this client is trusted: refuse it rather than guess.
+            LOG.warnf("refusing a connection: %s", e.getMessage());
+            Reply r = Reply.of(421, "4.7.0", support.hostname() + " Error: cannot read your address");
+            support.metrics().reply(r.code());
+            socket.write(Buffer.buffer(r.toWire()));
+            socket.close();
+            return;
+        }
+        boolean trusted = support.policy().get().relay().isTrusted(address);
         var refusal = support.limiter().acquire(ip, trusted);
         if (refusal != null) {
             support.metrics().connectionRefused(refusal.name().toLowerCase(java.util.Locale.ROOT));
@@ -62,7 +75,7 @@ final class SmtpConnection implements SessionOutput {
         }
         support.register(this);
         support.metrics().sessionOpened();
-        SessionFacts facts = new SessionFacts(support.inet(ip), ip, support.hostname(), listener.label());
+        SessionFacts facts = new SessionFacts(address, ip, support.hostname(), listener.label());
         var policy = new IngressSessionPolicy(facts, support.policy(), support.users(), support.publisher(),
                 support.metrics(), support.blocking());
         TlsInfo implicit = listener.implicitTls() ? tlsInfo(socket.sslSession()) : null;
