@@ -124,7 +124,7 @@ public class DeliveryService {
         pool = new ConnectionPool(vertx, onLoop, new NetClients(vertx), gate, config.idleTimeout(),
                 config.shaping().contendedIdleTimeout(), config.maxThrottleWait(), maxWaiting);
         var throttle = new ThrottleQueue(vertx, onLoop, gate, maxWaiting, shaping.metrics(),
-                routed -> ShapingKeys.latest(policy.current(), routed));
+                (key, routed) -> ShapingKeys.latest(policy.current(), key, routed));
         var dns = new CachingDnsLookup(new DnsjavaLookup(config.dnsServers().orElse(List.of()), config.dnsTimeout()),
                 config.dnsMaxTtl(), Clock.systemUTC());
         var router = new Router(new MxResolver(dns, new SecureRandom(), config.mxPort()));

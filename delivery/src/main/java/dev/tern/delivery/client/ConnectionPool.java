@@ -4,6 +4,7 @@ import dev.tern.common.policy.DestinationPolicy;
 import dev.tern.common.policy.EgressSource;
 import dev.tern.delivery.route.NextHop;
 import dev.tern.delivery.throttle.DestinationGate;
+import dev.tern.delivery.throttle.ShapingKey;
 import dev.tern.delivery.throttle.ShapingKeys;
 import dev.tern.smtp.client.HandshakeConfig;
 import dev.tern.smtp.reply.Reply;
@@ -43,7 +44,7 @@ import java.util.concurrent.Executor;
  * its connections to those addresses, taken in turn per message (as KumoMTA assigns an egress
  * source per message): the turn's address reuses one of its idle connections or opens one, and
  * the next address is tried only when that one is at its limit. An address with limits of its own
- * (policy {@code sources}) must also grant a slot under {@link ShapingKeys#ofSource}, and the
+ * (policy {@code sources}) must also grant a slot under {@link ShapingKey#source}, and the
  * connection holds both. When the destination grants a slot but no address can use it, the slot
  * is given back unused and the caller waits. Where the pool's addresses have rates of their own,
  * an address is first chosen only if its rate grants the message's token at once (taken here and
@@ -71,7 +72,7 @@ public final class ConnectionPool {
      * for mail that could have opened it. Callers pass {@code sourceIp} null; the pool fills it
      * from the destination's egress addresses.
      */
-    public record Key(String destination, String shaping, NextHop hop, HandshakeConfig handshake, String sourceIp) {
+    public record Key(String destination, ShapingKey shaping, NextHop hop, HandshakeConfig handshake, String sourceIp) {
 
         Key withSource(String address) {
             return new Key(destination, shaping, hop, handshake, address);
@@ -79,10 +80,10 @@ public final class ConnectionPool {
 
         /**
          * Where this connection's destination limits are kept: {@link #shaping()}, or per egress
-         * address ({@link ShapingKeys#fromSource}) when the policy says {@code per-source}.
+         * address ({@link ShapingKey#from}) when the policy says {@code per-source}.
          */
-        public String limitKey(DestinationPolicy policy) {
-            return policy.perSource() && sourceIp != null ? ShapingKeys.fromSource(shaping, sourceIp) : shaping;
+        public ShapingKey limitKey(DestinationPolicy policy) {
+            return policy.perSource() && sourceIp != null ? shaping.from(sourceIp) : shaping;
         }
     }
 
@@ -110,16 +111,14 @@ public final class ConnectionPool {
         }
 
         /** Whether a slot freed under {@code shapingKey} may let this waiter go. */
-        boolean involves(String shapingKey) {
+        boolean involves(ShapingKey shapingKey) {
             if (key.shaping().equals(shapingKey)) {
                 return true;
             }
-            if (policy.perSource() && key.shaping().equals(ShapingKeys.destinationOf(shapingKey))) {
-                return true;
+            if (shapingKey.isSource()) {
+                return policy.egress().stream().anyMatch(s -> s.address().equals(shapingKey.source()));
             }
-            // Runs for every waiter on every freed slot: no string building for destination keys.
-            return ShapingKeys.isSource(shapingKey)
-                    && policy.egress().stream().anyMatch(s -> ShapingKeys.ofSource(s.address()).equals(shapingKey));
+            return policy.perSource() && key.shaping().equals(shapingKey.shared());
         }
     }
 
@@ -137,7 +136,7 @@ public final class ConnectionPool {
     private final Map<Key, Deque<SmtpConnection>> idle = new HashMap<>();
     private final Map<SmtpConnection, DestinationGate.Slot> slots = new HashMap<>();
     private final Deque<Waiter> waiters = new ArrayDeque<>();
-    private final Map<String, Integer> nextSource = new HashMap<>();
+    private final Map<ShapingKey, Integer> nextSource = new HashMap<>();
     private volatile int open;
 
     public ConnectionPool(Vertx vertx, Executor loop, NetClients clients, DestinationGate gate,
@@ -253,9 +252,8 @@ public final class ConnectionPool {
                 slot = destination;
             }
             if (slot != null && source != null && source.limitsConnections()) {
-                String sourceKey = ShapingKeys.ofSource(source.address());
                 DestinationGate.Slot forDestination = slot;
-                slot = gate.tryOpenConnection(sourceKey, source.asLimits(sourceKey))
+                slot = gate.tryOpenConnection(ShapingKey.source(source.address()), ShapingKeys.limitsOf(source))
                         .map(bySource -> DestinationGate.Slot.both(forDestination, bySource)).orElse(null);
                 if (slot == null && policy.perSource()) {
                     forDestination.unused();
@@ -291,13 +289,11 @@ public final class ConnectionPool {
     }
 
     private boolean takeToken(EgressSource source) {
-        String sourceKey = ShapingKeys.ofSource(source.address());
-        return gate.tryReserveMessage(sourceKey, source.asLimits(sourceKey), 1).isZero();
+        return gate.tryReserveMessage(ShapingKey.source(source.address()), ShapingKeys.limitsOf(source), 1).isZero();
     }
 
     private void giveBackToken(EgressSource source) {
-        String sourceKey = ShapingKeys.ofSource(source.address());
-        gate.unreserveMessage(sourceKey, source.asLimits(sourceKey));
+        gate.unreserveMessage(ShapingKey.source(source.address()), ShapingKeys.limitsOf(source));
     }
 
     private void open(Key key, DestinationGate.Slot slot, DestinationPolicy policy, boolean sourceToken,
@@ -364,7 +360,7 @@ public final class ConnectionPool {
         c.close().whenComplete((v, e) -> loop.execute(() -> slotFreed(key.shaping(), slot)));
     }
 
-    private void slotFreed(String shaping, DestinationGate.Slot slot) {
+    private void slotFreed(ShapingKey shaping, DestinationGate.Slot slot) {
         open--;
         if (slot != null) {
             slot.release();
@@ -381,7 +377,7 @@ public final class ConnectionPool {
      * go, in order, until one finds no connection; when the destination backs off, fails its
      * waiters at once rather than at the end of their wait.
      */
-    private void retryWaiters(String shaping) {
+    private void retryWaiters(ShapingKey shaping) {
         if (!gate.suspendedFor(shaping).isZero()) {
             for (Iterator<Waiter> it = waiters.iterator(); it.hasNext();) {
                 Waiter w = it.next();
@@ -412,7 +408,7 @@ public final class ConnectionPool {
     }
     /** Asks the gate again for the first waiter of every shaping key (slots freed on other pods). */
     public void retryWaiters() {
-        Set<String> asked = new HashSet<>();
+        Set<ShapingKey> asked = new HashSet<>();
         for (Waiter w : waiters.toArray(Waiter[]::new)) {
             if (asked.add(w.key.shaping())) {
                 retryWaiters(w.key.shaping());
@@ -420,7 +416,7 @@ public final class ConnectionPool {
         }
     }
 
-    private int waiting(String shaping) {
+    private int waiting(ShapingKey shaping) {
         int n = 0;
         for (Waiter w : waiters) {
             if (w.key.shaping().equals(shaping)) {

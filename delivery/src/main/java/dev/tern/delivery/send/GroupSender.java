@@ -10,6 +10,7 @@ import dev.tern.delivery.client.ConnectionPool;
 import dev.tern.delivery.route.NextHop;
 import dev.tern.delivery.route.RoutePlan;
 import dev.tern.delivery.throttle.DestinationGate;
+import dev.tern.delivery.throttle.ShapingKey;
 import dev.tern.delivery.throttle.ShapingKeys;
 import dev.tern.delivery.throttle.ThrottleQueue;
 import dev.tern.smtp.client.HandshakeConfig;
@@ -104,7 +105,7 @@ public final class GroupSender {
                 return CompletableFuture.completedFuture(all(r, lastHop, null));
             }
             NextHop hop = plan.hops().get(index);
-            String shaping = ShapingKeys.of(plan, hop.host());
+            ShapingKey shaping = ShapingKeys.of(plan, hop.host());
             Duration pause = gate.suspendedFor(shaping);
             if (!pause.isZero()) {
                 if (lastFailure != null) {
@@ -150,8 +151,8 @@ public final class GroupSender {
             EgressSource source = ConnectionPool.sourceOf(plan.policy(), lease.key().sourceIp());
             CompletableFuture<Boolean> bySource = source == null || source.rate() == null || lease.sourceToken()
                     ? CompletableFuture.completedFuture(true)
-                    : throttle.reserve(ShapingKeys.ofSource(source.address()),
-                            source.asLimits(ShapingKeys.ofSource(source.address())), maxThrottleWait);
+                    : throttle.reserve(ShapingKey.source(source.address()), ShapingKeys.limitsOf(source),
+                            maxThrottleWait);
             return bySource.thenCompose(ok -> ok
                     ? throttle.reserve(lease.key().limitKey(plan.policy()), plan.policy(), maxThrottleWait)
                     : CompletableFuture.completedFuture(false)).thenCompose(granted -> {
@@ -183,7 +184,7 @@ public final class GroupSender {
         }
 
         // Tells the gate what the server said: a 421 or a 4.7.x "rate" reply backs the key off.
-        private void report(String shaping, TransactionOutcome outcome) {
+        private void report(ShapingKey shaping, TransactionOutcome outcome) {
             var replies = new java.util.LinkedHashSet<Reply>();
             for (RecipientOutcome o : outcome.recipients()) {
                 if (o.reply() != null && o.phase() != Phase.LOCAL) {

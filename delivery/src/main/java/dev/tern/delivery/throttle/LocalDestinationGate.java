@@ -21,8 +21,8 @@ import java.util.function.LongSupplier;
  */
 public final class LocalDestinationGate implements DestinationGate {
 
-    private final ConcurrentHashMap<String, AtomicInteger> connections = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, AtomicLong> arrival = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<ShapingKey, AtomicInteger> connections = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<ShapingKey, AtomicLong> arrival = new ConcurrentHashMap<>();
     private final LongSupplier nanoTime;
 
     public LocalDestinationGate(LongSupplier nanoTime) {
@@ -34,7 +34,7 @@ public final class LocalDestinationGate implements DestinationGate {
     }
 
     @Override
-    public Optional<Slot> tryOpenConnection(String key, DestinationPolicy policy) {
+    public Optional<Slot> tryOpenConnection(ShapingKey key, DestinationPolicy policy) {
         AtomicInteger open = connections.computeIfAbsent(key, d -> new AtomicInteger());
         while (true) {
             int n = open.get();
@@ -53,7 +53,7 @@ public final class LocalDestinationGate implements DestinationGate {
     }
 
     @Override
-    public Duration tryReserveMessage(String key, DestinationPolicy policy, int waiting) {
+    public Duration tryReserveMessage(ShapingKey key, DestinationPolicy policy, int waiting) {
         Rate rate = policy.rate();
         if (rate == null) {
             return Duration.ZERO;
@@ -74,7 +74,7 @@ public final class LocalDestinationGate implements DestinationGate {
     }
 
     @Override
-    public void unreserveMessage(String key, DestinationPolicy policy) {
+    public void unreserveMessage(ShapingKey key, DestinationPolicy policy) {
         AtomicLong tat = arrival.get(key);
         if (policy.rate() != null && tat != null) {
             long interval = policy.rate().emissionInterval().toNanos();
@@ -83,7 +83,7 @@ public final class LocalDestinationGate implements DestinationGate {
     }
 
     /** Connections currently granted to {@code key}: for the admin view and tests. */
-    public int openConnections(String key) {
+    public int openConnections(ShapingKey key) {
         AtomicInteger open = connections.get(key);
         return open == null ? 0 : open.get();
     }

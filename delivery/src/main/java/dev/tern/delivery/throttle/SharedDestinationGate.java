@@ -84,9 +84,9 @@ public final class SharedDestinationGate implements DestinationGate, AutoCloseab
     private final long burstWindowNanos;
     private final ShapingMetrics metrics;
     private final IntSupplier livePods;
-    private final ConcurrentHashMap<String, KeyState> keys = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<ShapingKey, KeyState> keys = new ConcurrentHashMap<>();
     private final Set<HeldLease> held = ConcurrentHashMap.newKeySet();
-    private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<ShapingKey>> listeners = new CopyOnWriteArrayList<>();
     private final ScheduledFuture<?> renewal;
     private final ScheduledFuture<?> demandPoll;
 
@@ -147,12 +147,12 @@ public final class SharedDestinationGate implements DestinationGate, AutoCloseab
         return (st.max + pods - 1) / pods;
     }
 
-    private KeyState state(String key) {
+    private KeyState state(ShapingKey key) {
         return keys.computeIfAbsent(key, k -> new KeyState());
     }
 
     @Override
-    public Optional<Slot> tryOpenConnection(String key, DestinationPolicy policy) {
+    public Optional<Slot> tryOpenConnection(ShapingKey key, DestinationPolicy policy) {
         if (!backoff.suspendedFor(key).isZero()) {
             return Optional.empty();
         }
@@ -171,9 +171,9 @@ public final class SharedDestinationGate implements DestinationGate, AutoCloseab
         long now = System.nanoTime();
         if (now - st.leasesAt >= 0 && st.acquiring.compareAndSet(false, true)) {
             OptionalInt starved = holding < share(st) ? OptionalInt.of(holding) : OptionalInt.empty();
-            leases.tryAcquire(key, policy.maxConnections(), leaseTtl, starved).whenComplete((lease, error) -> {
+            leases.tryAcquire(key.toString(), policy.maxConnections(), leaseTtl, starved).whenComplete((lease, error) -> {
                 if (error == null && lease.isPresent()) {
-                    HeldLease h = new HeldLease(st, lease.get());
+                    HeldLease h = new HeldLease(key, st, lease.get());
                     held.add(h);
                     st.parked.add(h);
                     st.acquiring.set(false);
@@ -204,7 +204,7 @@ public final class SharedDestinationGate implements DestinationGate, AutoCloseab
     }
 
     @Override
-    public Duration tryReserveMessage(String key, DestinationPolicy policy, int waiting) {
+    public Duration tryReserveMessage(ShapingKey key, DestinationPolicy policy, int waiting) {
         if (policy.rate() == null) {
             return backoff.suspendedFor(key);
         }
@@ -221,7 +221,7 @@ public final class SharedDestinationGate implements DestinationGate, AutoCloseab
             // As many as are waiting, or as many as the last burst window used if more: a steady
             // flow then costs one request per window, not one per message that finds no queue.
             int wanted = Math.max(Math.max(1, waiting), st.spentBefore);
-            rates.acquire(key, rate.get(), wanted).whenComplete((grant, error) -> {
+            rates.acquire(key.toString(), rate.get(), wanted).whenComplete((grant, error) -> {
                 long at = System.nanoTime();
                 if (error != null) {
                     LOG.debugf("rate tokens for %s failed: %s", key, error);
@@ -248,7 +248,7 @@ public final class SharedDestinationGate implements DestinationGate, AutoCloseab
     }
 
     @Override
-    public void unreserveMessage(String key, DestinationPolicy policy) {
+    public void unreserveMessage(ShapingKey key, DestinationPolicy policy) {
         if (policy.rate() != null) {
             // Back into the local stock, which still ends with its burst window.
             state(key).stock.incrementAndGet();
@@ -279,24 +279,24 @@ public final class SharedDestinationGate implements DestinationGate, AutoCloseab
     }
 
     @Override
-    public Duration suspendedFor(String key) {
+    public Duration suspendedFor(ShapingKey key) {
         return backoff.suspendedFor(key);
     }
 
     @Override
-    public void replied(String key, String destinationClass, DestinationPolicy policy, Reply reply) {
+    public void replied(ShapingKey key, String destinationClass, DestinationPolicy policy, Reply reply) {
         backoff.remember(key, destinationClass);
         backoff.replied(key, destinationClass, policy, reply);
     }
 
     @Override
-    public void connectFailed(String key, String destinationClass, DestinationPolicy policy, Reply reply) {
+    public void connectFailed(ShapingKey key, String destinationClass, DestinationPolicy policy, Reply reply) {
         backoff.remember(key, destinationClass);
         backoff.connectFailed(key, destinationClass, policy, reply);
     }
 
     @Override
-    public void onCapacity(Consumer<String> listener) {
+    public void onCapacity(Consumer<ShapingKey> listener) {
         listeners.add(listener);
     }
 
@@ -331,10 +331,10 @@ public final class SharedDestinationGate implements DestinationGate, AutoCloseab
     private void pollDemand() {
         Map<String, KeyState> holdingKeys = new HashMap<>();
         for (HeldLease h : held) {
-            holdingKeys.putIfAbsent(h.lease.key(), h.state);
+            holdingKeys.putIfAbsent(h.key.toString(), h.state);
         }
         keys.forEach((key, st) -> {
-            if (!holdingKeys.containsKey(key)) {
+            if (!holdingKeys.containsKey(key.toString())) {
                 st.wanted = false;
                 st.starvedHolds = -1;
             }
@@ -389,6 +389,7 @@ public final class SharedDestinationGate implements DestinationGate, AutoCloseab
     /** One shared lease, parked until a connection takes it, then that connection's slot. */
     private final class HeldLease implements Slot {
 
+        final ShapingKey key;
         final KeyState state;
         final ConnectionLeases.Lease lease;
         final AtomicBoolean released = new AtomicBoolean();
@@ -399,7 +400,8 @@ public final class SharedDestinationGate implements DestinationGate, AutoCloseab
         boolean yielding;
         int parkedRenewals;
 
-        HeldLease(KeyState state, ConnectionLeases.Lease lease) {
+        HeldLease(ShapingKey key, KeyState state, ConnectionLeases.Lease lease) {
+            this.key = key;
             this.state = state;
             this.lease = lease;
             synchronized (state) {
