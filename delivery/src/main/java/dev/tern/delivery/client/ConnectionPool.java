@@ -92,9 +92,9 @@ public final class ConnectionPool {
      * {@code sourceToken} when the pool already took the egress address's rate token for the
      * message (see "Egress addresses" above), so the sender must not take another.
      */
-    public record Lease(Key key, SmtpConnection connection, boolean reused, boolean sourceToken) {
+    public record Lease(Key key, OutboundConnection connection, boolean reused, boolean sourceToken) {
 
-        Lease(Key key, SmtpConnection connection, boolean reused) {
+        Lease(Key key, OutboundConnection connection, boolean reused) {
             this(key, connection, reused, false);
         }
     }
@@ -133,8 +133,8 @@ public final class ConnectionPool {
     private final Duration contendedIdleTimeout;
     private final Duration maxWait;
     private final int maxWaiting;
-    private final Map<Key, Deque<SmtpConnection>> idle = new HashMap<>();
-    private final Map<SmtpConnection, DestinationGate.Slot> slots = new HashMap<>();
+    private final Map<Key, Deque<OutboundConnection>> idle = new HashMap<>();
+    private final Map<OutboundConnection, DestinationGate.Slot> slots = new HashMap<>();
     private final Deque<Waiter> waiters = new ArrayDeque<>();
     private final Map<ShapingKey, Integer> nextSource = new HashMap<>();
     private volatile int open;
@@ -162,7 +162,7 @@ public final class ConnectionPool {
         }
         if (!tryAcquire(key, policy, future)) {
             if (waiting(key.shaping()) >= maxWaiting) {
-                future.completeExceptionally(new ConnectFailure(Reply.of(451, "4.7.0",
+                future.completeExceptionally(new ConnectFailure(ConnectFailure.Kind.THROTTLED, Reply.of(451, "4.7.0",
                         "Throttled: too many messages waiting for " + key.destination())));
                 return future;
             }
@@ -170,7 +170,7 @@ public final class ConnectionPool {
             waiters.add(w);
             vertx.setTimer(Math.max(1, maxWait.toMillis()), id -> {
                 if (waiters.remove(w)) {
-                    w.future.completeExceptionally(new ConnectFailure(Reply.of(451, "4.7.0",
+                    w.future.completeExceptionally(new ConnectFailure(ConnectFailure.Kind.THROTTLED, Reply.of(451, "4.7.0",
                             "Throttled: no connection to " + key.destination() + " free within " + maxWait)));
                 }
             });
@@ -276,9 +276,9 @@ public final class ConnectionPool {
 
     /** Whether {@code k} has a usable idle connection at the head of its queue; drops dead ones. */
     private boolean hasIdle(Key k) {
-        Deque<SmtpConnection> q = idle.get(k);
+        Deque<OutboundConnection> q = idle.get(k);
         while (q != null && !q.isEmpty()) {
-            SmtpConnection c = q.peekFirst();
+            OutboundConnection c = q.peekFirst();
             DestinationGate.Slot slot = slots.get(c);
             if (c.usable() && slot != null && !slot.revoked()) {
                 return true;
@@ -301,7 +301,7 @@ public final class ConnectionPool {
         open++;
         NetClient client = clients.client(key.handshake().tlsPolicy() == dev.tern.smtp.client.TlsPolicy.REQUIRED,
                 key.sourceIp());
-        SmtpConnection.open(vertx, client, key.hop(), key.handshake(), Timeouts.of(policy))
+        OutboundConnection.open(vertx, client, key.hop(), key.handshake(), Timeouts.of(policy))
                 .whenComplete((c, error) -> {
                     if (error != null) {
                         slotFreed(key.shaping(), slot);
@@ -328,7 +328,7 @@ public final class ConnectionPool {
 
     /** Gives a connection back after a transaction: kept for the next message, or closed. */
     public void release(Lease lease, DestinationPolicy policy) {
-        SmtpConnection c = lease.connection();
+        OutboundConnection c = lease.connection();
         Key key = lease.key();
         DestinationGate.Slot slot = slots.get(c);
         if (!c.usable() || !gate.mayReuse(c.messagesSent(), policy) || slot == null || slot.revoked()
@@ -354,7 +354,7 @@ public final class ConnectionPool {
         idle.computeIfAbsent(key, k -> new ArrayDeque<>()).addFirst(c);
     }
 
-    private void discard(Key key, SmtpConnection c) {
+    private void discard(Key key, OutboundConnection c) {
         DestinationGate.Slot slot = slots.remove(c);
         // The slot is given back once the server has seen the connection end, not before.
         c.close().whenComplete((v, e) -> loop.execute(() -> slotFreed(key.shaping(), slot)));
@@ -369,7 +369,8 @@ public final class ConnectionPool {
     }
 
     private static ConnectFailure backingOff(Key key) {
-        return new ConnectFailure(Reply.of(451, "4.7.0", "Throttled: " + key.destination() + " backs off"));
+        return new ConnectFailure(ConnectFailure.Kind.THROTTLED,
+                Reply.of(451, "4.7.0", "Throttled: " + key.destination() + " backs off"));
     }
 
     /**
@@ -435,8 +436,8 @@ public final class ConnectionPool {
         long limit = now - idleTimeout.toNanos();
         long contendedLimit = now - contendedIdleTimeout.toNanos();
         for (var e : idle.entrySet()) {
-            for (Iterator<SmtpConnection> it = e.getValue().iterator(); it.hasNext();) {
-                SmtpConnection c = it.next();
+            for (Iterator<OutboundConnection> it = e.getValue().iterator(); it.hasNext();) {
+                OutboundConnection c = it.next();
                 DestinationGate.Slot slot = slots.get(c);
                 boolean contended = slot != null && (slot.surplus()
                         || slot.wanted() && c.idleSince() - contendedLimit < 0);

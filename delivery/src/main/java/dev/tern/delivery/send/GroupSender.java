@@ -121,23 +121,33 @@ public final class GroupSender {
                     .exceptionallyComposeAsync(error -> {
                         Throwable cause = unwrap(error);
                         if (cause instanceof ConnectFailure f) {
-                            if (isThrottled(f.reply())) {
-                                // Another hop of the same destination would not help; nothing was tried.
-                                return CompletableFuture.completedFuture(notTried(f.reply(), hop, null));
-                            }
-                            if (isTlsFailure(f.reply()) && handshake.tlsPolicy() == TlsPolicy.OPPORTUNISTIC) {
-                                // Postfix "may": a failed handshake is retried in plain text, once.
-                                LOG.debugf("%s: %s, retrying without TLS", hop, f.reply());
-                                return plainText().tryHop(index, f.reply(), hop);
-                            }
-                            gate.connectFailed(shaping, plan.destinationClass(), plan.policy(), f.reply());
-                            LOG.debugf("%s: %s, trying next hop", hop, f.reply());
-                            return tryHop(index + 1, f.reply(), hop);
+                            return connectFailed(f, index, hop, shaping);
                         }
                         LOG.warnf(cause, "unexpected failure delivering %s via %s", message.id(), hop);
                         return CompletableFuture.completedFuture(all(Reply.of(451, "4.3.0",
                                 "Local error: " + cause), hop, null));
                     }, loop);
+        }
+
+        private CompletableFuture<List<RecipientResult>> connectFailed(ConnectFailure f, int index, NextHop hop,
+                ShapingKey shaping) {
+            switch (f.kind()) {
+                case THROTTLED:
+                    // Another hop of the same destination would not help; nothing was tried.
+                    return CompletableFuture.completedFuture(notTried(f.reply(), hop, null));
+                case TLS_FAILED:
+                    if (handshake.tlsPolicy() == TlsPolicy.OPPORTUNISTIC) {
+                        // Postfix "may": a failed handshake is retried in plain text, once.
+                        LOG.debugf("%s: %s, retrying without TLS", hop, f.reply());
+                        return plainText().tryHop(index, f.reply(), hop);
+                    }
+                    break;
+                default:
+                    break;
+            }
+            gate.connectFailed(shaping, plan.destinationClass(), plan.policy(), f.reply());
+            LOG.debugf("%s: %s (%s), trying next hop", hop, f.reply(), f.kind());
+            return tryHop(index + 1, f.reply(), hop);
         }
 
         private Attempt plainText() {
@@ -255,14 +265,6 @@ public final class GroupSender {
             case OPPORTUNISTIC -> TlsPolicy.OPPORTUNISTIC;
         };
         return plan.lmtp() ? HandshakeConfig.lmtp(heloName, tls) : HandshakeConfig.smtp(heloName, tls);
-    }
-
-    private static boolean isTlsFailure(Reply r) {
-        return r.status() != null && r.status().toString().equals("4.7.5");
-    }
-
-    private static boolean isThrottled(Reply r) {
-        return r.status() != null && r.status().toString().equals("4.7.0") && r.text().contains("Throttled");
     }
 
     static Throwable unwrap(Throwable t) {
