@@ -7,6 +7,7 @@ import dev.tern.common.queue.QueuedMessage;
 import dev.tern.common.queue.Recipient;
 import dev.tern.delivery.client.ConnectFailure;
 import dev.tern.delivery.client.ConnectionPool;
+import dev.tern.delivery.client.EgressChoice;
 import dev.tern.delivery.route.NextHop;
 import dev.tern.delivery.route.RoutePlan;
 import dev.tern.delivery.throttle.DestinationGate;
@@ -158,7 +159,7 @@ public final class GroupSender {
         // The egress address's own rate first (a warming-up address is usually the tighter limit),
         // then the destination's; a message deferred by the second wastes the first's token.
         private CompletableFuture<List<RecipientResult>> throttled(ConnectionPool.Lease lease) {
-            EgressSource source = ConnectionPool.sourceOf(plan.policy(), lease.key().sourceIp());
+            EgressSource source = EgressChoice.sourceOf(plan.policy(), lease.key().sourceIp());
             CompletableFuture<Boolean> bySource = source == null || source.rate() == null || lease.sourceToken()
                     ? CompletableFuture.completedFuture(true)
                     : throttle.reserve(ShapingKey.source(source.address()), ShapingKeys.limitsOf(source),
