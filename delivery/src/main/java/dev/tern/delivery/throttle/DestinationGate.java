@@ -12,9 +12,10 @@ import java.util.function.Consumer;
  * {@code rate} and {@code max-messages-per-connection} of the destination's policy, and the
  * destination's adaptive backoff.
  *
- * <p>Limits are kept per <em>shaping key</em> ({@link ShapingKey}, chosen by {@link ShapingKeys}): the destination name, or the
- * policy's MX rollup pattern when the MX host matches it. {@link LocalDestinationGate} enforces the
- * limits per pod; {@link SharedDestinationGate} holds them cluster-wide in Infinispan.
+ * <p>Limits are kept per <em>shaping key</em> ({@link ShapingKey}, chosen by {@link ShapingKeys}):
+ * the destination name, or the policy's MX rollup pattern when the MX host matches it.
+ * {@link SharedDestinationGate} is the implementation: over Infinispan it holds the limits
+ * cluster-wide, over in-memory backends per pod.
  *
  * <p>Implementations must be thread-safe and must not block: a refusal tells the caller how long
  * to wait, and the caller waits on a timer (see {@link ThrottleQueue}) or until

@@ -13,6 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * The {@link DestinationGate}: rates from a {@link RateLimiter}, connection caps as
@@ -42,9 +43,16 @@ public final class SharedDestinationGate implements DestinationGate, AutoCloseab
     public SharedDestinationGate(RateLimiter rates, ConnectionLeases leases, AdaptiveBackoff backoff,
             Duration leaseTtl, Duration burstWindow, ScheduledExecutorService timer, ShapingMetrics metrics,
             IntSupplier livePods) {
+        this(rates, leases, backoff, leaseTtl, burstWindow, timer, metrics, livePods, System::nanoTime);
+    }
+
+    /** @param nanoTime the monotonic clock, {@link System#nanoTime} but in tests */
+    SharedDestinationGate(RateLimiter rates, ConnectionLeases leases, AdaptiveBackoff backoff, Duration leaseTtl,
+            Duration burstWindow, ScheduledExecutorService timer, ShapingMetrics metrics, IntSupplier livePods,
+            LongSupplier nanoTime) {
         this.backoff = backoff;
-        this.tokens = new TokenStock(rates, burstWindow, metrics, this::capacity, System::nanoTime);
-        this.leases = new LeaseKeeper(leases, leaseTtl, timer, livePods, this::capacity, System::nanoTime);
+        this.tokens = new TokenStock(rates, burstWindow, metrics, this::capacity, nanoTime);
+        this.leases = new LeaseKeeper(leases, leaseTtl, timer, livePods, this::capacity, nanoTime);
         metrics.leasesHeld(this::leasesHeld);
     }
 

@@ -4,14 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tern.common.policy.DestinationPolicy;
 import dev.tern.common.policy.Rate;
+import dev.tern.common.shaping.InMemoryBackoff;
+import dev.tern.common.shaping.InMemoryConnectionLeases;
+import dev.tern.common.shaping.InMemoryRateLimiter;
 import dev.tern.delivery.metrics.ShapingMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -27,6 +33,7 @@ class ThrottleQueueTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final ShapingMetrics metrics = new ShapingMetrics(registry, () -> false);
     private final DestinationPolicy policy = policy();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
 
     /** Opens one token every {@code interval}, like a local GCRA without burst. */
     private static final class PacedGate implements DestinationGate {
@@ -73,6 +80,7 @@ class ThrottleQueueTest {
 
     @AfterEach
     void close() {
+        timer.shutdownNow();
         vertx.close().toCompletionStage().toCompletableFuture().join();
     }
 
@@ -128,7 +136,12 @@ class ThrottleQueueTest {
         var slow = new DestinationPolicy("d", null, 10, 100, Rate.parse("1/s"), b.tls(), b.connectTimeout(),
                 b.commandTimeout(), b.dataTimeout(), b.backoff(), null);
         var live = new AtomicReference<>(slow);
-        var q = new ThrottleQueue(vertx, loop, new LocalDestinationGate(), 10, metrics, (key, routed) -> live.get());
+        var gate = new SharedDestinationGate(new InMemoryRateLimiter(Duration.ofMillis(100), Clock.systemUTC()),
+                new InMemoryConnectionLeases(Clock.systemUTC()), new AdaptiveBackoff(new InMemoryBackoff(
+                        Duration.ofMinutes(1), Clock.systemUTC()), Duration.ofMinutes(1), 3, Duration.ofSeconds(1),
+                        Clock.systemUTC(), metrics), Duration.ofSeconds(30), Duration.ofMillis(100), timer, metrics,
+                () -> 1);
+        var q = new ThrottleQueue(vertx, loop, gate, 10, metrics, (key, routed) -> live.get());
         long start = System.nanoTime();
         var waiting = new java.util.ArrayList<CompletableFuture<Boolean>>();
         for (int i = 0; i < 5; i++) {
