@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tern.common.config.TernConfig;
 import dev.tern.common.kafka.KafkaAdmin;
 import dev.tern.common.queue.DurationText;
-import dev.tern.delivery.app.DeliveryService;
 import dev.tern.delivery.config.DeliveryConfig;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -42,12 +41,12 @@ public class AdminRoutes {
     private static final int SCAN_LIMIT = 100_000;
     static final String DEFAULT_BOUNCE = "1d";
 
-    private final DeliveryService service;
+    private final DeliveryOperations service;
     private final KafkaAdmin kafka;
     private final DeliveryConfig config;
     private final TernConfig tern;
 
-    public AdminRoutes(DeliveryService service, KafkaAdmin kafka, DeliveryConfig config, TernConfig tern) {
+    public AdminRoutes(DeliveryOperations service, KafkaAdmin kafka, DeliveryConfig config, TernConfig tern) {
         this.service = service;
         this.kafka = kafka;
         this.config = config;
@@ -105,8 +104,7 @@ public class AdminRoutes {
             body.put("waiting", Map.of("error", e.toString()));
         }
         body.put("inFlight", service.inFlight());
-        body.put("inFlightByDestination", service.delivery() == null ? Map.of()
-                : service.delivery().inFlightByDestination());
+        body.put("inFlightByDestination", service.inFlightByDestination());
         body.put("connections", service.openConnections());
         body.put("suspended", service.controls().suspended());
         var bounced = new LinkedHashMap<String, Object>();

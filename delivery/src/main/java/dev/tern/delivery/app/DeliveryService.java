@@ -8,6 +8,7 @@ import dev.tern.common.policy.PolicyHolder;
 import dev.tern.common.queue.Topics;
 import dev.tern.delivery.admin.ControlCommand;
 import dev.tern.delivery.admin.ControlListener;
+import dev.tern.delivery.admin.DeliveryOperations;
 import dev.tern.delivery.admin.OperatorControls;
 import dev.tern.delivery.client.ConnectionPool;
 import dev.tern.delivery.client.NetClients;
@@ -44,6 +45,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -69,7 +71,7 @@ import org.jboss.logging.Logger;
  * then closes connections and the producer.
  */
 @ApplicationScoped
-public class DeliveryService {
+public class DeliveryService implements DeliveryOperations {
 
     private static final Logger LOG = Logger.getLogger(DeliveryService.class);
 
@@ -124,7 +126,7 @@ public class DeliveryService {
         pool = new ConnectionPool(vertx, onLoop, new NetClients(vertx), gate, config.idleTimeout(),
                 config.shaping().contendedIdleTimeout(), config.maxThrottleWait(), maxWaiting);
         var throttle = new ThrottleQueue(vertx, onLoop, gate, maxWaiting, shaping.metrics(),
-                routed -> ShapingKeys.latest(policy.current(), routed));
+                (key, routed) -> ShapingKeys.latest(policy.current(), key, routed));
         var dns = new CachingDnsLookup(new DnsjavaLookup(config.dnsServers().orElse(List.of()), config.dnsTimeout()),
                 config.dnsMaxTtl(), Clock.systemUTC());
         var router = new Router(new MxResolver(dns, new SecureRandom(), config.mxPort()));
@@ -207,7 +209,7 @@ public class DeliveryService {
         });
     }
 
-    /** Applies a command here at once and publishes it on {@code tern.control} for every other pod. */
+    @Override
     public CompletableFuture<Void> command(ControlCommand command) {
         command.applyTo(controls);
         var done = new CompletableFuture<Void>();
@@ -225,22 +227,27 @@ public class DeliveryService {
         return done;
     }
 
+    @Override
     public OperatorControls controls() {
         return controls;
     }
 
-    public MessageDelivery delivery() {
-        return delivery;
+    @Override
+    public Map<String, Integer> inFlightByDestination() {
+        return delivery == null ? Map.of() : delivery.inFlightByDestination();
     }
 
+    @Override
     public int inFlight() {
         return loop == null ? 0 : loop.inFlight();
     }
 
+    @Override
     public int openConnections() {
         return pool == null ? 0 : pool.open();
     }
 
+    @Override
     public List<String> consumedTopics() {
         return topics();
     }

@@ -19,7 +19,6 @@ import dev.tern.delivery.config.DeliveryConfig;
 import dev.tern.delivery.metrics.ShapingMetrics;
 import dev.tern.delivery.throttle.AdaptiveBackoff;
 import dev.tern.delivery.throttle.LivePods;
-import dev.tern.delivery.throttle.LocalDestinationGate;
 import dev.tern.delivery.throttle.TrafficShaping;
 import dev.tern.delivery.throttle.SharedDestinationGate;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -47,7 +46,7 @@ import org.jboss.logging.Logger;
  * Produces the delivery service's {@link TrafficShaping}: with {@code tern.delivery.shaping.enabled} (the
  * default) a {@link SharedDestinationGate} over the Infinispan rate limiter, leases and backoff,
  * each wrapped in its {@code Fallback*} decorator with one shared {@link Fallback} switch; with it
- * off, the per-pod {@link LocalDestinationGate}.
+ * off, the same gate over in-memory backends, whose limits then hold per pod ({@link #local}).
  *
  * <p>The Infinispan parts are built on first use, not at start: a pod that starts while Infinispan
  * is down must construct its gate and deliver on the fallback. Ranges are checked here and fail
@@ -64,14 +63,17 @@ public class ShapingProducer {
             MeterRegistry registry) {
         DeliveryConfig.Shaping config = delivery.shaping();
         validate(config);
+        ScheduledExecutorService timer = daemon("tern-shaping");
         if (!config.enabled()) {
             LOG.info("traffic shaping per pod (tern.delivery.shaping.enabled=false)");
             var metrics = new ShapingMetrics(registry, () -> false);
-            metrics.leasesHeld(() -> 0);
             metrics.remoteCalls(() -> 0);
-            return new TrafficShaping(new LocalDestinationGate(), metrics, () -> { });
+            SharedDestinationGate gate = local(config, timer, metrics);
+            return new TrafficShaping(gate, metrics, () -> {
+                gate.close();
+                timer.shutdownNow();
+            });
         }
-        ScheduledExecutorService timer = daemon("tern-shaping");
         IntSupplier pods;
         AutoCloseable podCounter;
         if (config.livePods().isPresent()) {
@@ -148,6 +150,20 @@ public class ShapingProducer {
                 clock, metrics);
         return new SharedDestinationGate(rates, leases, adaptive, config.leaseTtl(), config.burstWindow(), timer,
                 metrics, fallback::livePods);
+    }
+
+    /**
+     * The gate over in-memory backends: the same limits, backoff and lease handling as the shared
+     * gate, held by this pod alone (N pods may together send N times the configured rate).
+     */
+    public static SharedDestinationGate local(DeliveryConfig.Shaping config, ScheduledExecutorService timer,
+            ShapingMetrics metrics) {
+        Clock clock = Clock.systemUTC();
+        var adaptive = new AdaptiveBackoff(new InMemoryBackoff(config.backoffRetention(), clock), config.ramp(),
+                config.failureThreshold(), config.backoffRefresh(), clock, metrics);
+        return new SharedDestinationGate(new InMemoryRateLimiter(config.burstWindow(), clock),
+                new InMemoryConnectionLeases(clock), adaptive, config.leaseTtl(), config.burstWindow(), timer, metrics,
+                LivePods.fixed(1));
     }
 
     void close(@Disposes TrafficShaping shaping) {

@@ -4,21 +4,19 @@ import dev.tern.common.policy.DestinationPolicy;
 import dev.tern.common.policy.EgressSource;
 import dev.tern.delivery.route.NextHop;
 import dev.tern.delivery.throttle.DestinationGate;
-import dev.tern.delivery.throttle.ShapingKeys;
+import dev.tern.delivery.throttle.ShapingKey;
 import dev.tern.smtp.client.HandshakeConfig;
 import dev.tern.smtp.reply.Reply;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClient;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -39,20 +37,13 @@ import java.util.concurrent.Executor;
  * noticed through {@link DestinationGate#onCapacity} and a retry of the waiters every
  * {@value #RETRY_MILLIS} ms.
  *
- * <p><b>Egress addresses.</b> A destination with a {@code source-ip} or {@code source-pool} binds
- * its connections to those addresses, taken in turn per message (as KumoMTA assigns an egress
- * source per message): the turn's address reuses one of its idle connections or opens one, and
- * the next address is tried only when that one is at its limit. An address with limits of its own
- * (policy {@code sources}) must also grant a slot under {@link ShapingKeys#ofSource}, and the
- * connection holds both. When the destination grants a slot but no address can use it, the slot
- * is given back unused and the caller waits. Where the pool's addresses have rates of their own,
- * an address is first chosen only if its rate grants the message's token at once (taken here and
- * marked on the {@link Lease}). When none can: if the pool has an address without a rate, the
- * caller waits for a connection; otherwise the turn's address is taken, and the message waits for
- * its token in the sender's throttle queue. With {@code per-source}, the destination's own
- * connection cap and rate are kept per address ({@link Key#limitKey}): each address asks for its
- * own destination slot, an address at its cap passes the message to the next, and an address
- * the destination told to slow down backs off alone (its replies are reported under its key).
+ * <p><b>Egress addresses</b> are chosen by {@link EgressChoice}: the turn's address reuses one of
+ * its idle connections or opens one, and the next address is tried only when that one is at its
+ * limit. When the destination grants a slot but no address can use it, the slot is given back
+ * unused and the caller waits. With {@code per-source}, the destination's own connection cap and
+ * rate are kept per address ({@link Key#limitKey}): each address asks for its own destination
+ * slot, an address at its cap passes the message to the next, and an address the destination told
+ * to slow down backs off alone (its replies are reported under its key).
  *
  * <p><b>Idle connections</b> are closed after {@code idleTimeout} by {@link #sweep()}, or already
  * after {@code contendedIdleTimeout} when someone else was refused a slot of their key (their
@@ -71,7 +62,7 @@ public final class ConnectionPool {
      * for mail that could have opened it. Callers pass {@code sourceIp} null; the pool fills it
      * from the destination's egress addresses.
      */
-    public record Key(String destination, String shaping, NextHop hop, HandshakeConfig handshake, String sourceIp) {
+    public record Key(String destination, ShapingKey shaping, NextHop hop, HandshakeConfig handshake, String sourceIp) {
 
         Key withSource(String address) {
             return new Key(destination, shaping, hop, handshake, address);
@@ -79,47 +70,22 @@ public final class ConnectionPool {
 
         /**
          * Where this connection's destination limits are kept: {@link #shaping()}, or per egress
-         * address ({@link ShapingKeys#fromSource}) when the policy says {@code per-source}.
+         * address ({@link ShapingKey#from}) when the policy says {@code per-source}.
          */
-        public String limitKey(DestinationPolicy policy) {
-            return policy.perSource() && sourceIp != null ? ShapingKeys.fromSource(shaping, sourceIp) : shaping;
+        public ShapingKey limitKey(DestinationPolicy policy) {
+            return policy.perSource() && sourceIp != null ? shaping.from(sourceIp) : shaping;
         }
     }
 
     /**
      * A connection handed out by {@link #acquire}; {@code reused} when it had carried mail before;
      * {@code sourceToken} when the pool already took the egress address's rate token for the
-     * message (see "Egress addresses" above), so the sender must not take another.
+     * message ({@link EgressChoice}), so the sender must not take another.
      */
-    public record Lease(Key key, SmtpConnection connection, boolean reused, boolean sourceToken) {
+    public record Lease(Key key, OutboundConnection connection, boolean reused, boolean sourceToken) {
 
-        Lease(Key key, SmtpConnection connection, boolean reused) {
+        Lease(Key key, OutboundConnection connection, boolean reused) {
             this(key, connection, reused, false);
-        }
-    }
-
-    private record Waiter(Key key, DestinationPolicy policy, CompletableFuture<Lease> future) {
-
-        /** Whether a connection opened for {@code k} may carry this waiter's mail. */
-        boolean accepts(Key k) {
-            if (!k.withSource(key.sourceIp()).equals(key)) {
-                return false;
-            }
-            return policy.egress().isEmpty() ? Objects.equals(k.sourceIp(), key.sourceIp())
-                    : policy.egress().stream().anyMatch(s -> s.address().equals(k.sourceIp()));
-        }
-
-        /** Whether a slot freed under {@code shapingKey} may let this waiter go. */
-        boolean involves(String shapingKey) {
-            if (key.shaping().equals(shapingKey)) {
-                return true;
-            }
-            if (policy.perSource() && key.shaping().equals(ShapingKeys.destinationOf(shapingKey))) {
-                return true;
-            }
-            // Runs for every waiter on every freed slot: no string building for destination keys.
-            return ShapingKeys.isSource(shapingKey)
-                    && policy.egress().stream().anyMatch(s -> ShapingKeys.ofSource(s.address()).equals(shapingKey));
         }
     }
 
@@ -134,10 +100,10 @@ public final class ConnectionPool {
     private final Duration contendedIdleTimeout;
     private final Duration maxWait;
     private final int maxWaiting;
-    private final Map<Key, Deque<SmtpConnection>> idle = new HashMap<>();
-    private final Map<SmtpConnection, DestinationGate.Slot> slots = new HashMap<>();
+    private final Map<Key, Deque<OutboundConnection>> idle = new HashMap<>();
+    private final Map<OutboundConnection, DestinationGate.Slot> slots = new HashMap<>();
     private final Deque<Waiter> waiters = new ArrayDeque<>();
-    private final Map<String, Integer> nextSource = new HashMap<>();
+    private final EgressChoice egress;
     private volatile int open;
 
     public ConnectionPool(Vertx vertx, Executor loop, NetClients clients, DestinationGate gate,
@@ -151,6 +117,7 @@ public final class ConnectionPool {
                 : idleTimeout;
         this.maxWait = maxWait;
         this.maxWaiting = maxWaiting;
+        this.egress = new EgressChoice(gate);
         gate.onCapacity(shaping -> loop.execute(() -> retryWaiters(shaping)));
     }
 
@@ -163,7 +130,7 @@ public final class ConnectionPool {
         }
         if (!tryAcquire(key, policy, future)) {
             if (waiting(key.shaping()) >= maxWaiting) {
-                future.completeExceptionally(new ConnectFailure(Reply.of(451, "4.7.0",
+                future.completeExceptionally(new ConnectFailure(ConnectFailure.Kind.THROTTLED, Reply.of(451, "4.7.0",
                         "Throttled: too many messages waiting for " + key.destination())));
                 return future;
             }
@@ -171,7 +138,7 @@ public final class ConnectionPool {
             waiters.add(w);
             vertx.setTimer(Math.max(1, maxWait.toMillis()), id -> {
                 if (waiters.remove(w)) {
-                    w.future.completeExceptionally(new ConnectFailure(Reply.of(451, "4.7.0",
+                    w.future().completeExceptionally(new ConnectFailure(ConnectFailure.Kind.THROTTLED, Reply.of(451, "4.7.0",
                             "Throttled: no connection to " + key.destination() + " free within " + maxWait)));
                 }
             });
@@ -179,29 +146,13 @@ public final class ConnectionPool {
         return future;
     }
 
-    /** The keys {@code key}'s mail may use, one per egress address, starting at the next address in turn. */
-    private List<Key> candidates(Key key, DestinationPolicy policy) {
-        List<EgressSource> egress = policy.egress();
-        if (egress.isEmpty()) {
-            return List.of(key);
-        }
-        int start = Math.floorMod(nextSource.merge(key.shaping(), 1, Integer::sum), egress.size());
-        var out = new ArrayList<Key>(egress.size());
-        for (int i = 0; i < egress.size(); i++) {
-            out.add(key.withSource(egress.get((start + i) % egress.size()).address()));
-        }
-        return out;
-    }
-
     /**
      * Takes the first candidate address (in turn) that has an idle connection, or gets slots for
-     * a new one; the destination's slot is asked for at most once and given back unused when no
-     * address can take it. In a pool where addresses have rates of their own, a first pass takes
-     * only an address whose rate has a token right now, so a slow (warming-up) address does not
-     * hold mail that another address could send at once.
+     * a new one, in the passes {@link EgressChoice#passes} gives; the destination's slot is asked
+     * for at most once per pass and given back unused when no address can take it.
      */
     private boolean tryAcquire(Key key, DestinationPolicy policy, CompletableFuture<Lease> future) {
-        List<Key> candidates = candidates(key, policy);
+        List<Key> candidates = egress.candidates(key, policy);
         if (policy.perSource()) {
             // An address the destination told to slow down (421, 4.7.x) backs off alone: use the others.
             candidates = candidates.stream().filter(k -> gate.suspendedFor(k.limitKey(policy)).isZero()).toList();
@@ -210,17 +161,12 @@ public final class ConnectionPool {
                 return true;
             }
         }
-        boolean rated = candidates.size() > 1 && policy.egress().stream().anyMatch(s -> s.rate() != null);
-        if (!rated) {
-            return tryAcquire(key, policy, candidates, false, future);
+        for (boolean withToken : EgressChoice.passes(policy, candidates.size())) {
+            if (tryAcquire(key, policy, candidates, withToken, future)) {
+                return true;
+            }
         }
-        if (tryAcquire(key, policy, candidates, true, future)) {
-            return true;
-        }
-        // An address without a rate of its own was tried and found no connection: wait for one
-        // rather than take a rated address that would make the message wait for a token.
-        boolean someUnrated = policy.egress().stream().anyMatch(s -> s.rate() == null);
-        return !someUnrated && tryAcquire(key, policy, candidates, false, future);
+        return false;
     }
 
     private boolean tryAcquire(Key key, DestinationPolicy policy, List<Key> candidates, boolean withToken,
@@ -228,13 +174,13 @@ public final class ConnectionPool {
         DestinationGate.Slot destination = null;
         boolean refused = false;
         for (Key k : candidates) {
-            EgressSource source = sourceOf(policy, k.sourceIp());
-            boolean token = withToken && source != null && source.rate() != null;
-            if (token && !takeToken(source)) {
+            EgressSource source = EgressChoice.sourceOf(policy, k.sourceIp());
+            EgressChoice.Token token = egress.token(source, withToken);
+            if (token == EgressChoice.Token.REFUSED) {
                 continue;
             }
             if (hasIdle(k)) {
-                future.complete(new Lease(k, idle.get(k).pollFirst(), true, token));
+                future.complete(new Lease(k, idle.get(k).pollFirst(), true, token == EgressChoice.Token.TAKEN));
                 if (destination != null) {
                     destination.unused();
                 }
@@ -252,22 +198,20 @@ public final class ConnectionPool {
                 }
                 slot = destination;
             }
-            if (slot != null && source != null && source.limitsConnections()) {
-                String sourceKey = ShapingKeys.ofSource(source.address());
+            if (slot != null) {
                 DestinationGate.Slot forDestination = slot;
-                slot = gate.tryOpenConnection(sourceKey, source.asLimits(sourceKey))
-                        .map(bySource -> DestinationGate.Slot.both(forDestination, bySource)).orElse(null);
+                slot = egress.withSourceSlot(forDestination, source);
                 if (slot == null && policy.perSource()) {
                     forDestination.unused();
                 }
             }
             if (slot == null) {
-                if (token) {
-                    giveBackToken(source);
+                if (token == EgressChoice.Token.TAKEN) {
+                    egress.giveBack(source);
                 }
                 continue;
             }
-            open(k, slot, policy, token, future);
+            open(k, slot, policy, token == EgressChoice.Token.TAKEN, future);
             return true;
         }
         if (destination != null) {
@@ -278,9 +222,9 @@ public final class ConnectionPool {
 
     /** Whether {@code k} has a usable idle connection at the head of its queue; drops dead ones. */
     private boolean hasIdle(Key k) {
-        Deque<SmtpConnection> q = idle.get(k);
+        Deque<OutboundConnection> q = idle.get(k);
         while (q != null && !q.isEmpty()) {
-            SmtpConnection c = q.peekFirst();
+            OutboundConnection c = q.peekFirst();
             DestinationGate.Slot slot = slots.get(c);
             if (c.usable() && slot != null && !slot.revoked()) {
                 return true;
@@ -290,22 +234,12 @@ public final class ConnectionPool {
         return false;
     }
 
-    private boolean takeToken(EgressSource source) {
-        String sourceKey = ShapingKeys.ofSource(source.address());
-        return gate.tryReserveMessage(sourceKey, source.asLimits(sourceKey), 1).isZero();
-    }
-
-    private void giveBackToken(EgressSource source) {
-        String sourceKey = ShapingKeys.ofSource(source.address());
-        gate.unreserveMessage(sourceKey, source.asLimits(sourceKey));
-    }
-
     private void open(Key key, DestinationGate.Slot slot, DestinationPolicy policy, boolean sourceToken,
             CompletableFuture<Lease> future) {
         open++;
         NetClient client = clients.client(key.handshake().tlsPolicy() == dev.tern.smtp.client.TlsPolicy.REQUIRED,
                 key.sourceIp());
-        SmtpConnection.open(vertx, client, key.hop(), key.handshake(), Timeouts.of(policy))
+        OutboundConnection.open(vertx, client, key.hop(), key.handshake(), Timeouts.of(policy))
                 .whenComplete((c, error) -> {
                     if (error != null) {
                         slotFreed(key.shaping(), slot);
@@ -317,22 +251,9 @@ public final class ConnectionPool {
                 });
     }
 
-    /** The egress address {@code address} of the destination's policy, or null when it binds none. */
-    public static EgressSource sourceOf(DestinationPolicy policy, String address) {
-        if (address == null) {
-            return null;
-        }
-        for (EgressSource s : policy.egress()) {
-            if (s.address().equals(address)) {
-                return s;
-            }
-        }
-        return null;
-    }
-
     /** Gives a connection back after a transaction: kept for the next message, or closed. */
     public void release(Lease lease, DestinationPolicy policy) {
-        SmtpConnection c = lease.connection();
+        OutboundConnection c = lease.connection();
         Key key = lease.key();
         DestinationGate.Slot slot = slots.get(c);
         if (!c.usable() || !gate.mayReuse(c.messagesSent(), policy) || slot == null || slot.revoked()
@@ -345,26 +266,24 @@ public final class ConnectionPool {
             if (!w.accepts(key)) {
                 continue;
             }
-            // From a pool, a rated address is handed on only with its token, as in tryAcquire.
-            EgressSource source = sourceOf(w.policy, key.sourceIp());
-            boolean token = source != null && source.rate() != null && w.policy.egress().size() > 1;
-            if (token && !takeToken(source)) {
+            EgressChoice.Token token = egress.handOnToken(w.policy(), key.sourceIp());
+            if (token == EgressChoice.Token.REFUSED) {
                 continue;
             }
             it.remove();
-            w.future.complete(new Lease(key, c, true, token));
+            w.future().complete(new Lease(key, c, true, token == EgressChoice.Token.TAKEN));
             return;
         }
         idle.computeIfAbsent(key, k -> new ArrayDeque<>()).addFirst(c);
     }
 
-    private void discard(Key key, SmtpConnection c) {
+    private void discard(Key key, OutboundConnection c) {
         DestinationGate.Slot slot = slots.remove(c);
         // The slot is given back once the server has seen the connection end, not before.
         c.close().whenComplete((v, e) -> loop.execute(() -> slotFreed(key.shaping(), slot)));
     }
 
-    private void slotFreed(String shaping, DestinationGate.Slot slot) {
+    private void slotFreed(ShapingKey shaping, DestinationGate.Slot slot) {
         open--;
         if (slot != null) {
             slot.release();
@@ -373,7 +292,8 @@ public final class ConnectionPool {
     }
 
     private static ConnectFailure backingOff(Key key) {
-        return new ConnectFailure(Reply.of(451, "4.7.0", "Throttled: " + key.destination() + " backs off"));
+        return new ConnectFailure(ConnectFailure.Kind.THROTTLED,
+                Reply.of(451, "4.7.0", "Throttled: " + key.destination() + " backs off"));
     }
 
     /**
@@ -381,13 +301,13 @@ public final class ConnectionPool {
      * go, in order, until one finds no connection; when the destination backs off, fails its
      * waiters at once rather than at the end of their wait.
      */
-    private void retryWaiters(String shaping) {
+    private void retryWaiters(ShapingKey shaping) {
         if (!gate.suspendedFor(shaping).isZero()) {
             for (Iterator<Waiter> it = waiters.iterator(); it.hasNext();) {
                 Waiter w = it.next();
-                if (w.key.shaping().equals(shaping)) {
+                if (w.key().shaping().equals(shaping)) {
                     it.remove();
-                    w.future.completeExceptionally(backingOff(w.key));
+                    w.future().completeExceptionally(backingOff(w.key()));
                 }
             }
             return;
@@ -404,7 +324,7 @@ public final class ConnectionPool {
                 return;
             }
             waiters.remove(first);
-            if (!tryAcquire(first.key, first.policy, first.future)) {
+            if (!tryAcquire(first.key(), first.policy(), first.future())) {
                 waiters.addFirst(first);
                 return;
             }
@@ -412,18 +332,18 @@ public final class ConnectionPool {
     }
     /** Asks the gate again for the first waiter of every shaping key (slots freed on other pods). */
     public void retryWaiters() {
-        Set<String> asked = new HashSet<>();
+        Set<ShapingKey> asked = new HashSet<>();
         for (Waiter w : waiters.toArray(Waiter[]::new)) {
-            if (asked.add(w.key.shaping())) {
-                retryWaiters(w.key.shaping());
+            if (asked.add(w.key().shaping())) {
+                retryWaiters(w.key().shaping());
             }
         }
     }
 
-    private int waiting(String shaping) {
+    private int waiting(ShapingKey shaping) {
         int n = 0;
         for (Waiter w : waiters) {
-            if (w.key.shaping().equals(shaping)) {
+            if (w.key().shaping().equals(shaping)) {
                 n++;
             }
         }
@@ -439,8 +359,8 @@ public final class ConnectionPool {
         long limit = now - idleTimeout.toNanos();
         long contendedLimit = now - contendedIdleTimeout.toNanos();
         for (var e : idle.entrySet()) {
-            for (Iterator<SmtpConnection> it = e.getValue().iterator(); it.hasNext();) {
-                SmtpConnection c = it.next();
+            for (Iterator<OutboundConnection> it = e.getValue().iterator(); it.hasNext();) {
+                OutboundConnection c = it.next();
                 DestinationGate.Slot slot = slots.get(c);
                 boolean contended = slot != null && (slot.surplus()
                         || slot.wanted() && c.idleSince() - contendedLimit < 0);

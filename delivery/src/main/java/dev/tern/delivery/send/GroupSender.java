@@ -7,9 +7,11 @@ import dev.tern.common.queue.QueuedMessage;
 import dev.tern.common.queue.Recipient;
 import dev.tern.delivery.client.ConnectFailure;
 import dev.tern.delivery.client.ConnectionPool;
+import dev.tern.delivery.client.EgressChoice;
 import dev.tern.delivery.route.NextHop;
 import dev.tern.delivery.route.RoutePlan;
 import dev.tern.delivery.throttle.DestinationGate;
+import dev.tern.delivery.throttle.ShapingKey;
 import dev.tern.delivery.throttle.ShapingKeys;
 import dev.tern.delivery.throttle.ThrottleQueue;
 import dev.tern.smtp.client.HandshakeConfig;
@@ -104,7 +106,7 @@ public final class GroupSender {
                 return CompletableFuture.completedFuture(all(r, lastHop, null));
             }
             NextHop hop = plan.hops().get(index);
-            String shaping = ShapingKeys.of(plan, hop.host());
+            ShapingKey shaping = ShapingKeys.of(plan, hop.host());
             Duration pause = gate.suspendedFor(shaping);
             if (!pause.isZero()) {
                 if (lastFailure != null) {
@@ -120,23 +122,33 @@ public final class GroupSender {
                     .exceptionallyComposeAsync(error -> {
                         Throwable cause = unwrap(error);
                         if (cause instanceof ConnectFailure f) {
-                            if (isThrottled(f.reply())) {
-                                // Another hop of the same destination would not help; nothing was tried.
-                                return CompletableFuture.completedFuture(notTried(f.reply(), hop, null));
-                            }
-                            if (isTlsFailure(f.reply()) && handshake.tlsPolicy() == TlsPolicy.OPPORTUNISTIC) {
-                                // Postfix "may": a failed handshake is retried in plain text, once.
-                                LOG.debugf("%s: %s, retrying without TLS", hop, f.reply());
-                                return plainText().tryHop(index, f.reply(), hop);
-                            }
-                            gate.connectFailed(shaping, plan.destinationClass(), plan.policy(), f.reply());
-                            LOG.debugf("%s: %s, trying next hop", hop, f.reply());
-                            return tryHop(index + 1, f.reply(), hop);
+                            return connectFailed(f, index, hop, shaping);
                         }
                         LOG.warnf(cause, "unexpected failure delivering %s via %s", message.id(), hop);
                         return CompletableFuture.completedFuture(all(Reply.of(451, "4.3.0",
                                 "Local error: " + cause), hop, null));
                     }, loop);
+        }
+
+        private CompletableFuture<List<RecipientResult>> connectFailed(ConnectFailure f, int index, NextHop hop,
+                ShapingKey shaping) {
+            switch (f.kind()) {
+                case THROTTLED:
+                    // Another hop of the same destination would not help; nothing was tried.
+                    return CompletableFuture.completedFuture(notTried(f.reply(), hop, null));
+                case TLS_FAILED:
+                    if (handshake.tlsPolicy() == TlsPolicy.OPPORTUNISTIC) {
+                        // Postfix "may": a failed handshake is retried in plain text, once.
+                        LOG.debugf("%s: %s, retrying without TLS", hop, f.reply());
+                        return plainText().tryHop(index, f.reply(), hop);
+                    }
+                    break;
+                default:
+                    break;
+            }
+            gate.connectFailed(shaping, plan.destinationClass(), plan.policy(), f.reply());
+            LOG.debugf("%s: %s (%s), trying next hop", hop, f.reply(), f.kind());
+            return tryHop(index + 1, f.reply(), hop);
         }
 
         private Attempt plainText() {
@@ -147,11 +159,11 @@ public final class GroupSender {
         // The egress address's own rate first (a warming-up address is usually the tighter limit),
         // then the destination's; a message deferred by the second wastes the first's token.
         private CompletableFuture<List<RecipientResult>> throttled(ConnectionPool.Lease lease) {
-            EgressSource source = ConnectionPool.sourceOf(plan.policy(), lease.key().sourceIp());
+            EgressSource source = EgressChoice.sourceOf(plan.policy(), lease.key().sourceIp());
             CompletableFuture<Boolean> bySource = source == null || source.rate() == null || lease.sourceToken()
                     ? CompletableFuture.completedFuture(true)
-                    : throttle.reserve(ShapingKeys.ofSource(source.address()),
-                            source.asLimits(ShapingKeys.ofSource(source.address())), maxThrottleWait);
+                    : throttle.reserve(ShapingKey.source(source.address()), ShapingKeys.limitsOf(source),
+                            maxThrottleWait);
             return bySource.thenCompose(ok -> ok
                     ? throttle.reserve(lease.key().limitKey(plan.policy()), plan.policy(), maxThrottleWait)
                     : CompletableFuture.completedFuture(false)).thenCompose(granted -> {
@@ -183,7 +195,7 @@ public final class GroupSender {
         }
 
         // Tells the gate what the server said: a 421 or a 4.7.x "rate" reply backs the key off.
-        private void report(String shaping, TransactionOutcome outcome) {
+        private void report(ShapingKey shaping, TransactionOutcome outcome) {
             var replies = new java.util.LinkedHashSet<Reply>();
             for (RecipientOutcome o : outcome.recipients()) {
                 if (o.reply() != null && o.phase() != Phase.LOCAL) {
@@ -254,14 +266,6 @@ public final class GroupSender {
             case OPPORTUNISTIC -> TlsPolicy.OPPORTUNISTIC;
         };
         return plan.lmtp() ? HandshakeConfig.lmtp(heloName, tls) : HandshakeConfig.smtp(heloName, tls);
-    }
-
-    private static boolean isTlsFailure(Reply r) {
-        return r.status() != null && r.status().toString().equals("4.7.5");
-    }
-
-    private static boolean isThrottled(Reply r) {
-        return r.status() != null && r.status().toString().equals("4.7.0") && r.text().contains("Throttled");
     }
 
     static Throwable unwrap(Throwable t) {

@@ -47,9 +47,9 @@ public final class AdaptiveBackoff {
     private final Duration refresh;
     private final Clock clock;
     private final ShapingMetrics metrics;
-    private final Map<String, Entry> entries = new ConcurrentHashMap<>();
-    private final Map<String, Integer> failures = new ConcurrentHashMap<>();
-    private final Map<String, String> classes = new ConcurrentHashMap<>();
+    private final Map<ShapingKey, Entry> entries = new ConcurrentHashMap<>();
+    private final Map<ShapingKey, Integer> failures = new ConcurrentHashMap<>();
+    private final Map<ShapingKey, String> classes = new ConcurrentHashMap<>();
 
     private static final class Entry {
         volatile Suspension suspension;
@@ -76,7 +76,7 @@ public final class AdaptiveBackoff {
                 && RATE_TEXT.matcher(reply.text()).find();
     }
 
-    public void replied(String key, String destinationClass, DestinationPolicy policy, Reply reply) {
+    public void replied(ShapingKey key, String destinationClass, DestinationPolicy policy, Reply reply) {
         if (pausesDestination(reply)) {
             suspend(key, destinationClass, policy.backoff(), reply.toString());
         } else if (reply.isPositive()) {
@@ -84,7 +84,7 @@ public final class AdaptiveBackoff {
         }
     }
 
-    public void connectFailed(String key, String destinationClass, DestinationPolicy policy, Reply reply) {
+    public void connectFailed(ShapingKey key, String destinationClass, DestinationPolicy policy, Reply reply) {
         if (pausesDestination(reply)) {
             suspend(key, destinationClass, policy.backoff(), reply.toString());
             return;
@@ -97,7 +97,7 @@ public final class AdaptiveBackoff {
     }
 
     /** Pauses {@code key} here at once and, through the backend, on every pod. */
-    public void suspend(String key, String destinationClass, Duration duration, String reason) {
+    public void suspend(ShapingKey key, String destinationClass, Duration duration, String reason) {
         remember(key, destinationClass);
         Entry e = entry(key);
         Suspension s = new Suspension(clock.instant().plus(duration), reason);
@@ -106,7 +106,7 @@ public final class AdaptiveBackoff {
             e.suspension = s;
         }
         LOG.infof("destination %s backs off cluster-wide for %s: %s", key, duration, reason);
-        backoff.suspend(key, duration, reason).whenComplete((v, error) -> {
+        backoff.suspend(key.toString(), duration, reason).whenComplete((v, error) -> {
             if (error != null) {
                 LOG.warnf("recording the backoff of %s failed (other pods will not see it): %s", key, error);
             }
@@ -114,20 +114,20 @@ public final class AdaptiveBackoff {
     }
 
     /** How much longer {@code key} is paused; zero when it is not. */
-    public Duration suspendedFor(String key) {
+    public Duration suspendedFor(ShapingKey key) {
         Suspension s = current(key);
         Instant now = clock.instant();
         return s == null || !now.isBefore(s.until()) ? Duration.ZERO : Duration.between(now, s.until());
     }
 
     /** {@code configured} scaled down while ramping after a pause; empty while paused. */
-    public Optional<Rate> effectiveRate(String key, Rate configured) {
+    public Optional<Rate> effectiveRate(ShapingKey key, Rate configured) {
         Suspension s = current(key);
         return s == null ? Optional.of(configured) : s.rampedRate(configured, clock.instant(), ramp);
     }
 
     /** Ties {@code key} to its metric label, so its pauses show on that class's gauge. */
-    public void remember(String key, String destinationClass) {
+    public void remember(ShapingKey key, String destinationClass) {
         if (destinationClass != null && classes.putIfAbsent(key, destinationClass) == null) {
             metrics.backoffClass(destinationClass, () -> anySuspended(destinationClass));
         }
@@ -145,15 +145,15 @@ public final class AdaptiveBackoff {
         return false;
     }
 
-    private Entry entry(String key) {
+    private Entry entry(ShapingKey key) {
         return entries.computeIfAbsent(key, k -> new Entry());
     }
 
-    private Suspension current(String key) {
+    private Suspension current(ShapingKey key) {
         Entry e = entry(key);
         Instant now = clock.instant();
         if (now.isAfter(e.fetchedAt.plus(refresh)) && e.fetching.compareAndSet(false, true)) {
-            backoff.lookup(key).whenComplete((found, error) -> {
+            backoff.lookup(key.toString()).whenComplete((found, error) -> {
                 if (error == null) {
                     found.ifPresent(s -> {
                         Suspension old = e.suspension;

@@ -12,9 +12,10 @@ import java.util.function.Consumer;
  * {@code rate} and {@code max-messages-per-connection} of the destination's policy, and the
  * destination's adaptive backoff.
  *
- * <p>Limits are kept per <em>shaping key</em> ({@link ShapingKeys}): the destination name, or the
- * policy's MX rollup pattern when the MX host matches it. {@link LocalDestinationGate} enforces the
- * limits per pod; {@link SharedDestinationGate} holds them cluster-wide in Infinispan.
+ * <p>Limits are kept per <em>shaping key</em> ({@link ShapingKey}, chosen by {@link ShapingKeys}):
+ * the destination name, or the policy's MX rollup pattern when the MX host matches it.
+ * {@link SharedDestinationGate} is the implementation: over Infinispan it holds the limits
+ * cluster-wide, over in-memory backends per pod.
  *
  * <p>Implementations must be thread-safe and must not block: a refusal tells the caller how long
  * to wait, and the caller waits on a timer (see {@link ThrottleQueue}) or until
@@ -27,7 +28,7 @@ public interface DestinationGate {
      * {@link Slot#release()} it exactly once when that connection is gone (or failed to open).
      * Empty when the limit is reached (or the key is backing off); asking again later may succeed.
      */
-    Optional<Slot> tryOpenConnection(String key, DestinationPolicy policy);
+    Optional<Slot> tryOpenConnection(ShapingKey key, DestinationPolicy policy);
 
     /**
      * Asks to send one message to {@code key} now. {@link Duration#ZERO} grants it (the token is
@@ -36,13 +37,13 @@ public interface DestinationGate {
      * @param waiting messages of this key waiting on this pod, this one included: a hint for how
      *     many tokens to fetch at once
      */
-    Duration tryReserveMessage(String key, DestinationPolicy policy, int waiting);
+    Duration tryReserveMessage(ShapingKey key, DestinationPolicy policy, int waiting);
 
     /**
      * Gives back one token that {@link #tryReserveMessage} granted but no message used (the
      * caller found no connection for it), so the rate is not spent on nothing.
      */
-    void unreserveMessage(String key, DestinationPolicy policy);
+    void unreserveMessage(ShapingKey key, DestinationPolicy policy);
 
     /** Whether a connection that has carried {@code sent} messages may carry one more. */
     default boolean mayReuse(int sent, DestinationPolicy policy) {
@@ -50,23 +51,23 @@ public interface DestinationGate {
     }
 
     /** How much longer {@code key} backs off (no new connections, no messages); zero when it does not. */
-    default Duration suspendedFor(String key) {
+    default Duration suspendedFor(ShapingKey key) {
         return Duration.ZERO;
     }
 
     /** A reply the remote server gave in a transaction: a 421 or a 4.7.x "rate" reply backs the key off. */
-    default void replied(String key, String destinationClass, DestinationPolicy policy, Reply reply) {
+    default void replied(ShapingKey key, String destinationClass, DestinationPolicy policy, Reply reply) {
     }
 
     /** A connection to {@code key} could not be opened or brought to the ready state. */
-    default void connectFailed(String key, String destinationClass, DestinationPolicy policy, Reply reply) {
+    default void connectFailed(ShapingKey key, String destinationClass, DestinationPolicy policy, Reply reply) {
     }
 
     /**
      * Registers the callback run (on any thread) when a connection slot for a key may have become
      * available without a local release, e.g. a lease fetched from the shared backend.
      */
-    default void onCapacity(Consumer<String> listener) {
+    default void onCapacity(Consumer<ShapingKey> listener) {
     }
 
     /** One granted connection slot. */

@@ -28,76 +28,50 @@ public final class ShapingKeys {
      * whichever way it goes and are never mixed with another domain's; domains under the
      * {@code default} entry share one key per route (the relay's connections and rate).
      */
-    public static String of(RoutePlan plan, String host) {
+    public static ShapingKey of(RoutePlan plan, String host) {
         if (plan.transport().kind() == Transport.Kind.MX) {
             return of(plan.destination(), plan.policy(), host);
         }
         String entry = plan.policy().name();
-        return entry == null || entry.equals(DEFAULT_ENTRY) ? plan.destination() : entry;
+        return ShapingKey.destination(entry == null || entry.equals(DEFAULT_ENTRY) ? plan.destination() : entry);
     }
 
     private static final String DEFAULT_ENTRY = "default";
 
     /** The shaping key for sending to {@code destination} through {@code mxHost} (may be null). */
-    public static String of(String destination, DestinationPolicy policy, String mxHost) {
+    public static ShapingKey of(String destination, DestinationPolicy policy, String mxHost) {
         String rollup = policy.mxRollup();
         if (rollup != null && !rollup.isBlank() && mxHost != null && matches(rollup, mxHost)) {
-            return rollup.toLowerCase(Locale.ROOT);
+            return ShapingKey.destination(rollup.toLowerCase(Locale.ROOT));
         }
-        return destination;
+        return ShapingKey.destination(destination);
+    }
+
+    /** The limits of an egress address's own key ({@link ShapingKey#source}), as the gate takes them. */
+    public static DestinationPolicy limitsOf(EgressSource source) {
+        return source.asLimits(ShapingKey.source(source.address()).toString());
     }
 
     /**
-     * The key an egress address's own limits (policy {@code sources}) are kept under; the prefix
-     * keeps it apart from every destination name, which cannot contain a space.
+     * The limits {@code policy} gives to what {@code routed} limited under {@code key}, for mail
+     * routed before a reload: for an egress address's key, that address's {@code sources} limits
+     * ({@code routed} when the address is no longer used); otherwise the destination entry of the
+     * same name as {@code routed} (the default entry once it is gone).
      */
-    public static String ofSource(String address) {
-        return SOURCE + address;
-    }
-
-    /** Whether {@code key} is an egress address's key ({@link #ofSource}) rather than a destination's. */
-    public static boolean isSource(String key) {
-        return key.startsWith(SOURCE);
-    }
-
-    private static final String SOURCE = "source ";
-    private static final String FROM = " from ";
-
-    /**
-     * The key a destination's limits are kept under for one egress address when its policy says
-     * {@code per-source} ({@code "<key> from <address>"}); {@link #destinationOf} gives the key back.
-     */
-    public static String fromSource(String key, String address) {
-        return key + FROM + address;
-    }
-
-    /** The destination's key of a {@link #fromSource} key; any other key unchanged. */
-    public static String destinationOf(String key) {
-        int at = key.indexOf(FROM);
-        return at < 0 ? key : key.substring(0, at);
-    }
-
-    /**
-     * The limits {@code policy} gives to what {@code routed} limited, for mail routed before a
-     * reload: the destination entry of the same name (the default entry once it is gone), or the
-     * egress address's {@code sources} limits, or {@code routed} when the address is no longer used.
-     */
-    public static DestinationPolicy latest(Policy policy, DestinationPolicy routed) {
-        String name = routed.name();
-        if (!isSource(name)) {
-            return policy.destinationFor(name);
+    public static DestinationPolicy latest(Policy policy, ShapingKey key, DestinationPolicy routed) {
+        if (!key.isSource()) {
+            return policy.destinationFor(routed.name());
         }
-        String address = name.substring(SOURCE.length());
         for (DestinationPolicy d : policy.destinations().values()) {
             for (EgressSource s : d.egress()) {
-                if (s.address().equals(address)) {
-                    return s.asLimits(name);
+                if (s.address().equals(key.source())) {
+                    return limitsOf(s);
                 }
             }
         }
         for (EgressSource s : policy.defaultDestination().egress()) {
-            if (s.address().equals(address)) {
-                return s.asLimits(name);
+            if (s.address().equals(key.source())) {
+                return limitsOf(s);
             }
         }
         return routed;

@@ -10,7 +10,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.function.UnaryOperator;
+import java.util.function.BiFunction;
 
 /**
  * The bounded in-memory queue where messages wait for a rate token of their shaping key
@@ -46,15 +46,15 @@ public final class ThrottleQueue {
     private final DestinationGate gate;
     private final int maxWaiting;
     private final ShapingMetrics metrics;
-    private final UnaryOperator<DestinationPolicy> latest;
-    private final Map<String, KeyQueue> queues = new HashMap<>();
+    private final BiFunction<ShapingKey, DestinationPolicy, DestinationPolicy> latest;
+    private final Map<ShapingKey, KeyQueue> queues = new HashMap<>();
 
     /**
-     * @param latest the limits that apply now in place of those a message was routed with (the
-     *     live policy's entry of the same name)
+     * @param latest the limits that apply now to a key in place of those a message was routed with
+     *     (the live policy's entry of the same name, or the egress address's)
      */
     public ThrottleQueue(Vertx vertx, Executor loop, DestinationGate gate, int maxWaiting, ShapingMetrics metrics,
-            UnaryOperator<DestinationPolicy> latest) {
+            BiFunction<ShapingKey, DestinationPolicy, DestinationPolicy> latest) {
         this.vertx = vertx;
         this.gate = gate;
         this.maxWaiting = maxWaiting;
@@ -69,7 +69,7 @@ public final class ThrottleQueue {
     }
 
     /** True when one message to {@code key} may go now or after a wait; false when it must be deferred. */
-    public CompletableFuture<Boolean> reserve(String key, DestinationPolicy policy, Duration maxWait) {
+    public CompletableFuture<Boolean> reserve(ShapingKey key, DestinationPolicy policy, Duration maxWait) {
         long now = System.nanoTime();
         if (!gate.suspendedFor(key).isZero()) {
             metrics.waited(Duration.ZERO);
@@ -105,17 +105,17 @@ public final class ThrottleQueue {
     }
 
     /** Messages waiting for {@code key} on this pod. */
-    public int waiting(String key) {
+    public int waiting(ShapingKey key) {
         KeyQueue q = queues.get(key);
         return q == null ? 0 : q.waiters.size();
     }
 
-    private void drain(String key, KeyQueue q) {
+    private void drain(ShapingKey key, KeyQueue q) {
         if (q.timer >= 0) {
             vertx.cancelTimer(q.timer);
             q.timer = -1;
         }
-        q.policy = latest.apply(q.policy);
+        q.policy = latest.apply(key, q.policy);
         boolean paused = !gate.suspendedFor(key).isZero();
         while (!q.waiters.isEmpty()) {
             Waiter head = q.waiters.peekFirst();

@@ -20,6 +20,7 @@ import dev.tern.delivery.support.QueueProbe;
 import dev.tern.delivery.support.TcpProxy;
 import dev.tern.delivery.support.TestDnsServer;
 import dev.tern.delivery.throttle.DestinationGate;
+import dev.tern.delivery.throttle.ShapingKey;
 import dev.tern.delivery.throttle.SharedDestinationGate;
 import dev.tern.local.runtime.process.FreePorts;
 import dev.tern.local.runtime.smtp.ReceivedMessage;
@@ -181,7 +182,7 @@ class SharedShapingTest {
         var running = new AtomicBoolean(true);
         Thread pod = new Thread(() -> {
             while (running.get()) {
-                Duration wait = other.tryReserveMessage("*.shaped-mx.test", policy, 3);
+                Duration wait = other.tryReserveMessage(ShapingKey.destination("*.shaped-mx.test"), policy, 3);
                 if (wait.isZero()) {
                     otherTokens.add(Instant.now());
                 } else {
@@ -191,7 +192,7 @@ class SharedShapingTest {
         }, "other-pod");
         try {
             DestinationGate.Slot held = Eventually.await(Duration.ofSeconds(5),
-                    () -> other.tryOpenConnection("*.shaped-mx.test", policy).orElse(null), s -> s != null);
+                    () -> other.tryOpenConnection(ShapingKey.destination("*.shaped-mx.test"), policy).orElse(null), s -> s != null);
             assertThat(held).as("the other pod's connection lease").isNotNull();
             pod.start();
             int count = 80;
@@ -246,7 +247,7 @@ class SharedShapingTest {
             var b = DestinationPolicy.BUILT_IN;
             var policy = new DestinationPolicy("recover.test", null, 4, 100, Rate.parse("40/s"), b.tls(),
                     b.connectTimeout(), b.commandTimeout(), b.dataTimeout(), b.backoff(), null);
-            String key = "recover-" + System.nanoTime() + ".test";
+            ShapingKey key = ShapingKey.destination("recover-" + System.nanoTime() + ".test");
             try {
                 drive(gate, key, policy, Duration.ofMillis(500));
                 double healthy = drive(gate, key, policy, Duration.ofSeconds(2));
@@ -279,7 +280,7 @@ class SharedShapingTest {
     }
 
     /** Asks for tokens at full demand for {@code window}; the granted rate per second. */
-    private static double drive(SharedDestinationGate gate, String key, DestinationPolicy policy, Duration window) {
+    private static double drive(SharedDestinationGate gate, ShapingKey key, DestinationPolicy policy, Duration window) {
         long start = System.nanoTime();
         int granted = 0;
         while (System.nanoTime() - start < window.toNanos()) {

@@ -25,16 +25,16 @@ class ShapingKeysTest {
     @Test
     void sharesOneKeyForDomainsWhoseMxMatchesTheRollup() {
         var p = rollup("*.google.com");
-        assertThat(ShapingKeys.of("gmail.com", p, "gmail-smtp-in.l.google.com.")).isEqualTo("*.google.com");
-        assertThat(ShapingKeys.of("example.org", p, "ASPMX.L.GOOGLE.COM")).isEqualTo("*.google.com");
+        assertThat(ShapingKeys.of("gmail.com", p, "gmail-smtp-in.l.google.com.")).isEqualTo(ShapingKey.destination("*.google.com"));
+        assertThat(ShapingKeys.of("example.org", p, "ASPMX.L.GOOGLE.COM")).isEqualTo(ShapingKey.destination("*.google.com"));
     }
 
     @Test
     void keepsTheDestinationWhenTheMxDoesNotMatchOrNoRollupIsSet() {
-        assertThat(ShapingKeys.of("gmail.com", rollup("*.google.com"), "mx.example.net")).isEqualTo("gmail.com");
-        assertThat(ShapingKeys.of("gmail.com", rollup("*.google.com"), "google.com")).isEqualTo("gmail.com");
-        assertThat(ShapingKeys.of("gmail.com", rollup(null), "mx.google.com")).isEqualTo("gmail.com");
-        assertThat(ShapingKeys.of("gmail.com", rollup("*.google.com"), null)).isEqualTo("gmail.com");
+        assertThat(ShapingKeys.of("gmail.com", rollup("*.google.com"), "mx.example.net")).isEqualTo(ShapingKey.destination("gmail.com"));
+        assertThat(ShapingKeys.of("gmail.com", rollup("*.google.com"), "google.com")).isEqualTo(ShapingKey.destination("gmail.com"));
+        assertThat(ShapingKeys.of("gmail.com", rollup(null), "mx.google.com")).isEqualTo(ShapingKey.destination("gmail.com"));
+        assertThat(ShapingKeys.of("gmail.com", rollup("*.google.com"), null)).isEqualTo(ShapingKey.destination("gmail.com"));
     }
 
     @Test
@@ -67,16 +67,21 @@ class ShapingKeysTest {
                   gmail.com: {rate: 50/s, source-ip: 192.0.2.1}
                 """, null);
         DestinationPolicy gmail = before.destinationFor("gmail.com");
-        String sourceKey = ShapingKeys.ofSource("192.0.2.1");
+        ShapingKey sourceKey = ShapingKey.source("192.0.2.1");
+        ShapingKey gmailKey = ShapingKey.destination("gmail.com");
 
-        assertThat(ShapingKeys.latest(after, gmail).rate()).isEqualTo(Rate.parse("50/s"));
-        assertThat(ShapingKeys.latest(after, before.destinationFor("yahoo.com")).maxConnections())
-                .as("a removed entry falls back to the default").isEqualTo(7);
-        assertThat(ShapingKeys.latest(after, before.destinationFor("other.test")).maxConnections()).isEqualTo(7);
-        assertThat(ShapingKeys.latest(after, gmail.egress().get(0).asLimits(sourceKey)).rate())
+        assertThat(ShapingKeys.latest(after, gmailKey, gmail).rate()).isEqualTo(Rate.parse("50/s"));
+        assertThat(ShapingKeys.latest(after, gmailKey.from("192.0.2.1"), gmail).rate())
+                .as("per-source: the destination's entry").isEqualTo(Rate.parse("50/s"));
+        assertThat(ShapingKeys.latest(after, ShapingKey.destination("yahoo.com"), before.destinationFor("yahoo.com"))
+                .maxConnections()).as("a removed entry falls back to the default").isEqualTo(7);
+        assertThat(ShapingKeys.latest(after, ShapingKey.destination("other.test"),
+                before.destinationFor("other.test")).maxConnections()).isEqualTo(7);
+        assertThat(ShapingKeys.latest(after, sourceKey, ShapingKeys.limitsOf(gmail.egress().get(0))).rate())
                 .isEqualTo(Rate.parse("1000/h"));
-        DestinationPolicy gone = EgressSource.unlimited("198.51.100.9").asLimits(ShapingKeys.ofSource("198.51.100.9"));
-        assertThat(ShapingKeys.latest(after, gone)).as("an address no longer used keeps its limits").isSameAs(gone);
+        DestinationPolicy gone = ShapingKeys.limitsOf(EgressSource.unlimited("198.51.100.9"));
+        assertThat(ShapingKeys.latest(after, ShapingKey.source("198.51.100.9"), gone))
+                .as("an address no longer used keeps its limits").isSameAs(gone);
     }
 
     @Test
@@ -94,10 +99,10 @@ class ShapingKeysTest {
                 null);
         var other = new RoutePlan(relay.toString(), relay.toString(), relay, policy.destinationFor("other.example"),
                 hop, null);
-        assertThat(ShapingKeys.of(gmail, "relay.example")).isEqualTo("gmail.com");
-        assertThat(ShapingKeys.of(other, "relay.example")).isEqualTo("smtp://relay.example:25");
+        assertThat(ShapingKeys.of(gmail, "relay.example")).isEqualTo(ShapingKey.destination("gmail.com"));
+        assertThat(ShapingKeys.of(other, "relay.example")).isEqualTo(ShapingKey.destination("smtp://relay.example:25"));
 
         var mx = new RoutePlan("gmail.com", "mx", Transport.MX, policy.destinationFor("gmail.com"), hop, null);
-        assertThat(ShapingKeys.of(mx, "alt1.gmail-smtp-in.l.google.com")).isEqualTo("*.google.com");
+        assertThat(ShapingKeys.of(mx, "alt1.gmail-smtp-in.l.google.com")).isEqualTo(ShapingKey.destination("*.google.com"));
     }
 }

@@ -74,7 +74,7 @@ class SharedDestinationGateFallbackTest {
         // Warm-up: the first shared call times out and switches to the fallback.
         long warmUpEnd = System.nanoTime() + Duration.ofSeconds(1).toNanos();
         while (System.nanoTime() < warmUpEnd) {
-            gate.tryReserveMessage("fallback.test", p, 8);
+            gate.tryReserveMessage(ShapingKey.destination("fallback.test"), p, 8);
             Thread.sleep(5);
         }
         assertThat(fallback.degraded()).isTrue();
@@ -85,7 +85,7 @@ class SharedDestinationGateFallbackTest {
         long start = System.nanoTime();
         int granted = 0;
         while (System.nanoTime() - start < window) {
-            Duration wait = gate.tryReserveMessage("fallback.test", p, 8);
+            Duration wait = gate.tryReserveMessage(ShapingKey.destination("fallback.test"), p, 8);
             if (wait.isZero()) {
                 granted++;
             } else {
@@ -99,11 +99,11 @@ class SharedDestinationGateFallbackTest {
         // Connections: max-connections 4 over 2 pods is 2 here.
         var slots = new ArrayList<DestinationGate.Slot>();
         for (int i = 0; i < 10; i++) {
-            gate.tryOpenConnection("fallback.test", p).ifPresent(slots::add);
+            gate.tryOpenConnection(ShapingKey.destination("fallback.test"), p).ifPresent(slots::add);
             Thread.sleep(20);
         }
         assertThat(slots).hasSize(2);
         slots.forEach(DestinationGate.Slot::release);
-        assertThat(gate.tryOpenConnection("fallback.test", p)).as("a released slot is free again").isPresent();
+        assertThat(gate.tryOpenConnection(ShapingKey.destination("fallback.test"), p)).as("a released slot is free again").isPresent();
     }
 }

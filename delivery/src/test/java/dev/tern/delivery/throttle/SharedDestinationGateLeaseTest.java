@@ -29,6 +29,9 @@ import org.junit.jupiter.api.Test;
 class SharedDestinationGateLeaseTest {
 
     private static final Duration TTL = Duration.ofMillis(300);
+    private static final ShapingKey D = ShapingKey.destination("d");
+    private static final ShapingKey SLOW = ShapingKey.destination("slow.test");
+    private static final ShapingKey DOWN = ShapingKey.destination("down.test");
 
     /** In-memory leases whose renewals can be made to fail, as when another pod took an expired slot. */
     private static final class FlakyLeases implements ConnectionLeases {
@@ -91,42 +94,42 @@ class SharedDestinationGateLeaseTest {
     @Test
     void capsConnectionsAndKeepsLeasesAliveByRenewing() throws Exception {
         var p = policy(2);
-        var first = gate.tryOpenConnection("d", p);
-        var second = gate.tryOpenConnection("d", p);
+        var first = gate.tryOpenConnection(D, p);
+        var second = gate.tryOpenConnection(D, p);
         assertThat(first).isPresent();
         assertThat(second).isPresent();
         Thread.sleep(60);
-        assertThat(gate.tryOpenConnection("d", p)).isEmpty();
+        assertThat(gate.tryOpenConnection(D, p)).isEmpty();
         // Three TTLs later the leases still hold: they were renewed every TTL / 3.
         Thread.sleep(TTL.toMillis() * 3);
         Thread.sleep(60);
-        assertThat(gate.tryOpenConnection("d", p)).isEmpty();
+        assertThat(gate.tryOpenConnection(D, p)).isEmpty();
         assertThat(first.get().revoked()).isFalse();
         assertThat(registry.get("tern.delivery.leases.held").gauge().value()).isEqualTo(2.0);
 
         first.get().release();
-        assertThat(gate.tryOpenConnection("d", p)).as("the released slot").isPresent();
+        assertThat(gate.tryOpenConnection(D, p)).as("the released slot").isPresent();
     }
 
     @Test
     void anUnusedSlotIsParkedForTheNextCallerRatherThanGivenUp() {
         var p = policy(1);
-        var slot = gate.tryOpenConnection("d", p).orElseThrow();
+        var slot = gate.tryOpenConnection(D, p).orElseThrow();
 
         slot.unused();
 
         assertThat(gate.leasesHeld()).isEqualTo(1);
-        assertThat(gate.tryOpenConnection("d", p)).as("the same lease, from the parking").isPresent();
+        assertThat(gate.tryOpenConnection(D, p)).as("the same lease, from the parking").isPresent();
     }
 
     @Test
     void aSlotIsWantedOnceAnotherPodIsRefusedItsKey() throws Exception {
         var p = policy(1);
-        var slot = gate.tryOpenConnection("d", p).orElseThrow();
+        var slot = gate.tryOpenConnection(D, p).orElseThrow();
         Thread.sleep(TTL.toMillis() / 3 + 100);
         assertThat(slot.wanted()).as("nobody else asked").isFalse();
         try (var otherPod = pod()) {
-            assertThat(otherPod.tryOpenConnection("d", p)).isEmpty();
+            assertThat(otherPod.tryOpenConnection(D, p)).isEmpty();
 
             Thread.sleep(TTL.toMillis() / 3 + 100);
 
@@ -140,24 +143,24 @@ class SharedDestinationGateLeaseTest {
         var p = policy(3);
         List<DestinationGate.Slot> mine = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            mine.add(gate.tryOpenConnection("d", p).orElseThrow());
+            mine.add(gate.tryOpenConnection(D, p).orElseThrow());
         }
         Thread.sleep(TTL.toMillis() / 3 + 100);
         assertThat(mine).as("nobody else wants the key: all three are this pod's").noneMatch(Slot::surplus);
         try (var otherPod = pod()) {
-            assertThat(otherPod.tryOpenConnection("d", p)).as("all three slots are held").isEmpty();
+            assertThat(otherPod.tryOpenConnection(D, p)).as("all three slots are held").isEmpty();
             Thread.sleep(TTL.toMillis() / 3 + 100);
 
             // Three held against a share of two (3 slots over 2 pods): exactly one gives way.
             assertThat(mine.stream().filter(Slot::surplus).count()).isEqualTo(1);
             DestinationGate.Slot surplus = mine.stream().filter(Slot::surplus).findFirst().orElseThrow();
             surplus.release();
-            assertThat(gate.tryOpenConnection("d", p)).as("no lease beyond the share while the other starves")
+            assertThat(gate.tryOpenConnection(D, p)).as("no lease beyond the share while the other starves")
                     .isEmpty();
             Optional<Slot> freed = Optional.empty();
             for (int i = 0; i < 50 && freed.isEmpty(); i++) {
                 Thread.sleep(20); // a refused pod asks again after a pause
-                freed = otherPod.tryOpenConnection("d", p);
+                freed = otherPod.tryOpenConnection(D, p);
             }
             assertThat(freed).as("the freed slot goes to the starved pod").isPresent();
         }
@@ -165,7 +168,7 @@ class SharedDestinationGateLeaseTest {
 
     @Test
     void revokesASlotWhoseLeaseCannotBeRenewed() throws Exception {
-        var slot = gate.tryOpenConnection("d", policy(1));
+        var slot = gate.tryOpenConnection(D, policy(1));
         assertThat(slot).isPresent();
         leases.renewFails = true;
         Thread.sleep(TTL.toMillis());
@@ -176,20 +179,20 @@ class SharedDestinationGateLeaseTest {
     @Test
     void backsOffAfterA421AndAfterRepeatedConnectionFailures() {
         var p = policy(5);
-        gate.replied("slow.test", "mx", p, Reply.of(421, "4.7.0", "Too many connections"));
-        assertThat(gate.suspendedFor("slow.test")).isGreaterThan(Duration.ofSeconds(25));
-        assertThat(gate.tryOpenConnection("slow.test", p)).isEmpty();
+        gate.replied(SLOW, "mx", p, Reply.of(421, "4.7.0", "Too many connections"));
+        assertThat(gate.suspendedFor(SLOW)).isGreaterThan(Duration.ofSeconds(25));
+        assertThat(gate.tryOpenConnection(SLOW, p)).isEmpty();
         assertThat(registry.get("tern.delivery.destination.backoff").tag("destination_class", "mx").gauge().value())
                 .isEqualTo(1.0);
 
         Reply refused = Reply.of(451, "4.4.1", "Cannot connect");
-        gate.connectFailed("down.test", "mx", p, refused);
-        gate.connectFailed("down.test", "mx", p, refused);
-        gate.replied("down.test", "mx", p, Reply.of(250, "2.0.0", "Ok"));
-        gate.connectFailed("down.test", "mx", p, refused);
-        gate.connectFailed("down.test", "mx", p, refused);
-        assertThat(gate.suspendedFor("down.test")).as("a success resets the run").isZero();
-        gate.connectFailed("down.test", "mx", p, refused);
-        assertThat(gate.suspendedFor("down.test")).isGreaterThan(Duration.ZERO);
+        gate.connectFailed(DOWN, "mx", p, refused);
+        gate.connectFailed(DOWN, "mx", p, refused);
+        gate.replied(DOWN, "mx", p, Reply.of(250, "2.0.0", "Ok"));
+        gate.connectFailed(DOWN, "mx", p, refused);
+        gate.connectFailed(DOWN, "mx", p, refused);
+        assertThat(gate.suspendedFor(DOWN)).as("a success resets the run").isZero();
+        gate.connectFailed(DOWN, "mx", p, refused);
+        assertThat(gate.suspendedFor(DOWN)).isGreaterThan(Duration.ZERO);
     }
 }

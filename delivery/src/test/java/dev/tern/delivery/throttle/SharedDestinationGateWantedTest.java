@@ -77,9 +77,10 @@ class SharedDestinationGateWantedTest {
 
     @Test
     void aSlotRefusedOnAnotherPodIsWantedAndTheHolderGivesWayDownToItsShare() throws Exception {
-        String key = "wanted-" + System.nanoTime() + ".test";
+        String name = "wanted-" + System.nanoTime() + ".test";
+        ShapingKey key = ShapingKey.destination(name);
         var b = DestinationPolicy.BUILT_IN;
-        var two = new DestinationPolicy(key, null, 2, 100, null, b.tls(), b.connectTimeout(), b.commandTimeout(),
+        var two = new DestinationPolicy(name, null, 2, 100, null, b.tls(), b.connectTimeout(), b.commandTimeout(),
                 b.dataTimeout(), b.backoff(), null);
         List<DestinationGate.Slot> mine = new ArrayList<>();
         for (int i = 0; i < 2; i++) {

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  *
  * <p>The delivery processes keep the default idle timeout (10 s): a process that takes every
  * connection slot first, or keeps idle ones, gives them up to the other through the demand marks
- * ({@code SharedDestinationGate} "Fair shares"), not because its connections time out.
+ * ({@code FairShare} in delivery's throttle package), not because its connections time out.
  *
  * <p>The methods run in order on one cluster: the kill comes last. Prints the figures that
  * BENCHMARKS.md quotes: observed rate, highest concurrency, Hot Rod round trips per message.

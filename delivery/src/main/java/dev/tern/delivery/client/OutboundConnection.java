@@ -34,9 +34,9 @@ import org.jboss.logging.Logger;
  * protocol errors never throw; they become the transient local replies of {@link LocalReplies}
  * (451 4.4.2, 451 4.5.0) on the pending future.
  */
-public final class SmtpConnection {
+public final class OutboundConnection {
 
-    private static final Logger LOG = Logger.getLogger(SmtpConnection.class);
+    private static final Logger LOG = Logger.getLogger(OutboundConnection.class);
     /** Longest wait after QUIT for the server to close its side (RFC 5321 §4.1.1.10). */
     private static final long QUIT_WAIT_MILLIS = 1000;
 
@@ -47,15 +47,17 @@ public final class SmtpConnection {
     private NetSocket socket;
     private long timer = -1;
     private byte[] body;
-    private CompletableFuture<SmtpConnection> ready;
+    private CompletableFuture<OutboundConnection> ready;
     private CompletableFuture<TransactionOutcome> transaction;
     private boolean closed;
     private int messagesSent;
     private String tls;
     private long idleSince;
+    /** Why the session is being closed when the driver, not a reply, caused it: the kind of a failed open. */
+    private ConnectFailure.Kind cause;
     private final CompletableFuture<Void> gone = new CompletableFuture<>();
 
-    private SmtpConnection(Vertx vertx, NextHop hop, HandshakeConfig handshake, Timeouts timeouts) {
+    private OutboundConnection(Vertx vertx, NextHop hop, HandshakeConfig handshake, Timeouts timeouts) {
         this.vertx = vertx;
         this.hop = hop;
         this.session = new ClientSession(handshake);
@@ -66,9 +68,9 @@ public final class SmtpConnection {
      * Connects to {@code hop} and completes when the session is ready for a transaction, or fails
      * with a {@link ConnectFailure} carrying the reason. Call on the delivery context.
      */
-    public static CompletableFuture<SmtpConnection> open(Vertx vertx, NetClient client, NextHop hop,
+    public static CompletableFuture<OutboundConnection> open(Vertx vertx, NetClient client, NextHop hop,
             HandshakeConfig handshake, Timeouts timeouts) {
-        var c = new SmtpConnection(vertx, hop, handshake, timeouts);
+        var c = new OutboundConnection(vertx, hop, handshake, timeouts);
         c.ready = new CompletableFuture<>();
         String target = hop.address() != null ? hop.address() : hop.host();
         c.arm(timeouts.connect().toMillis());
@@ -76,8 +78,8 @@ public final class SmtpConnection {
             if (ar.failed()) {
                 c.cancelTimer();
                 c.closed = true;
-                c.ready.completeExceptionally(new ConnectFailure(Reply.of(451, "4.4.1",
-                        "Cannot connect to " + hop + ": " + ar.cause().getMessage())));
+                c.ready.completeExceptionally(new ConnectFailure(ConnectFailure.Kind.ofConnectError(ar.cause()),
+                        Reply.of(451, "4.4.1", "Cannot connect to " + hop + ": " + ar.cause().getMessage())));
                 return;
             }
             if (c.closed) {
@@ -96,6 +98,7 @@ public final class SmtpConnection {
             gone.complete(null);
             if (!closed) {
                 closed = true;
+                cause = ConnectFailure.Kind.LOST;
                 act(session.connectionLost());
             }
         });
@@ -133,6 +136,7 @@ public final class SmtpConnection {
                 if (socket != null) {
                     socket.close();
                 }
+                cause = ConnectFailure.Kind.LOST;
                 perform(session.connectionLost());
             }
         }
@@ -160,6 +164,7 @@ public final class SmtpConnection {
                     act(session.tlsEstablished());
                 } else {
                     LOG.debugf(ar.cause(), "TLS handshake with %s failed", hop);
+                    cause = ConnectFailure.Kind.TLS_FAILED;
                     act(session.tlsFailed(String.valueOf(ar.cause().getMessage())));
                 }
             });
@@ -179,7 +184,8 @@ public final class SmtpConnection {
             cancelTimer();
             // Complete first: close() would otherwise report a generic "connection lost".
             if (!ready.isDone()) {
-                ready.completeExceptionally(new ConnectFailure(c.reason()));
+                ready.completeExceptionally(new ConnectFailure(
+                        cause != null ? cause : ConnectFailure.Kind.ofSessionClosed(c.reason()), c.reason()));
             }
             close();
         }
@@ -198,9 +204,10 @@ public final class SmtpConnection {
         timer = vertx.setTimer(Math.max(1, millis), id -> {
             timer = -1;
             if (!closed) {
+                cause = ConnectFailure.Kind.TIMEOUT;
                 act(session.timedOut());
             } else if (!ready.isDone()) {
-                ready.completeExceptionally(new ConnectFailure(LocalReplies.timedOut()));
+                ready.completeExceptionally(new ConnectFailure(ConnectFailure.Kind.TIMEOUT, LocalReplies.timedOut()));
             }
         });
     }
@@ -239,7 +246,7 @@ public final class SmtpConnection {
             act(session.connectionLost());
         }
         if (waitingForReady()) {
-            ready.completeExceptionally(new ConnectFailure(LocalReplies.connectionLost()));
+            ready.completeExceptionally(new ConnectFailure(ConnectFailure.Kind.LOST, LocalReplies.connectionLost()));
         }
         return gone;
     }
@@ -272,6 +279,6 @@ public final class SmtpConnection {
 
     @Override
     public String toString() {
-        return "SmtpConnection[" + hop + (tls == null ? "" : ", " + tls) + ", sent " + messagesSent + "]";
+        return "OutboundConnection[" + hop + (tls == null ? "" : ", " + tls) + ", sent " + messagesSent + "]";
     }
 }

@@ -1,0 +1,31 @@
+package dev.tern.delivery.admin;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What the operator's HTTP interface ({@link AdminRoutes}) orders from and reads of this pod's
+ * delivery service. The service implements it, so the admin package needs nothing from the
+ * application wiring that builds the service.
+ */
+public interface DeliveryOperations {
+
+    /** Applies {@code command} here at once and publishes it on {@code tern.control} for every other pod. */
+    CompletableFuture<Void> command(ControlCommand command);
+
+    /** The operator's orders as this pod holds them. */
+    OperatorControls controls();
+
+    /** Records being delivered on this pod. */
+    int inFlight();
+
+    /** Recipients being delivered on this pod, per destination. */
+    Map<String, Integer> inFlightByDestination();
+
+    /** Outbound connections open or opening on this pod. */
+    int openConnections();
+
+    /** The topics the delivery consumer group reads. */
+    List<String> consumedTopics();
+}
