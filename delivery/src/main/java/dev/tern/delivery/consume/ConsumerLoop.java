@@ -155,14 +155,15 @@ public final class ConsumerLoop implements Runnable {
         }
         Instant now = clock.instant();
         boolean retryTier = tp.topic().startsWith(Topics.RETRY_PREFIX);
-        if (retryTier && m.notBefore() != null && m.notBefore().isAfter(now)) {
+        if (retryTier && m.schedule().notBefore() != null && m.schedule().notBefore().isAfter(now)) {
             consumer.seek(tp, r.offset());
-            dueAt.put(tp, m.notBefore());
+            dueAt.put(tp, m.schedule().notBefore());
             consumer.pause(List.of(tp));
             return false;
         }
-        if (retryTier && m.notBefore() != null) {
-            metrics.retryLag(tp.topic().substring(Topics.RETRY_PREFIX.length()), Duration.between(m.notBefore(), now));
+        if (retryTier && m.schedule().notBefore() != null) {
+            metrics.retryLag(tp.topic().substring(Topics.RETRY_PREFIX.length()),
+                    Duration.between(m.schedule().notBefore(), now));
         }
         tracker.started(r.offset());
         inFlight.incrementAndGet();

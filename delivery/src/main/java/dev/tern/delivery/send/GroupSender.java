@@ -4,7 +4,7 @@ import dev.tern.common.journal.DeliveryJournal;
 import dev.tern.common.logging.ThrottledWarning;
 import dev.tern.common.policy.EgressSource;
 import dev.tern.common.queue.QueuedMessage;
-import dev.tern.common.queue.Recipient;
+import dev.tern.common.queue.QueuedRecipient;
 import dev.tern.delivery.client.ConnectFailure;
 import dev.tern.delivery.client.ConnectionPool;
 import dev.tern.delivery.route.NextHop;
@@ -72,7 +72,7 @@ public final class GroupSender {
     }
 
     /** Delivers {@code m} to {@code recipients} (all routed by {@code plan}); never completes exceptionally. */
-    public CompletableFuture<List<RecipientResult>> send(RoutePlan plan, QueuedMessage m, List<Recipient> recipients,
+    public CompletableFuture<List<RecipientResult>> send(RoutePlan plan, QueuedMessage m, List<QueuedRecipient> recipients,
             long startNanos) {
         var attempt = new Attempt(plan, m, recipients, startNanos);
         return attempt.tryHop(0, null, null).thenCompose(attempt::journal);
@@ -81,15 +81,15 @@ public final class GroupSender {
     private final class Attempt {
         final RoutePlan plan;
         final QueuedMessage message;
-        final List<Recipient> recipients;
+        final List<QueuedRecipient> recipients;
         final long start;
         final HandshakeConfig handshake;
 
-        Attempt(RoutePlan plan, QueuedMessage message, List<Recipient> recipients, long start) {
+        Attempt(RoutePlan plan, QueuedMessage message, List<QueuedRecipient> recipients, long start) {
             this(plan, message, recipients, start, handshake(plan));
         }
 
-        Attempt(RoutePlan plan, QueuedMessage message, List<Recipient> recipients, long start,
+        Attempt(RoutePlan plan, QueuedMessage message, List<QueuedRecipient> recipients, long start,
                 HandshakeConfig handshake) {
             this.plan = plan;
             this.message = message;
@@ -218,11 +218,11 @@ public final class GroupSender {
             return recipients.stream().map(r -> result(r, reply, false, hop, tls, false)).toList();
         }
 
-        private RecipientResult result(Recipient r, Reply reply, boolean delivered, NextHop hop, String tls) {
+        private RecipientResult result(QueuedRecipient r, Reply reply, boolean delivered, NextHop hop, String tls) {
             return result(r, reply, delivered, hop, tls, true);
         }
 
-        private RecipientResult result(Recipient r, Reply reply, boolean delivered, NextHop hop, String tls,
+        private RecipientResult result(QueuedRecipient r, Reply reply, boolean delivered, NextHop hop, String tls,
                 boolean attempted) {
             long latency = (System.nanoTime() - start) / 1_000_000;
             return new RecipientResult(r, reply, delivered, plan.destination(), plan.destinationClass(),

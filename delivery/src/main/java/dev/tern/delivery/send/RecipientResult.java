@@ -1,6 +1,6 @@
 package dev.tern.delivery.send;
 
-import dev.tern.common.queue.Recipient;
+import dev.tern.common.queue.QueuedRecipient;
 import dev.tern.smtp.reply.Reply;
 
 /**
@@ -19,7 +19,7 @@ import dev.tern.smtp.reply.Reply;
  * @param attempted        false when no delivery was tried (journal hit, suspended, expired before
  *                         trying): such results are not counted as attempts in metrics
  */
-public record RecipientResult(Recipient recipient, Reply reply, boolean delivered, String destination,
+public record RecipientResult(QueuedRecipient recipient, Reply reply, boolean delivered, String destination,
         String destinationClass, String transport, String mxHost, String mxIp, String tls, long latencyMs,
         boolean attempted) {
 
