@@ -5,7 +5,7 @@ import dev.tern.common.event.DeliveryEvent.Outcome;
 import dev.tern.common.queue.DurationText;
 import dev.tern.common.queue.QueuedMessage;
 import dev.tern.common.queue.QueuedRecipient;
-import dev.tern.delivery.send.RecipientResult;
+import dev.tern.delivery.attempt.RecipientResult;
 import dev.tern.smtp.reply.Reply;
 import java.time.Duration;
 import java.time.Instant;

@@ -5,6 +5,8 @@ import dev.tern.common.logging.ThrottledWarning;
 import dev.tern.common.policy.EgressSource;
 import dev.tern.common.queue.QueuedMessage;
 import dev.tern.common.queue.QueuedRecipient;
+import dev.tern.delivery.attempt.AttemptContext;
+import dev.tern.delivery.attempt.RecipientResult;
 import dev.tern.delivery.client.ConnectFailure;
 import dev.tern.delivery.client.ConnectionPool;
 import dev.tern.delivery.route.NextHop;
@@ -202,32 +204,33 @@ public final class GroupSender {
 
         private List<RecipientResult> fromOutcome(TransactionOutcome outcome, NextHop hop, String tls) {
             var out = new ArrayList<RecipientResult>(recipients.size());
+            AttemptContext where = where(hop, tls);
+            long latency = latency();
             for (int i = 0; i < recipients.size(); i++) {
                 RecipientOutcome o = outcome.recipients().get(i);
-                out.add(result(recipients.get(i), o.reply(), o.delivered(), hop, tls));
+                out.add(o.delivered() ? RecipientResult.delivered(recipients.get(i), o.reply(), where, latency)
+                        : RecipientResult.failed(recipients.get(i), o.reply(), where, latency));
             }
             return out;
         }
 
         private List<RecipientResult> all(Reply reply, NextHop hop, String tls) {
-            return recipients.stream().map(r -> result(r, reply, false, hop, tls)).toList();
+            return recipients.stream().map(r -> RecipientResult.failed(r, reply, where(hop, tls), latency())).toList();
         }
 
         // Throttled before sending: deferred without using up an attempt (DESIGN.md "traffic shaping").
         private List<RecipientResult> notTried(Reply reply, NextHop hop, String tls) {
-            return recipients.stream().map(r -> result(r, reply, false, hop, tls, false)).toList();
+            return recipients.stream().map(r -> RecipientResult.notAttempted(r, reply, where(hop, tls), latency()))
+                    .toList();
         }
 
-        private RecipientResult result(QueuedRecipient r, Reply reply, boolean delivered, NextHop hop, String tls) {
-            return result(r, reply, delivered, hop, tls, true);
+        private AttemptContext where(NextHop hop, String tls) {
+            AttemptContext where = AttemptContext.of(plan).withTls(tls);
+            return hop == null ? where : where.viaHost(hop.host(), hop.address());
         }
 
-        private RecipientResult result(QueuedRecipient r, Reply reply, boolean delivered, NextHop hop, String tls,
-                boolean attempted) {
-            long latency = (System.nanoTime() - start) / 1_000_000;
-            return new RecipientResult(r, reply, delivered, plan.destination(), plan.destinationClass(),
-                    plan.transport().toString(), hop == null ? null : hop.host(), hop == null ? null : hop.address(),
-                    tls, latency, attempted);
+        private long latency() {
+            return (System.nanoTime() - start) / 1_000_000;
         }
 
         CompletableFuture<List<RecipientResult>> journal(List<RecipientResult> results) {

@@ -8,7 +8,8 @@ import dev.tern.common.queue.QueuedEnvelope;
 import dev.tern.common.queue.QueuedMessage;
 import dev.tern.common.queue.QueuedRecipient;
 import dev.tern.common.queue.Schedule;
-import dev.tern.delivery.send.RecipientResult;
+import dev.tern.delivery.attempt.AttemptContext;
+import dev.tern.delivery.attempt.RecipientResult;
 import dev.tern.smtp.reply.Reply;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -30,8 +31,9 @@ class OutcomePlannerTest {
     }
 
     private static RecipientResult result(String rcpt, Reply reply, boolean delivered) {
-        return new RecipientResult(QueuedRecipient.of(rcpt), reply, delivered, "example.com", "mx", "mx",
-                "mx1.example.com", "192.0.2.1", null, 42, true);
+        var where = new AttemptContext("example.com", "mx", "mx", "mx1.example.com", "192.0.2.1", null);
+        return delivered ? RecipientResult.delivered(QueuedRecipient.of(rcpt), reply, where, 42)
+                : RecipientResult.failed(QueuedRecipient.of(rcpt), reply, where, 42);
     }
 
     @Test
@@ -98,8 +100,8 @@ class OutcomePlannerTest {
     @Test
     void suspendedRecipientsWaitWithoutUsingAnAttempt() {
         var m = message("a@x.org", 1, NOW.minusSeconds(60), "b@example.com");
-        var suspended = new RecipientResult(QueuedRecipient.of("b@example.com"), Reply.of(451, "4.4.5", "suspended"),
-                false, "example.com", "mx", "mx", null, null, null, 0, false);
+        var suspended = RecipientResult.notAttempted(QueuedRecipient.of("b@example.com"),
+                Reply.of(451, "4.4.5", "suspended"), new AttemptContext("example.com", "mx", "mx", null, null, null), 0);
         var d = OutcomePlanner.plan(m, List.of(suspended), LADDER, LIFETIME, NOW);
         assertThat(d.retry().schedule().attempt()).isEqualTo(1);
         assertThat(d.retryTopic()).isEqualTo("tern.retry.1m");
