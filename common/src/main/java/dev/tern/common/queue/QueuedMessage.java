@@ -1,5 +1,6 @@
 package dev.tern.common.queue;
 
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -45,7 +46,7 @@ public record QueuedMessage(String id, QueuedEnvelope envelope, Provenance prove
     }
 
     /** The same message for a later attempt, carrying only {@code remaining} recipients. */
-    public QueuedMessage forRetry(List<QueuedRecipient> remaining, int nextAttempt, java.time.Instant due) {
+    public QueuedMessage forRetry(List<QueuedRecipient> remaining, int nextAttempt, Instant due) {
         return new QueuedMessage(id, envelope.withRecipients(remaining), provenance, schedule.next(nextAttempt, due),
                 body);
     }
