@@ -1,6 +1,9 @@
 package dev.tern.bounce.admin;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import static dev.tern.common.admin.AdminHttp.error;
+import static dev.tern.common.admin.AdminHttp.json;
+import static dev.tern.common.admin.AdminHttp.noContent;
+
 import dev.tern.bounce.app.BounceService;
 import dev.tern.common.suppression.SuppressionList;
 import io.vertx.ext.web.Router;
@@ -27,7 +30,6 @@ import java.util.concurrent.TimeUnit;
 @ApplicationScoped
 public class SuppressionRoutes {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final long TIMEOUT_SECONDS = 10;
 
     private final BounceService service;
@@ -46,7 +48,7 @@ public class SuppressionRoutes {
         try {
             var entry = list().lookup(address).toCompletableFuture().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             if (entry.isEmpty()) {
-                reply(rc, 404, Map.of("address", SuppressionList.normalize(address), "suppressed", false));
+                notSuppressed(rc, address);
                 return;
             }
             var body = new LinkedHashMap<String, Object>();
@@ -55,7 +57,7 @@ public class SuppressionRoutes {
             body.put("reason", entry.get().reason());
             body.put("added", entry.get().added().toString());
             body.put("until", entry.get().until().toString());
-            reply(rc, 200, body);
+            json(rc, 200, body);
         } catch (Exception e) {
             unavailable(rc, e);
         }
@@ -66,9 +68,9 @@ public class SuppressionRoutes {
         try {
             boolean existed = list().remove(address).toCompletableFuture().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             if (existed) {
-                rc.response().setStatusCode(204).end();
+                noContent(rc);
             } else {
-                reply(rc, 404, Map.of("address", SuppressionList.normalize(address), "suppressed", false));
+                notSuppressed(rc, address);
             }
         } catch (Exception e) {
             unavailable(rc, e);
@@ -79,17 +81,11 @@ public class SuppressionRoutes {
         return service.suppressionList();
     }
 
-    private static void unavailable(RoutingContext rc, Exception e) {
-        Throwable cause = e.getCause() != null ? e.getCause() : e;
-        reply(rc, 503, Map.of("error", "suppression list unavailable: " + cause));
+    private static void notSuppressed(RoutingContext rc, String address) {
+        json(rc, 404, Map.of("address", SuppressionList.normalize(address), "suppressed", false));
     }
 
-    private static void reply(RoutingContext rc, int status, Object body) {
-        try {
-            rc.response().setStatusCode(status).putHeader("content-type", "application/json")
-                    .end(JSON.writeValueAsString(body));
-        } catch (Exception e) {
-            rc.fail(e);
-        }
+    private static void unavailable(RoutingContext rc, Exception e) {
+        error(rc, 503, "suppression list unavailable: " + (e.getCause() != null ? e.getCause() : e));
     }
 }

@@ -1,6 +1,8 @@
 package dev.tern.bounce.consume;
 
 import dev.tern.bounce.consume.RecordHandler.Step;
+import dev.tern.common.kafka.PartitionHolds;
+import dev.tern.common.kafka.PollLoop;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,7 +21,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.jboss.logging.Logger;
 
 /**
@@ -58,8 +59,8 @@ public final class RecordLoop implements Runnable {
     private final RecordHandler handler;
     private final Clock clock;
     private final Duration backoff;
-    private final Map<TopicPartition, Instant> held = new HashMap<>();
-    private volatile boolean running = true;
+    private final PartitionHolds holds = new PartitionHolds();
+    private final PollLoop loop;
 
     /** Subscribes to {@code topics} by name. */
     public RecordLoop(String name, Consumer<String, byte[]> consumer, List<String> topics, RecordHandler handler,
@@ -82,34 +83,28 @@ public final class RecordLoop implements Runnable {
         this.handler = handler;
         this.clock = clock;
         this.backoff = backoff;
+        // No wakeup() on stop: it could interrupt the commit of work already published. Polls are short.
+        this.loop = new PollLoop(name, consumer, new PollLoop.Body() {
+            @Override
+            public void start() {
+                subscribe();
+            }
+
+            @Override
+            public void pollOnce() {
+                RecordLoop.this.pollOnce();
+            }
+        }, backoff, Duration.ofSeconds(5), false);
     }
 
     @Override
     public void run() {
-        try {
-            subscribe();
-            while (running) {
-                try {
-                    pollOnce();
-                } catch (WakeupException e) {
-                    break;
-                } catch (RuntimeException e) {
-                    LOG.warnf(e, "%s: poll failed, retrying in %s", name, backoff);
-                    sleep(backoff);
-                }
-            }
-        } catch (WakeupException e) {
-            // stop() during subscribe: nothing to do
-        } finally {
-            consumer.close(Duration.ofSeconds(5));
-            LOG.infof("%s: consumer closed", name);
-        }
+        loop.run();
     }
 
     /** Asks the loop to end; {@link #run()} returns after the current poll's work is committed. */
     public void stop() {
-        // No wakeup(): it could interrupt the commit of work already published. Polls are short.
-        running = false;
+        loop.stop();
     }
 
     /** Subscribes with the rebalance listener that forgets holds on revoked partitions. */
@@ -117,12 +112,12 @@ public final class RecordLoop implements Runnable {
         var listener = new ConsumerRebalanceListener() {
             @Override
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                partitions.forEach(held::remove);
+                holds.forget(partitions);
             }
 
             @Override
             public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-                partitions.forEach(held::remove);
+                holds.forget(partitions);
             }
         };
         if (pattern != null) {
@@ -134,7 +129,7 @@ public final class RecordLoop implements Runnable {
 
     /** One poll, its work, and its commit. Public for tests that drive the loop step by step. */
     public void pollOnce() {
-        resumeDue();
+        holds.apply(consumer, clock.instant(), false);
         ConsumerRecords<String, byte[]> records = consumer.poll(POLL);
         if (records.isEmpty()) {
             return;
@@ -191,41 +186,12 @@ public final class RecordLoop implements Runnable {
     }
 
     private void hold(TopicPartition tp, long offset, Instant until) {
-        consumer.seek(tp, offset);
-        consumer.pause(List.of(tp));
-        held.put(tp, until);
-    }
-
-    private void resumeDue() {
-        if (held.isEmpty()) {
-            return;
-        }
-        Instant now = clock.instant();
-        var due = new ArrayList<TopicPartition>();
-        held.entrySet().removeIf(e -> {
-            if (!e.getValue().isAfter(now)) {
-                due.add(e.getKey());
-                return true;
-            }
-            return false;
-        });
-        due.retainAll(consumer.assignment());
-        if (!due.isEmpty()) {
-            consumer.resume(due);
-        }
+        holds.hold(consumer, tp, offset, until);
     }
 
     /** Partitions currently held back, for tests and logs. */
     public Map<TopicPartition, Instant> held() {
-        return Map.copyOf(held);
-    }
-
-    private static void sleep(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        return holds.snapshot();
     }
 
     private record Started(long offset, CompletionStage<?> durable) {

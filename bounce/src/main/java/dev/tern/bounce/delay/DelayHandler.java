@@ -89,9 +89,9 @@ public final class DelayHandler implements RecordHandler {
             return Step.done();
         }
         Instant now = clock.instant();
-        Instant notBefore = waiting.notBefore();
-        Instant threshold = waiting.firstReceived().plus(delayNoticeAfter.get());
-        Instant expiry = waiting.firstReceived().plus(maxQueueLifetime.get());
+        Instant notBefore = waiting.schedule().notBefore();
+        Instant threshold = waiting.schedule().firstReceived().plus(delayNoticeAfter.get());
+        Instant expiry = waiting.schedule().firstReceived().plus(maxQueueLifetime.get());
         if (notBefore == null || !now.isBefore(notBefore) || !notBefore.isAfter(threshold)
                 || !threshold.isBefore(expiry)) {
             return Step.done();

@@ -1,12 +1,15 @@
 package dev.tern.bounce.dsn;
 
+import dev.tern.common.queue.Provenance;
+import dev.tern.common.queue.QueuedEnvelope;
 import dev.tern.common.queue.QueuedMessage;
-import dev.tern.common.queue.Recipient;
+import dev.tern.common.queue.QueuedRecipient;
+import dev.tern.common.queue.Schedule;
 import dev.tern.smtp.dsn.DeliveryStatusNotification;
 import dev.tern.smtp.dsn.DsnAction;
-import dev.tern.smtp.dsn.OriginalRecipient;
 import dev.tern.smtp.dsn.RecipientReport;
 import dev.tern.smtp.dsn.Ret;
+import dev.tern.smtp.parse.BodyType;
 import dev.tern.smtp.reply.EnhancedStatus;
 import dev.tern.smtp.reply.Reply;
 import java.time.Clock;
@@ -26,7 +29,7 @@ import java.util.function.Predicate;
  * <ul>
  *   <li>never anything for a null-sender message (RFC 5321 §6.1: a bounce is never bounced);</li>
  *   <li>one DSN per input record, covering each recipient that asked for this kind of notice —
- *       {@link Recipient#wantsFailureNotice()} or {@link Recipient#wantsDelayNotice()}; NOTIFY=NEVER
+ *       {@link QueuedRecipient#wantsFailureNotice()} or {@link QueuedRecipient#wantsDelayNotice()}; NOTIFY=NEVER
  *       recipients are left out, and a record with none left gives no DSN;</li>
  *   <li>per recipient: Final-Recipient, Original-Recipient from ORCPT, Action, Status from the
  *       stored reply's enhanced code (else {@code X.0.0} of its class; {@code 5.0.0} without any
@@ -61,7 +64,7 @@ public final class NoticeBuilder {
      * @param id          queue id for the notice
      */
     public Optional<QueuedMessage> failure(QueuedMessage failed, Instant lastAttempt, String id) {
-        return build(failed, Recipient::wantsFailureNotice, r -> report(r, DsnAction.FAILED, lastAttempt, null), id);
+        return build(failed, QueuedRecipient::wantsFailureNotice, r -> report(r, DsnAction.FAILED, lastAttempt, null), id);
     }
 
     /**
@@ -74,17 +77,17 @@ public final class NoticeBuilder {
      */
     public Optional<QueuedMessage> delay(QueuedMessage waiting, Instant lastAttempt, Instant willRetryUntil,
             String id) {
-        return build(waiting, Recipient::wantsDelayNotice,
+        return build(waiting, QueuedRecipient::wantsDelayNotice,
                 r -> report(r, DsnAction.DELAYED, lastAttempt, willRetryUntil), id);
     }
 
-    private Optional<QueuedMessage> build(QueuedMessage m, Predicate<Recipient> wants,
-            Function<Recipient, RecipientReport> toReport, String id) {
+    private Optional<QueuedMessage> build(QueuedMessage m, Predicate<QueuedRecipient> wants,
+            Function<QueuedRecipient, RecipientReport> toReport, String id) {
         if (m.hasNullSender()) {
             return Optional.empty();
         }
         List<RecipientReport> reports = new ArrayList<>();
-        for (Recipient r : m.recipients()) {
+        for (QueuedRecipient r : m.recipients()) {
             if (wants.test(r)) {
                 reports.add(toReport.apply(r));
             }
@@ -95,36 +98,33 @@ public final class NoticeBuilder {
         var b = DeliveryStatusNotification.builder()
                 .reportingMta(reportingMta)
                 .originalSender(m.sender())
-                .envelopeId(m.envid())
-                .arrivalDate(m.firstReceived())
-                .ret("HDRS".equalsIgnoreCase(m.ret()) ? Ret.HDRS : Ret.FULL)
+                .envelopeId(m.envelope().envid())
+                .arrivalDate(m.schedule().firstReceived())
+                .ret(m.envelope().ret() == Ret.HDRS ? Ret.HDRS : Ret.FULL)
                 .originalMessage(m.body())
                 .maxReturnedSize(maxReturnedSize)
                 .messageId(id + "@" + reportingMta)
                 .clock(clock);
         reports.forEach(b::recipient);
         DeliveryStatusNotification dsn = b.build();
-        return Optional.of(new QueuedMessage(id, "", List.of(Recipient.of(m.sender())), 0, null, clock.instant(),
-                m.tenant(), null, reportingMta, null, null, null, null,
-                dsn.isEightBit() ? "8BITMIME" : null, dsn.needsSmtpUtf8(), dsn.toBytes()));
+        var envelope = new QueuedEnvelope("", List.of(QueuedRecipient.of(m.sender())), null, null,
+                dsn.isEightBit() ? BodyType.EIGHT_BIT_MIME : null, dsn.needsSmtpUtf8());
+        return Optional.of(new QueuedMessage(id, envelope, Provenance.local(reportingMta),
+                Schedule.firstAttempt(clock.instant()), dsn.toBytes()));
     }
 
-    static RecipientReport report(Recipient r, DsnAction action, Instant lastAttempt, Instant willRetryUntil) {
-        Optional<Reply> reply = StoredReplies.parse(r.lastReply());
+    static RecipientReport report(QueuedRecipient r, DsnAction action, Instant lastAttempt, Instant willRetryUntil) {
+        Reply reply = r.lastReply();
         RecipientReport report;
-        if (reply.isPresent() && reply.get().codeClass() >= 4) {
-            report = RecipientReport.of(r.address(), action, reply.get());
+        if (reply != null && reply.codeClass() >= 4) {
+            report = RecipientReport.of(r.address(), action, reply);
         } else {
             // No usable reply: RFC 3463 §3.1 "other undefined status" of the right class.
             EnhancedStatus status = action == DsnAction.DELAYED ? UNDEFINED_PERMANENT.withClass(4) : UNDEFINED_PERMANENT;
             report = new RecipientReport(r.address(), null, action, status, null, null, null, null);
         }
         if (r.orcpt() != null) {
-            try {
-                report = report.withOriginalRecipient(OriginalRecipient.parse(r.orcpt()));
-            } catch (IllegalArgumentException e) {
-                // A malformed ORCPT only costs the optional Original-Recipient field.
-            }
+            report = report.withOriginalRecipient(r.orcpt());
         }
         if (r.lastMx() != null && !r.lastMx().isBlank()) {
             report = report.withRemoteMta(r.lastMx());

@@ -3,16 +3,16 @@ package dev.tern.bounce.failure;
 import dev.tern.bounce.consume.RecordHandler;
 import dev.tern.bounce.dsn.NoticeBuilder;
 import dev.tern.bounce.dsn.NoticeIds;
-import dev.tern.bounce.dsn.StoredReplies;
 import dev.tern.bounce.metrics.BounceMetrics;
 import dev.tern.bounce.publish.NoticePublisher;
 import dev.tern.bounce.suppression.HardBounces;
 import dev.tern.common.logging.ThrottledWarning;
 import dev.tern.common.queue.MalformedRecordException;
 import dev.tern.common.queue.QueuedMessage;
+import dev.tern.common.queue.QueuedRecipient;
 import dev.tern.common.queue.RecordCodec;
-import dev.tern.common.queue.Recipient;
 import dev.tern.common.suppression.SuppressionList;
+import dev.tern.smtp.reply.Reply;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -104,7 +104,7 @@ public final class FailureHandler implements RecordHandler {
 
     /** Same input (message, attempt, recipients) → same notice id; see {@link NoticeIds}. */
     static String noticeId(QueuedMessage failed, Instant time) {
-        var seed = new StringBuilder("failed\0").append(failed.id()).append('\0').append(failed.attempt());
+        var seed = new StringBuilder("failed\0").append(failed.id()).append('\0').append(failed.schedule().attempt());
         failed.recipients().forEach(r -> seed.append('\0').append(r.address()));
         return NoticeIds.of(time, seed.toString());
     }
@@ -112,10 +112,10 @@ public final class FailureHandler implements RecordHandler {
     private CompletionStage<Void> suppressHardBounces(QueuedMessage failed) {
         List<CompletableFuture<Void>> adds = new ArrayList<>();
         Instant until = clock.instant().plus(suppressFor);
-        for (Recipient r : failed.recipients()) {
-            var reply = StoredReplies.parse(r.lastReply());
-            if (reply.isPresent() && HardBounces.isHardBounce(reply.get())) {
-                adds.add(suppression.add(r.address(), r.lastReply(), until).handle((v, error) -> {
+        for (QueuedRecipient r : failed.recipients()) {
+            Reply reply = r.lastReply();
+            if (reply != null && HardBounces.isHardBounce(reply)) {
+                adds.add(suppression.add(r.address(), reply.toString(), until).handle((v, error) -> {
                     if (error != null) {
                         metrics.error("suppression");
                         SUPPRESS_FAILED.warn("%s: could not suppress <%s>: %s", failed.id(), r.address(),

@@ -1,9 +1,9 @@
 package dev.tern.bounce.publish;
 
+import dev.tern.common.kafka.KafkaSends;
 import dev.tern.common.queue.QueuedMessage;
 import dev.tern.common.queue.RecordCodec;
 import dev.tern.common.queue.Topics;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -25,19 +25,6 @@ public final class NoticePublisher {
     }
 
     public CompletionStage<RecordMetadata> publish(QueuedMessage notice) {
-        var done = new CompletableFuture<RecordMetadata>();
-        try {
-            producer.send(RecordCodec.toRecord(Topics.INBOUND, notice), (metadata, error) -> {
-                if (error != null) {
-                    done.completeExceptionally(error);
-                } else {
-                    done.complete(metadata);
-                }
-            });
-        } catch (RuntimeException e) {
-            // send() throws synchronously for oversized records or a closed producer.
-            done.completeExceptionally(e);
-        }
-        return done;
+        return KafkaSends.send(producer, RecordCodec.toRecord(Topics.INBOUND, notice));
     }
 }

@@ -8,8 +8,11 @@ import dev.tern.bounce.support.DsnParts;
 import dev.tern.bounce.support.InboundReader;
 import dev.tern.common.config.TernConfig;
 import dev.tern.common.kafka.KafkaClients;
+import dev.tern.common.queue.Provenance;
+import dev.tern.common.queue.QueuedEnvelope;
 import dev.tern.common.queue.QueuedMessage;
 import dev.tern.common.queue.RecordCodec;
+import dev.tern.common.queue.Schedule;
 import dev.tern.common.queue.Topics;
 import dev.tern.local.runtime.testing.TernClusterResource;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -158,9 +161,9 @@ class BounceServiceTest {
         String key = "junk-" + UUID.randomUUID();
         producer.send(new ProducerRecord<>(Topics.FAILED, null, key, new byte[] {1, 2, 3}, new RecordHeaders())).get();
         String marker = marker();
-        send(Topics.FAILED, new QueuedMessage(key, "alice@origin.test",
-                List.of(failedRecipient("z@remote.test", "554 5.7.1 no", null)), 1, null, Instant.now(), null, null,
-                null, null, null, null, null, null, false, dev.tern.bounce.support.Messages.body(marker)));
+        send(Topics.FAILED, new QueuedMessage(key, QueuedEnvelope.of("alice@origin.test",
+                List.of(failedRecipient("z@remote.test", "554 5.7.1 no", null))), Provenance.NONE,
+                new Schedule(1, null, Instant.now()), dev.tern.bounce.support.Messages.body(marker)));
 
         assertThat(inbound.await(marker, 1, WAIT)).hasSize(1);
         assertThat(count("tern.bounce.malformed.records", "source", "failed")).isEqualTo(before + 1);

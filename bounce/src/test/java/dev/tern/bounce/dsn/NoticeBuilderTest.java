@@ -5,9 +5,16 @@ import static dev.tern.bounce.support.Messages.message;
 import static dev.tern.bounce.support.Messages.recipient;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tern.common.queue.Provenance;
+import dev.tern.common.queue.QueuedEnvelope;
 import dev.tern.common.queue.QueuedMessage;
-import dev.tern.common.queue.Recipient;
-import dev.tern.common.queue.Recipient.Notify;
+import dev.tern.common.queue.QueuedRecipient;
+import dev.tern.common.queue.Schedule;
+import dev.tern.smtp.dsn.Notify;
+import dev.tern.smtp.dsn.OriginalRecipient;
+import dev.tern.smtp.dsn.Ret;
+import dev.tern.smtp.parse.BodyType;
+import dev.tern.smtp.reply.Reply;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -39,11 +46,11 @@ class NoticeBuilderTest {
 
         assertThat(notice.id()).isEqualTo("NOTICE1");
         assertThat(notice.sender()).isEmpty();
-        assertThat(notice.recipients()).extracting(Recipient::address).containsExactly("alice@origin.test");
-        assertThat(notice.firstReceived()).isEqualTo(NOW);
-        assertThat(notice.attempt()).isZero();
-        assertThat(notice.bodyType()).isNull();
-        assertThat(notice.smtputf8()).isFalse();
+        assertThat(notice.recipients()).extracting(QueuedRecipient::address).containsExactly("alice@origin.test");
+        assertThat(notice.schedule().firstReceived()).isEqualTo(NOW);
+        assertThat(notice.schedule().attempt()).isZero();
+        assertThat(notice.envelope().bodyType()).isNull();
+        assertThat(notice.envelope().smtputf8()).isFalse();
         assertThat(text(notice))
                 .contains("From: Mail Delivery System <MAILER-DAEMON@mta.example.org>\r\n")
                 .contains("To: alice@origin.test")
@@ -52,11 +59,10 @@ class NoticeBuilderTest {
 
     @Test
     void reportsStatusDiagnosticRemoteMtaAndEnvelopeFields() {
-        var m = new QueuedMessage("M2", "alice@origin.test",
-                List.of(new Recipient("bob@remote.test", Set.of(), "rfc822;Bob+2B1@remote.test",
-                        "550 5.1.1 no such user", "mx1.remote.test")),
-                1, null, RECEIVED, null, null, null, null, null, "ENV-42", null, null, false,
-                dev.tern.bounce.support.Messages.body("m2"));
+        var m = new QueuedMessage("M2", new QueuedEnvelope("alice@origin.test",
+                List.of(new QueuedRecipient("bob@remote.test", Set.of(), OriginalRecipient.rfc822("Bob+1@remote.test"),
+                        Reply.of(550, "5.1.1", "no such user"), "mx1.remote.test")), "ENV-42", null, null, false),
+                Provenance.NONE, new Schedule(1, null, RECEIVED), dev.tern.bounce.support.Messages.body("m2"));
 
         assertThat(text(failure(m)))
                 .contains("Original-Envelope-Id: ENV-42\r\n")
@@ -111,7 +117,7 @@ class NoticeBuilderTest {
         var recipients = List.of(failedRecipient("bob@remote.test", "550 5.1.1 no", null));
 
         String full = text(failure(message("M6", "a@o.test", recipients, RECEIVED, null, null, "full-one")));
-        String hdrs = text(failure(message("M7", "a@o.test", recipients, RECEIVED, null, "HDRS", "hdrs-one")));
+        String hdrs = text(failure(message("M7", "a@o.test", recipients, RECEIVED, null, Ret.HDRS, "hdrs-one")));
 
         assertThat(full).contains("Content-Type: message/rfc822").contains("body of full-one");
         assertThat(hdrs).contains("Content-Type: text/rfc822-headers").contains("Subject: hello hdrs-one")
@@ -165,10 +171,11 @@ class NoticeBuilderTest {
     @Test
     void marksEightBitNoticesForBody8bitmime() {
         byte[] eightBit = "Subject: caf\u00e9\r\n\r\nd\u00e9j\u00e0 vu\r\n".getBytes(StandardCharsets.ISO_8859_1);
-        var m = new QueuedMessage("M11", "a@o.test", List.of(failedRecipient("b@remote.test", "550 5.1.1 no", null)),
-                1, null, RECEIVED, null, null, null, null, null, null, null, "8BITMIME", false, eightBit);
+        var m = new QueuedMessage("M11", new QueuedEnvelope("a@o.test",
+                List.of(failedRecipient("b@remote.test", "550 5.1.1 no", null)), null, null, BodyType.EIGHT_BIT_MIME,
+                false), Provenance.NONE, new Schedule(1, null, RECEIVED), eightBit);
 
-        assertThat(failure(m).bodyType()).isEqualTo("8BITMIME");
+        assertThat(failure(m).envelope().bodyType()).isEqualTo(BodyType.EIGHT_BIT_MIME);
     }
 
     @Test

@@ -1,8 +1,14 @@
 package dev.tern.bounce.support;
 
+import dev.tern.common.queue.Provenance;
+import dev.tern.common.queue.QueuedEnvelope;
 import dev.tern.common.queue.QueuedMessage;
-import dev.tern.common.queue.Recipient;
+import dev.tern.common.queue.QueuedRecipient;
 import dev.tern.common.queue.RecordCodec;
+import dev.tern.common.queue.Schedule;
+import dev.tern.smtp.dsn.Notify;
+import dev.tern.smtp.dsn.Ret;
+import dev.tern.smtp.reply.Reply;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -22,18 +28,34 @@ public final class Messages {
                 + "Subject: hello " + marker + "\r\n\r\nbody of " + marker + "\r\n").getBytes(StandardCharsets.US_ASCII);
     }
 
-    public static Recipient failedRecipient(String address, String reply, String mx) {
-        return new Recipient(address, Set.of(), null, reply, mx);
+    /**
+     * {@code "550 5.1.1 no such user"} as a reply: code, enhanced status when the second word is one,
+     * text; null for null or for text that is not a reply (the codec drops such a stored reply).
+     */
+    public static Reply reply(String text) {
+        if (text == null || !text.matches("[2-5]\\d\\d .+")) {
+            return null;
+        }
+        String[] words = text.split(" ", 3);
+        if (words.length == 3 && words[1].matches("\\d\\.\\d{1,3}\\.\\d{1,3}")) {
+            return Reply.of(Integer.parseInt(words[0]), words[1], words[2]);
+        }
+        return Reply.of(Integer.parseInt(words[0]), text.substring(4));
     }
 
-    public static Recipient recipient(String address, Set<Recipient.Notify> notify, String reply) {
-        return new Recipient(address, notify, null, reply, "mx.remote.test");
+    public static QueuedRecipient failedRecipient(String address, String reply, String mx) {
+        return new QueuedRecipient(address, Set.of(), null, reply(reply), mx);
     }
 
-    public static QueuedMessage message(String id, String sender, List<Recipient> recipients, Instant firstReceived,
-            Instant notBefore, String ret, String marker) {
-        return new QueuedMessage(id, sender, recipients, 1, notBefore, firstReceived, null, "192.0.2.1",
-                "client.test", null, null, "env-" + id, ret, null, false, body(marker));
+    public static QueuedRecipient recipient(String address, Set<Notify> notify, String reply) {
+        return new QueuedRecipient(address, notify, null, reply(reply), "mx.remote.test");
+    }
+
+    public static QueuedMessage message(String id, String sender, List<QueuedRecipient> recipients,
+            Instant firstReceived, Instant notBefore, Ret ret, String marker) {
+        return new QueuedMessage(id, new QueuedEnvelope(sender, recipients, "env-" + id, ret, null, false),
+                new Provenance("192.0.2.1", "client.test", null, null), new Schedule(1, notBefore, firstReceived),
+                body(marker));
     }
 
     public static ConsumerRecord<String, byte[]> record(String topic, int partition, long offset, QueuedMessage m,

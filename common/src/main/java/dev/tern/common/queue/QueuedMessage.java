@@ -1,98 +1,75 @@
 package dev.tern.common.queue;
 
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * A message in Tern's queue: the SMTP envelope plus the raw RFC 5322 message as received.
+ * A message in Tern's queue: its envelope, where it came from, where it stands in its schedule,
+ * and the raw RFC 5322 message as received.
  *
  * <p>This is the one unit that travels through every topic ({@code tern.inbound}, the retry
  * tiers, {@code tern.failed}); {@link RecordCodec} maps it to a Kafka record whose headers carry
  * the envelope and whose value is the message. Immutable; {@link #body()} is shared, never copied.
  *
- * @param id            queue id, unique per accepted message, also the Kafka record key
- * @param sender        reverse path without brackets; empty string for the null sender {@code <>}
- * @param recipients    recipients still to be handled on this record (never empty)
- * @param attempt       delivery attempts made so far (0 on {@code tern.inbound})
- * @param notBefore     earliest time of the next attempt (retry tiers); null = now
- * @param firstReceived when ingress accepted the message (start of the queue lifetime)
- * @param tenant        tenant/identity the message belongs to, or null
- * @param clientIp      the SMTP client's address
- * @param helo          the HELO/EHLO name the client gave
- * @param tls           TLS protocol and cipher of the receiving session, or null
- * @param authIdentity  the SMTP AUTH identity, or null
- * @param envid         RFC 3461 ENVID (decoded), or null
- * @param ret           RFC 3461 RET (FULL or HDRS), or null
- * @param bodyType      the MAIL BODY parameter (7BIT, 8BITMIME, BINARYMIME), or null
- * @param smtputf8      whether the client asked for SMTPUTF8 (RFC 6531)
- * @param body          the raw message, CRLF line endings, headers including our Received:
+ * @param id         queue id, unique per accepted message, also the Kafka record key
+ * @param envelope   sender, recipients still to handle, MAIL FROM parameters
+ * @param provenance the receiving session (or the service that wrote the message)
+ * @param schedule   attempts so far, next due time, first received
+ * @param body       the raw message, CRLF line endings, headers including our Received:
  */
-public record QueuedMessage(
-        String id,
-        String sender,
-        List<Recipient> recipients,
-        int attempt,
-        Instant notBefore,
-        Instant firstReceived,
-        String tenant,
-        String clientIp,
-        String helo,
-        String tls,
-        String authIdentity,
-        String envid,
-        String ret,
-        String bodyType,
-        boolean smtputf8,
+public record QueuedMessage(String id, QueuedEnvelope envelope, Provenance provenance, Schedule schedule,
         byte[] body) {
 
     public QueuedMessage {
         Objects.requireNonNull(id, "id");
-        Objects.requireNonNull(sender, "sender");
-        Objects.requireNonNull(firstReceived, "firstReceived");
+        Objects.requireNonNull(envelope, "envelope");
+        Objects.requireNonNull(provenance, "provenance");
+        Objects.requireNonNull(schedule, "schedule");
         Objects.requireNonNull(body, "body");
-        recipients = List.copyOf(recipients);
-        if (recipients.isEmpty()) {
-            throw new IllegalArgumentException("a queued message needs at least one recipient");
-        }
+    }
+
+    /** Shorthand for {@code envelope().recipients()}. */
+    public List<QueuedRecipient> recipients() {
+        return envelope.recipients();
+    }
+
+    /** Shorthand for {@code envelope().sender()}: empty for the null sender. */
+    public String sender() {
+        return envelope.sender();
     }
 
     /** True for bounces and other notices sent with {@code MAIL FROM:<>}: they are never bounced. */
     public boolean hasNullSender() {
-        return sender.isEmpty();
+        return envelope.hasNullSender();
     }
 
     /** The same message for a later attempt, carrying only {@code remaining} recipients. */
-    public QueuedMessage forRetry(List<Recipient> remaining, int nextAttempt, Instant due) {
-        return new QueuedMessage(id, sender, remaining, nextAttempt, due, firstReceived, tenant, clientIp,
-                helo, tls, authIdentity, envid, ret, bodyType, smtputf8, body);
+    public QueuedMessage forRetry(List<QueuedRecipient> remaining, int nextAttempt, Instant due) {
+        return new QueuedMessage(id, envelope.withRecipients(remaining), provenance, schedule.next(nextAttempt, due),
+                body);
     }
 
-    /** The same message with a different recipient list and attempt count unchanged. */
-    public QueuedMessage withRecipients(List<Recipient> subset) {
-        return forRetry(subset, attempt, notBefore);
+    /** The same message with a different recipient list and schedule unchanged. */
+    public QueuedMessage withRecipients(List<QueuedRecipient> subset) {
+        return new QueuedMessage(id, envelope.withRecipients(subset), provenance, schedule, body);
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof QueuedMessage m && m.id.equals(id) && m.attempt == attempt
-                && m.recipients.equals(recipients) && java.util.Arrays.equals(m.body, body)
-                && m.sender.equals(sender) && Objects.equals(m.notBefore, notBefore)
-                && m.firstReceived.equals(firstReceived) && Objects.equals(m.tenant, tenant)
-                && Objects.equals(m.clientIp, clientIp) && Objects.equals(m.helo, helo)
-                && Objects.equals(m.tls, tls) && Objects.equals(m.authIdentity, authIdentity)
-                && Objects.equals(m.envid, envid) && Objects.equals(m.ret, ret)
-                && Objects.equals(m.bodyType, bodyType) && m.smtputf8 == smtputf8;
+        return o instanceof QueuedMessage m && m.id.equals(id) && m.envelope.equals(envelope)
+                && m.provenance.equals(provenance) && m.schedule.equals(schedule) && Arrays.equals(m.body, body);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(id, attempt, recipients);
+        return Objects.hash(id, schedule.attempt(), envelope.recipients());
     }
 
     @Override
     public String toString() {
-        return "QueuedMessage[" + id + " from <" + sender + "> to " + recipients.size()
-                + " rcpt(s), attempt " + attempt + ", " + body.length + " bytes]";
+        return "QueuedMessage[" + id + " from <" + sender() + "> to " + recipients().size()
+                + " rcpt(s), attempt " + schedule.attempt() + ", " + body.length + " bytes]";
     }
 }

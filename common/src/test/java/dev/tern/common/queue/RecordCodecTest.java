@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumSet;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -15,20 +14,14 @@ import org.junit.jupiter.api.Test;
 class RecordCodecTest {
 
     private static QueuedMessage sample() {
-        var r1 = new Recipient("a@example.org", EnumSet.of(Recipient.Notify.SUCCESS, Recipient.Notify.FAILURE),
-                "rfc822;a@example.org", null, null);
-        var r2 = new Recipient("Ünïcode@exämple.org", null, null, "451 4.7.1 try later", "mx1.exämple.org");
-        return new QueuedMessage("Q123", "sender@example.com", List.of(r1, r2), 2, Instant.ofEpochMilli(1_700_000_060_000L),
-                Instant.ofEpochMilli(1_700_000_000_000L), "acme", "192.0.2.7", "client.example",
-                "TLSv1.3 TLS_AES_128_GCM_SHA256", "alice", "env-1", "HDRS", "8BITMIME", true,
-                "Subject: hi\r\n\r\nbody\r\n".getBytes(StandardCharsets.UTF_8));
+        return V1Samples.all().get("everything-set");
     }
 
     @Test
     void roundTripsEveryEnvelopeField() {
         QueuedMessage m = sample();
         var pr = RecordCodec.toRecord(Topics.INBOUND, m);
-        assertThat(pr.key()).isEqualTo("Q123");
+        assertThat(pr.key()).isEqualTo("Q0001");
         var cr = new ConsumerRecord<>(Topics.INBOUND, 0, 0L, pr.key(), pr.value());
         pr.headers().forEach(h -> cr.headers().add(h));
         assertThat(RecordCodec.fromRecord(cr)).isEqualTo(m);
@@ -36,11 +29,11 @@ class RecordCodecTest {
 
     @Test
     void nullSenderSurvivesAsEmptyString() {
-        QueuedMessage m = new QueuedMessage("Q1", "", List.of(Recipient.of("x@y.z")), 0, null, Instant.EPOCH,
-                null, null, null, null, null, null, null, null, false, new byte[0]);
+        QueuedMessage m = new QueuedMessage("Q1", QueuedEnvelope.of("", List.of(QueuedRecipient.of("x@y.z"))),
+                Provenance.NONE, Schedule.firstAttempt(Instant.EPOCH), new byte[0]);
         var back = RecordCodec.fromHeaders(RecordCodec.headers(m), m.body());
         assertThat(back.hasNullSender()).isTrue();
-        assertThat(back.notBefore()).isNull();
+        assertThat(back.schedule().notBefore()).isNull();
         assertThat(back).isEqualTo(m);
     }
 
@@ -63,10 +56,37 @@ class RecordCodecTest {
     void retryCopyKeepsOnlyRemainingRecipients() {
         QueuedMessage m = sample();
         var next = m.forRetry(List.of(m.recipients().get(1)), 3, Instant.ofEpochSecond(5));
-        assertThat(next.recipients()).extracting(Recipient::address).containsExactly("Ünïcode@exämple.org");
-        assertThat(next.attempt()).isEqualTo(3);
-        assertThat(next.firstReceived()).isEqualTo(m.firstReceived());
+        assertThat(next.recipients()).extracting(QueuedRecipient::address).containsExactly("Ünïcode@exämple.org");
+        assertThat(next.schedule().attempt()).isEqualTo(3);
+        assertThat(next.schedule().firstReceived()).isEqualTo(m.schedule().firstReceived());
+        assertThat(next.envelope().ret()).isEqualTo(m.envelope().ret());
+        assertThat(next.provenance()).isEqualTo(m.provenance());
         assertThat(next.body()).isSameAs(m.body());
+    }
+
+    @Test
+    void unparsableOptionalValuesAreDroppedNotFatal() {
+        var h = RecordCodec.headers(V1Samples.all().get("minimal"));
+        h.remove(RecordCodec.RCPT);
+        h.add(RecordCodec.RCPT, "{\"addr\":\"a@b.c\",\"orcpt\":\"no-semicolon\",\"reply\":\"not a reply\"}"
+                .getBytes(StandardCharsets.UTF_8));
+        h.add(RecordCodec.RET, "SOME".getBytes(StandardCharsets.UTF_8));
+        h.add(RecordCodec.BODY, "9BIT".getBytes(StandardCharsets.UTF_8));
+        var m = RecordCodec.fromHeaders(h, new byte[0]);
+        assertThat(m.recipients().get(0).orcpt()).isNull();
+        assertThat(m.recipients().get(0).lastReply()).isNull();
+        assertThat(m.envelope().ret()).isNull();
+        assertThat(m.envelope().bodyType()).isNull();
+    }
+
+    @Test
+    void multiLineRepliesAreStoredAsOneLine() {
+        var reply = dev.tern.smtp.reply.Reply.multiline(550, "5.7.1", List.of("blocked", "see https://x.test"));
+        var m = V1Samples.all().get("minimal");
+        m = m.withRecipients(List.of(m.recipients().get(0).withLastReply(reply, "mx.test")));
+        var back = RecordCodec.fromHeaders(RecordCodec.headers(m), m.body());
+        assertThat(back.recipients().get(0).lastReply()).hasToString("550 5.7.1 blocked see https://x.test");
+        assertThat(back.recipients().get(0).lastReply().status()).hasToString("5.7.1");
     }
 
     @Test

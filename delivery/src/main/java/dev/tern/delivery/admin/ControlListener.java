@@ -1,5 +1,6 @@
 package dev.tern.delivery.admin;
 
+import dev.tern.common.kafka.PollLoop;
 import dev.tern.common.queue.Topics;
 import java.time.Duration;
 import java.util.List;
@@ -7,7 +8,6 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.jboss.logging.Logger;
 
 /**
@@ -17,49 +17,53 @@ import org.jboss.logging.Logger;
  * itself all partitions (normally one) and commits nothing. It reads from the beginning rather than
  * the end: commands are idempotent state, and replaying them is how a pod that starts after a
  * {@code suspend} learns that the destination is suspended. Runs on its own thread; a malformed
- * command is logged and skipped.
+ * command is logged and skipped; a failed poll (broker away) is retried every second.
  */
 public final class ControlListener implements Runnable {
 
     private static final Logger LOG = Logger.getLogger(ControlListener.class);
 
+    private static final Duration RETRY = Duration.ofSeconds(1);
+
     private final Consumer<String, byte[]> consumer;
     private final OperatorControls controls;
-    private volatile boolean running = true;
+    private final PollLoop loop;
 
     public ControlListener(Consumer<String, byte[]> consumer, OperatorControls controls) {
         this.consumer = consumer;
         this.controls = controls;
-    }
-
-    @Override
-    public void run() {
-        try {
-            List<TopicPartition> partitions = List.of();
-            while (running && partitions.isEmpty()) {
-                List<PartitionInfo> info = consumer.partitionsFor(Topics.CONTROL, Duration.ofSeconds(10));
-                partitions = info == null ? List.of()
-                        : info.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-                if (partitions.isEmpty()) {
-                    Thread.sleep(1000);
-                }
+        this.loop = new PollLoop("control listener", consumer, new PollLoop.Body() {
+            @Override
+            public void start() {
+                assignAllFromTheBeginning();
             }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            while (running) {
+
+            @Override
+            public void pollOnce() {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
                     apply(r);
                 }
             }
-        } catch (WakeupException e) {
-            // stop()
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            LOG.error("control listener stopped; operator commands are no longer applied on this pod", e);
-        } finally {
-            consumer.close(Duration.ofSeconds(2));
+        }, RETRY, Duration.ofSeconds(2), true);
+    }
+
+    @Override
+    public void run() {
+        loop.run();
+    }
+
+    private void assignAllFromTheBeginning() {
+        List<TopicPartition> partitions = List.of();
+        while (loop.running() && partitions.isEmpty()) {
+            List<PartitionInfo> info = consumer.partitionsFor(Topics.CONTROL, Duration.ofSeconds(10));
+            partitions = info == null ? List.of()
+                    : info.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            if (partitions.isEmpty()) {
+                PollLoop.sleep(RETRY);
+            }
         }
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
     }
 
     private void apply(ConsumerRecord<String, byte[]> r) {
@@ -74,7 +78,6 @@ public final class ControlListener implements Runnable {
     }
 
     public void stop() {
-        running = false;
-        consumer.wakeup();
+        loop.stop();
     }
 }

@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * What the operator's HTTP interface ({@link AdminRoutes}) orders from and reads of this pod's
+ * What the operator's HTTP interface ({@link dev.tern.delivery.http.AdminRoutes}) orders from and reads of this pod's
  * delivery service. The service implements it, so the admin package needs nothing from the
  * application wiring that builds the service.
  */

@@ -4,6 +4,7 @@ import dev.tern.common.config.TernConfig;
 import dev.tern.common.infinispan.InfinispanClient;
 import dev.tern.common.journal.InfinispanDeliveryJournal;
 import dev.tern.common.kafka.KafkaClients;
+import dev.tern.common.kafka.KafkaSends;
 import dev.tern.common.policy.PolicyHolder;
 import dev.tern.common.queue.Topics;
 import dev.tern.delivery.admin.ControlCommand;
@@ -212,19 +213,11 @@ public class DeliveryService implements DeliveryOperations {
     @Override
     public CompletableFuture<Void> command(ControlCommand command) {
         command.applyTo(controls);
-        var done = new CompletableFuture<Void>();
         if (producer == null) {
-            done.complete(null);
-            return done;
+            return CompletableFuture.completedFuture(null);
         }
-        producer.send(new ProducerRecord<>(Topics.CONTROL, command.stateKey(), command.toJson()), (m, e) -> {
-            if (e != null) {
-                done.completeExceptionally(e);
-            } else {
-                done.complete(null);
-            }
-        });
-        return done;
+        return KafkaSends.send(producer, new ProducerRecord<>(Topics.CONTROL, command.stateKey(), command.toJson()))
+                .<Void>thenApply(metadata -> null);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.tern.delivery.consume;
 
+import dev.tern.common.kafka.PartitionHolds;
+import dev.tern.common.kafka.PollLoop;
 import dev.tern.common.queue.MalformedRecordException;
 import dev.tern.common.queue.QueuedMessage;
 import dev.tern.common.queue.RecordCodec;
@@ -8,13 +10,10 @@ import dev.tern.delivery.metrics.DeliveryMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -57,6 +56,7 @@ public final class ConsumerLoop implements Runnable {
     private static final Logger LOG = Logger.getLogger(ConsumerLoop.class);
     private static final Duration POLL = Duration.ofMillis(100);
     private static final Duration REVOKE_WAIT = Duration.ofSeconds(10);
+    private static final Duration COMPLETION_WAIT = Duration.ofMillis(20);
 
     /** What the loop needs from the send path: deliver one record, complete when durable. */
     public interface Handler extends Function<QueuedMessage, java.util.concurrent.CompletionStage<Void>> {
@@ -73,11 +73,10 @@ public final class ConsumerLoop implements Runnable {
     private final DeliveryMetrics metrics;
     private final Map<TopicPartition, OffsetTracker> trackers = new HashMap<>();
     private final Map<TopicPartition, Integer> epochs = new HashMap<>();
-    private final Map<TopicPartition, Instant> dueAt = new HashMap<>();
+    private final PartitionHolds holds = new PartitionHolds();
     private final ConcurrentLinkedQueue<Done> completions = new ConcurrentLinkedQueue<>();
     private final AtomicInteger inFlight = new AtomicInteger();
-    private volatile boolean running = true;
-    private volatile boolean stopped;
+    private final PollLoop loop;
     private List<String> subscribed = List.of();
     private long lastTopicCheck;
 
@@ -89,37 +88,35 @@ public final class ConsumerLoop implements Runnable {
         this.maxInFlight = maxInFlight;
         this.clock = clock;
         this.metrics = metrics;
+        this.loop = new PollLoop("delivery consumer", consumer, new PollLoop.Body() {
+            @Override
+            public void start() {
+                subscribeIfChanged();
+            }
+
+            @Override
+            public void pollOnce() {
+                step();
+            }
+
+            @Override
+            public void finish() {
+                drain(Duration.ofSeconds(20));
+                commitSync(trackers.keySet());
+            }
+        }, Duration.ofMillis(500), Duration.ofSeconds(5), true);
     }
 
     @Override
     public void run() {
-        try {
-            subscribeIfChanged();
-            while (running) {
-                try {
-                    step();
-                } catch (WakeupException e) {
-                    // stop() woke us up; the loop condition decides.
-                } catch (RuntimeException e) {
-                    LOG.error("delivery consumer loop error", e);
-                    sleep(500);
-                }
-            }
-            drain(Duration.ofSeconds(20));
-            commitSync(trackers.keySet());
-        } catch (RuntimeException e) {
-            LOG.error("delivery consumer stopped", e);
-        } finally {
-            consumer.close(Duration.ofSeconds(5));
-            stopped = true;
-        }
+        loop.run();
     }
 
     private void step() {
         if (System.currentTimeMillis() - lastTopicCheck > 5000) {
             subscribeIfChanged();
         }
-        applyPauses();
+        holds.apply(consumer, clock.instant(), inFlight.get() >= maxInFlight);
         var records = consumer.poll(POLL);
         for (TopicPartition tp : records.partitions()) {
             for (ConsumerRecord<String, byte[]> r : records.records(tp)) {
@@ -139,7 +136,7 @@ public final class ConsumerLoop implements Runnable {
             return false;
         }
         if (inFlight.get() >= maxInFlight) {
-            // Full: leave the record for a later poll; applyPauses() pauses every partition meanwhile.
+            // Full: leave the record for a later poll; holds.apply() pauses every partition meanwhile.
             consumer.seek(tp, r.offset());
             return false;
         }
@@ -155,14 +152,13 @@ public final class ConsumerLoop implements Runnable {
         }
         Instant now = clock.instant();
         boolean retryTier = tp.topic().startsWith(Topics.RETRY_PREFIX);
-        if (retryTier && m.notBefore() != null && m.notBefore().isAfter(now)) {
-            consumer.seek(tp, r.offset());
-            dueAt.put(tp, m.notBefore());
-            consumer.pause(List.of(tp));
+        if (retryTier && m.schedule().notBefore() != null && m.schedule().notBefore().isAfter(now)) {
+            holds.hold(consumer, tp, r.offset(), m.schedule().notBefore());
             return false;
         }
-        if (retryTier && m.notBefore() != null) {
-            metrics.retryLag(tp.topic().substring(Topics.RETRY_PREFIX.length()), Duration.between(m.notBefore(), now));
+        if (retryTier && m.schedule().notBefore() != null) {
+            metrics.retryLag(tp.topic().substring(Topics.RETRY_PREFIX.length()),
+                    Duration.between(m.schedule().notBefore(), now));
         }
         tracker.started(r.offset());
         inFlight.incrementAndGet();
@@ -191,31 +187,6 @@ public final class ConsumerLoop implements Runnable {
             if (t != null && d.durable && epochs.getOrDefault(d.partition, 0) == d.epoch) {
                 t.finished(d.offset);
             }
-        }
-    }
-
-    private void applyPauses() {
-        Instant now = clock.instant();
-        dueAt.values().removeIf(due -> !due.isAfter(now));
-        Set<TopicPartition> want = new HashSet<>();
-        if (inFlight.get() >= maxInFlight) {
-            want.addAll(consumer.assignment());
-        } else {
-            want.addAll(dueAt.keySet());
-        }
-        Set<TopicPartition> paused = consumer.paused();
-        var resume = new ArrayList<TopicPartition>();
-        for (TopicPartition tp : paused) {
-            if (!want.contains(tp)) {
-                resume.add(tp);
-            }
-        }
-        want.removeAll(paused);
-        if (!want.isEmpty()) {
-            consumer.pause(want);
-        }
-        if (!resume.isEmpty()) {
-            consumer.resume(resume);
         }
     }
 
@@ -275,7 +246,7 @@ public final class ConsumerLoop implements Runnable {
         long deadline = System.nanoTime() + max.toNanos();
         while (inFlight.get() > 0 && System.nanoTime() < deadline) {
             processCompletions();
-            sleep(20);
+            PollLoop.sleep(COMPLETION_WAIT);
         }
         processCompletions();
     }
@@ -299,7 +270,7 @@ public final class ConsumerLoop implements Runnable {
                 return t != null && t.inFlight() > 0;
             })) {
                 processCompletions();
-                sleep(20);
+                PollLoop.sleep(COMPLETION_WAIT);
             }
             processCompletions();
             commitSync(partitions);
@@ -322,32 +293,23 @@ public final class ConsumerLoop implements Runnable {
         private void forget(Collection<TopicPartition> partitions) {
             for (TopicPartition tp : partitions) {
                 trackers.remove(tp);
-                dueAt.remove(tp);
                 epochs.merge(tp, 1, Integer::sum);
             }
+            holds.forget(partitions);
         }
     }
 
     /** Asks the loop to finish: in-flight records get up to 20 s, then offsets are committed. */
     public void stop() {
-        running = false;
-        consumer.wakeup();
+        loop.stop();
     }
 
     public boolean stopped() {
-        return stopped;
+        return loop.stopped();
     }
 
     /** Records being delivered: the {@code tern_delivery_inflight} gauge. */
     public int inFlight() {
         return inFlight.get();
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -4,8 +4,8 @@ import dev.tern.common.event.DeliveryEvent;
 import dev.tern.common.event.DeliveryEvent.Outcome;
 import dev.tern.common.queue.DurationText;
 import dev.tern.common.queue.QueuedMessage;
-import dev.tern.common.queue.Recipient;
-import dev.tern.delivery.send.RecipientResult;
+import dev.tern.common.queue.QueuedRecipient;
+import dev.tern.delivery.attempt.RecipientResult;
 import dev.tern.smtp.reply.Reply;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,11 +39,11 @@ public final class OutcomePlanner {
         // Nothing tried (destination suspended, every recipient already journaled): no attempt used up,
         // so an operator's suspension does not push mail up the ladder.
         boolean tried = results.stream().anyMatch(RecipientResult::attempted);
-        int attempt = m.attempt() + (tried ? 1 : 0);
-        boolean expired = !now.isBefore(m.firstReceived().plus(maxQueueLifetime));
+        int attempt = m.schedule().attempt() + (tried ? 1 : 0);
+        boolean expired = !now.isBefore(m.schedule().firstReceived().plus(maxQueueLifetime));
         var events = new ArrayList<DeliveryEvent>();
-        var deferred = new ArrayList<Recipient>();
-        var failed = new ArrayList<Recipient>();
+        var deferred = new ArrayList<QueuedRecipient>();
+        var failed = new ArrayList<QueuedRecipient>();
         for (RecipientResult r : results) {
             Outcome outcome;
             Reply reply = r.reply();
@@ -51,7 +51,7 @@ public final class OutcomePlanner {
                 outcome = Outcome.DELIVERED;
             } else if (r.transientFailure() && !expired) {
                 outcome = Outcome.DEFERRED;
-                deferred.add(r.recipient().withLastReply(reply.toString(), r.mxHost()));
+                deferred.add(r.recipient().withLastReply(reply, r.mxHost()));
             } else {
                 if (r.transientFailure()) {
                     reply = expiry(reply, maxQueueLifetime);
@@ -62,7 +62,7 @@ public final class OutcomePlanner {
                 if (m.hasNullSender()) {
                     outcome = Outcome.DROPPED;
                 } else {
-                    failed.add(r.recipient().withLastReply(reply.toString(), r.mxHost()));
+                    failed.add(r.recipient().withLastReply(reply, r.mxHost()));
                 }
             }
             events.add(new DeliveryEvent(m.id(), r.recipient().address(), m.sender(), r.destination(),

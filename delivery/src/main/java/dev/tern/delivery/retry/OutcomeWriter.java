@@ -1,10 +1,10 @@
 package dev.tern.delivery.retry;
 
 import dev.tern.common.event.DeliveryEvent;
+import dev.tern.common.kafka.KafkaSends;
 import dev.tern.common.queue.RecordCodec;
 import dev.tern.common.queue.Topics;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -38,26 +38,6 @@ public final class OutcomeWriter {
         if (d.failed() != null) {
             records.add(RecordCodec.toRecord(Topics.FAILED, d.failed()));
         }
-        return sendAll(records);
-    }
-
-    private CompletableFuture<Void> sendAll(List<ProducerRecord<String, byte[]>> records) {
-        var futures = new ArrayList<CompletableFuture<Void>>(records.size());
-        for (var r : records) {
-            var f = new CompletableFuture<Void>();
-            try {
-                producer.send(r, (meta, error) -> {
-                    if (error != null) {
-                        f.completeExceptionally(error);
-                    } else {
-                        f.complete(null);
-                    }
-                });
-            } catch (RuntimeException e) {
-                f.completeExceptionally(e);
-            }
-            futures.add(f);
-        }
-        return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new));
+        return KafkaSends.sendAll(producer, records);
     }
 }

@@ -4,7 +4,9 @@ import dev.tern.common.journal.DeliveryJournal;
 import dev.tern.common.logging.ThrottledWarning;
 import dev.tern.common.policy.EgressSource;
 import dev.tern.common.queue.QueuedMessage;
-import dev.tern.common.queue.Recipient;
+import dev.tern.common.queue.QueuedRecipient;
+import dev.tern.delivery.attempt.AttemptContext;
+import dev.tern.delivery.attempt.RecipientResult;
 import dev.tern.delivery.client.ConnectFailure;
 import dev.tern.delivery.client.ConnectionPool;
 import dev.tern.delivery.client.EgressChoice;
@@ -74,7 +76,7 @@ public final class GroupSender {
     }
 
     /** Delivers {@code m} to {@code recipients} (all routed by {@code plan}); never completes exceptionally. */
-    public CompletableFuture<List<RecipientResult>> send(RoutePlan plan, QueuedMessage m, List<Recipient> recipients,
+    public CompletableFuture<List<RecipientResult>> send(RoutePlan plan, QueuedMessage m, List<QueuedRecipient> recipients,
             long startNanos) {
         var attempt = new Attempt(plan, m, recipients, startNanos);
         return attempt.tryHop(0, null, null).thenCompose(attempt::journal);
@@ -83,15 +85,15 @@ public final class GroupSender {
     private final class Attempt {
         final RoutePlan plan;
         final QueuedMessage message;
-        final List<Recipient> recipients;
+        final List<QueuedRecipient> recipients;
         final long start;
         final HandshakeConfig handshake;
 
-        Attempt(RoutePlan plan, QueuedMessage message, List<Recipient> recipients, long start) {
+        Attempt(RoutePlan plan, QueuedMessage message, List<QueuedRecipient> recipients, long start) {
             this(plan, message, recipients, start, handshake(plan));
         }
 
-        Attempt(RoutePlan plan, QueuedMessage message, List<Recipient> recipients, long start,
+        Attempt(RoutePlan plan, QueuedMessage message, List<QueuedRecipient> recipients, long start,
                 HandshakeConfig handshake) {
             this.plan = plan;
             this.message = message;
@@ -214,32 +216,33 @@ public final class GroupSender {
 
         private List<RecipientResult> fromOutcome(TransactionOutcome outcome, NextHop hop, String tls) {
             var out = new ArrayList<RecipientResult>(recipients.size());
+            AttemptContext where = where(hop, tls);
+            long latency = latency();
             for (int i = 0; i < recipients.size(); i++) {
                 RecipientOutcome o = outcome.recipients().get(i);
-                out.add(result(recipients.get(i), o.reply(), o.delivered(), hop, tls));
+                out.add(o.delivered() ? RecipientResult.delivered(recipients.get(i), o.reply(), where, latency)
+                        : RecipientResult.failed(recipients.get(i), o.reply(), where, latency));
             }
             return out;
         }
 
         private List<RecipientResult> all(Reply reply, NextHop hop, String tls) {
-            return recipients.stream().map(r -> result(r, reply, false, hop, tls)).toList();
+            return recipients.stream().map(r -> RecipientResult.failed(r, reply, where(hop, tls), latency())).toList();
         }
 
         // Throttled before sending: deferred without using up an attempt (docs/ARCHITECTURE.md, "Traffic shaping").
         private List<RecipientResult> notTried(Reply reply, NextHop hop, String tls) {
-            return recipients.stream().map(r -> result(r, reply, false, hop, tls, false)).toList();
+            return recipients.stream().map(r -> RecipientResult.notAttempted(r, reply, where(hop, tls), latency()))
+                    .toList();
         }
 
-        private RecipientResult result(Recipient r, Reply reply, boolean delivered, NextHop hop, String tls) {
-            return result(r, reply, delivered, hop, tls, true);
+        private AttemptContext where(NextHop hop, String tls) {
+            AttemptContext where = AttemptContext.of(plan).withTls(tls);
+            return hop == null ? where : where.viaHost(hop.host(), hop.address());
         }
 
-        private RecipientResult result(Recipient r, Reply reply, boolean delivered, NextHop hop, String tls,
-                boolean attempted) {
-            long latency = (System.nanoTime() - start) / 1_000_000;
-            return new RecipientResult(r, reply, delivered, plan.destination(), plan.destinationClass(),
-                    plan.transport().toString(), hop == null ? null : hop.host(), hop == null ? null : hop.address(),
-                    tls, latency, attempted);
+        private long latency() {
+            return (System.nanoTime() - start) / 1_000_000;
         }
 
         CompletableFuture<List<RecipientResult>> journal(List<RecipientResult> results) {

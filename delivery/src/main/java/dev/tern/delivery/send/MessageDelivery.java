@@ -6,9 +6,11 @@ import dev.tern.common.logging.ThrottledWarning;
 import dev.tern.common.policy.Policy;
 import dev.tern.common.policy.PolicyHolder;
 import dev.tern.common.queue.QueuedMessage;
-import dev.tern.common.queue.Recipient;
+import dev.tern.common.queue.QueuedRecipient;
 import dev.tern.common.suppression.SuppressionList;
 import dev.tern.delivery.admin.OperatorControls;
+import dev.tern.delivery.attempt.AttemptContext;
+import dev.tern.delivery.attempt.RecipientResult;
 import dev.tern.delivery.metrics.DeliveryMetrics;
 import dev.tern.delivery.retry.Disposition;
 import dev.tern.delivery.retry.OutcomePlanner;
@@ -101,11 +103,11 @@ public final class MessageDelivery {
         Policy p = policy.current();
         long start = System.nanoTime();
         CompletableFuture<List<RecipientResult>> results;
-        if (!clock.instant().isBefore(m.firstReceived().plus(p.maxQueueLifetime()))) {
+        if (!clock.instant().isBefore(m.schedule().firstReceived().plus(p.maxQueueLifetime()))) {
             results = CompletableFuture.completedFuture(notAttempted(m.recipients(),
-                    Reply.of(451, "4.4.7", "Message expired in the queue"), null));
+                    Reply.of(451, "4.4.7", "Message expired in the queue")));
         } else {
-            var suppressed = suppression.suppressed(m.recipients().stream().map(Recipient::address).toList());
+            var suppressed = suppression.suppressed(m.recipients().stream().map(QueuedRecipient::address).toList());
             results = journaled(m).thenCombine(suppressed, (done, listed) -> send(m, p, done, listed, start))
                     .thenComposeAsync(f -> f, loop);
         }
@@ -119,7 +121,7 @@ public final class MessageDelivery {
 
     private CompletableFuture<Set<String>> journaled(QueuedMessage m) {
         // Asked even for first attempts: a record re-read after a crash looks exactly like a new one.
-        List<String> addresses = m.recipients().stream().map(Recipient::address).toList();
+        List<String> addresses = m.recipients().stream().map(QueuedRecipient::address).toList();
         return journal.delivered(m.id(), addresses).toCompletableFuture().handle((set, error) -> {
             if (error != null) {
                 JOURNAL_READ.warn("journal read for %s failed, delivering to all recipients: %s", m.id(), error);
@@ -132,16 +134,14 @@ public final class MessageDelivery {
     private CompletableFuture<List<RecipientResult>> send(QueuedMessage m, Policy p, Set<String> done,
             Map<String, SuppressionList.Entry> suppressed, long start) {
         var out = new ArrayList<RecipientResult>();
-        var byDomain = new LinkedHashMap<String, List<Recipient>>();
-        for (Recipient r : m.recipients()) {
+        var byDomain = new LinkedHashMap<String, List<QueuedRecipient>>();
+        for (QueuedRecipient r : m.recipients()) {
             SuppressionList.Entry listed = suppressed.get(SuppressionList.normalize(r.address()));
             if (done.contains(r.address())) {
-                out.add(new RecipientResult(r, Reply.of(250, "2.0.0", "Already delivered (journal)"), true,
-                        null, null, null, null, null, null, 0, false));
+                out.add(RecipientResult.alreadyDelivered(r));
             } else if (listed != null) {
                 metrics.refused("suppressed");
-                out.add(new RecipientResult(r, SuppressionCheck.reply(listed), false, null, null, null, null, null,
-                        null, 0, true));
+                out.add(RecipientResult.failed(r, SuppressionCheck.reply(listed), AttemptContext.NONE, 0));
             } else {
                 byDomain.computeIfAbsent(r.domain(), d -> new ArrayList<>()).add(r);
             }
@@ -154,15 +154,15 @@ public final class MessageDelivery {
         return CompletableFuture.allOf(routed.toArray(CompletableFuture[]::new)).handleAsync((ignored, error) -> {
             // Domains with the same destination (one smarthost) and policy entry go in one transaction.
             var groups = new LinkedHashMap<String, RoutePlan>();
-            var members = new LinkedHashMap<String, List<Recipient>>();
+            var members = new LinkedHashMap<String, List<QueuedRecipient>>();
             for (int i = 0; i < domains.size(); i++) {
-                List<Recipient> rcpts = byDomain.get(domains.get(i));
+                List<QueuedRecipient> rcpts = byDomain.get(domains.get(i));
                 RoutePlan plan;
                 try {
                     plan = routed.get(i).join();
                 } catch (RuntimeException e) {
                     LOG.warnf(e, "routing %s failed", domains.get(i));
-                    out.addAll(notAttempted(rcpts, Reply.of(451, "4.4.3", "Routing failed: " + e), null));
+                    out.addAll(notAttempted(rcpts, Reply.of(451, "4.4.3", "Routing failed: " + e)));
                     continue;
                 }
                 String key = plan.routable() ? plan.destination() + "\0" + plan.policy().name() : "\0" + domains.get(i);
@@ -178,17 +178,17 @@ public final class MessageDelivery {
         }, loop).thenCompose(f -> f);
     }
 
-    private CompletableFuture<List<RecipientResult>> sendGroup(RoutePlan plan, QueuedMessage m, List<Recipient> rcpts,
+    private CompletableFuture<List<RecipientResult>> sendGroup(RoutePlan plan, QueuedMessage m, List<QueuedRecipient> rcpts,
             long start) {
         if (!plan.routable()) {
-            return CompletableFuture.completedFuture(rcpts.stream().map(r -> new RecipientResult(r, plan.failure(),
-                    false, plan.destination(), plan.destinationClass(), plan.transport().toString(), null, null, null,
-                    (System.nanoTime() - start) / 1_000_000, true)).toList());
+            long latencyMs = (System.nanoTime() - start) / 1_000_000;
+            return CompletableFuture.completedFuture(rcpts.stream().map(r -> RecipientResult.failed(r, plan.failure(),
+                    AttemptContext.of(plan), latencyMs)).toList());
         }
         if (controls.hasBounceOrders()) {
             var bounced = bounceOrdered(plan, rcpts);
             if (!bounced.isEmpty()) {
-                List<Recipient> rest = rcpts.stream().filter(r -> bounced.stream().noneMatch(b -> b.recipient() == r))
+                List<QueuedRecipient> rest = rcpts.stream().filter(r -> bounced.stream().noneMatch(b -> b.recipient() == r))
                         .toList();
                 if (rest.isEmpty()) {
                     return CompletableFuture.completedFuture(bounced);
@@ -202,9 +202,8 @@ public final class MessageDelivery {
         }
         if (controls.isSuspended(plan.destination())) {
             Reply r = Reply.of(451, "4.4.5", "Delivery to " + plan.destination() + " suspended by the operator");
-            return CompletableFuture.completedFuture(rcpts.stream().map(x -> new RecipientResult(x, r, false,
-                    plan.destination(), plan.destinationClass(), plan.transport().toString(), null, null, null, 0,
-                    false)).toList());
+            return CompletableFuture.completedFuture(rcpts.stream().map(x -> RecipientResult.notAttempted(x, r,
+                    AttemptContext.of(plan), 0)).toList());
         }
         AtomicInteger counter = inFlightByDestination.computeIfAbsent(plan.destination(), d -> new AtomicInteger());
         counter.incrementAndGet();
@@ -212,25 +211,25 @@ public final class MessageDelivery {
     }
 
     /** The failures of the recipients an operator's bounce order covers (by destination or domain). */
-    private List<RecipientResult> bounceOrdered(RoutePlan plan, List<Recipient> rcpts) {
+    private List<RecipientResult> bounceOrdered(RoutePlan plan, List<QueuedRecipient> rcpts) {
         Instant now = clock.instant();
         var out = new ArrayList<RecipientResult>();
-        for (Recipient r : rcpts) {
+        for (QueuedRecipient r : rcpts) {
             var order = controls.bounceFor(plan.destination(), now).or(() -> controls.bounceFor(r.domain(), now));
             if (order.isPresent()) {
                 metrics.refused("operator");
-                out.add(new RecipientResult(r, Reply.of(550, "5.7.1", "Bounced by the operator"
-                        + (order.get().reason().isBlank() ? "" : ": " + order.get().reason())), false,
-                        plan.destination(), plan.destinationClass(), plan.transport().toString(), null, null, null, 0,
-                        true));
+                out.add(RecipientResult.failed(r, Reply.of(550, "5.7.1", "Bounced by the operator"
+                        + (order.get().reason().isBlank() ? "" : ": " + order.get().reason())), AttemptContext.of(plan),
+                        0));
             }
         }
         return out;
     }
 
-    private static List<RecipientResult> notAttempted(List<Recipient> rcpts, Reply reply, String destination) {
-        return rcpts.stream().map(r -> new RecipientResult(r, reply, false, destination, null, null, r.lastMx(), null,
-                null, 0, false)).toList();
+    // Nothing new is known about where they would go: the host that replied last stays on record.
+    private static List<RecipientResult> notAttempted(List<QueuedRecipient> rcpts, Reply reply) {
+        return rcpts.stream().map(r -> RecipientResult.notAttempted(r, reply,
+                AttemptContext.NONE.viaHost(r.lastMx(), null), 0)).toList();
     }
 
     private void count(List<RecipientResult> results, Disposition d, Duration latency) {

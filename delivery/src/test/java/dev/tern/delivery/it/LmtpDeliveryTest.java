@@ -5,7 +5,7 @@ import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.tern.common.event.DeliveryEvent;
 import dev.tern.common.event.DeliveryEvent.Outcome;
-import dev.tern.common.queue.Recipient;
+import dev.tern.common.queue.QueuedRecipient;
 import dev.tern.common.queue.Topics;
 import dev.tern.delivery.support.DeliveryTestResource;
 import dev.tern.delivery.support.Eventually;
@@ -62,8 +62,8 @@ class LmtpDeliveryTest {
         assertThat(lmtp.messages()).filteredOn(r -> r.bodyText().contains(m.id()))
                 .flatExtracting(ReceivedMessage::recipients).containsExactly("ivan@lmtp.test");
         assertThat(queue.queued(Topics.FAILED, m.id())).singleElement().satisfies(f -> {
-            assertThat(f.recipients()).extracting(Recipient::address).containsExactly("over-judy@lmtp.test");
-            assertThat(f.recipients().get(0).lastReply()).isEqualTo("552 5.2.2 mailbox full");
+            assertThat(f.recipients()).extracting(QueuedRecipient::address).containsExactly("over-judy@lmtp.test");
+            assertThat(f.recipients().get(0).lastReply().toString()).isEqualTo("552 5.2.2 mailbox full");
         });
     }
 }

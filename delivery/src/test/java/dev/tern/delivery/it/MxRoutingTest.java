@@ -98,7 +98,7 @@ class MxRoutingTest {
             assertThat(e.replyText()).startsWith("5.1.10");
         });
         assertThat(queue.queued(Topics.FAILED, m.id())).singleElement()
-                .satisfies(f -> assertThat(f.recipients().get(0).lastReply()).startsWith("556 5.1.10"));
+                .satisfies(f -> assertThat(f.recipients().get(0).lastReply().toString()).startsWith("556 5.1.10"));
     }
 
     @Test

@@ -28,10 +28,10 @@ import dev.tern.local.runtime.smtp.SinkReply;
 import dev.tern.local.runtime.smtp.SinkRequest;
 import dev.tern.local.runtime.smtp.SmtpSink;
 import dev.tern.local.runtime.testing.TernClusterResource;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.inject.Inject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -47,10 +47,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.infinispan.client.hotrod.RemoteCacheManager;
 import org.infinispan.client.hotrod.configuration.ClientIntelligence;
 import org.infinispan.client.hotrod.configuration.ConfigurationBuilder;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -333,8 +333,9 @@ class SharedShapingTest {
         queue.enqueue(second);
         var held = Eventually.await(Duration.ofSeconds(30), () -> queue.queued("tern.retry.2s", second.id()),
                 l -> !l.isEmpty());
-        assertThat(held.get(0).attempt()).isZero();
-        assertThat(held.get(0).recipients().get(0).lastReply()).startsWith("451 4.7.0 Throttled: backoff.test backs off");
+        assertThat(held.get(0).schedule().attempt()).isZero();
+        assertThat(held.get(0).recipients().get(0).lastReply().toString())
+                .startsWith("451 4.7.0 Throttled: backoff.test backs off");
         assertThat(sink.connectionCount()).isEqualTo(connections);
 
         // After the 4 s backoff both go through.

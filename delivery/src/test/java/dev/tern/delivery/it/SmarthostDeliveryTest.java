@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tern.common.event.DeliveryEvent;
 import dev.tern.common.event.DeliveryEvent.Outcome;
+import dev.tern.common.infinispan.InfinispanClient;
+import dev.tern.common.journal.InfinispanDeliveryJournal;
 import dev.tern.common.queue.QueuedMessage;
-import dev.tern.common.queue.Recipient;
+import dev.tern.common.queue.QueuedRecipient;
+import dev.tern.common.queue.Schedule;
 import dev.tern.common.queue.Topics;
+import dev.tern.common.suppression.InfinispanSuppressionList;
 import dev.tern.delivery.support.DeliveryTestResource;
 import dev.tern.delivery.support.Eventually;
 import dev.tern.delivery.support.QueueProbe;
@@ -16,14 +20,11 @@ import dev.tern.local.runtime.smtp.SinkReply;
 import dev.tern.local.runtime.smtp.SinkRequest;
 import dev.tern.local.runtime.smtp.SmtpSink;
 import dev.tern.local.runtime.testing.TernClusterResource;
-import dev.tern.common.infinispan.InfinispanClient;
-import dev.tern.common.journal.InfinispanDeliveryJournal;
-import dev.tern.common.suppression.InfinispanSuppressionList;
 import io.quarkus.test.common.QuarkusTestResource;
-import org.eclipse.microprofile.config.ConfigProvider;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
 import java.util.List;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -188,14 +189,13 @@ class SmarthostDeliveryTest {
     void expiresMessagesPastTheQueueLifetime() throws Exception {
         QueuedMessage fresh = QueueProbe.message("alice@sender.test", "old@relay.test");
         // The test policy's max-queue-lifetime is 1h.
-        QueuedMessage m = new QueuedMessage(fresh.id(), fresh.sender(), fresh.recipients(), 3, null,
-                java.time.Instant.now().minus(Duration.ofHours(2)), null, null, null, null, null, null, null, null,
-                false, fresh.body());
+        QueuedMessage m = new QueuedMessage(fresh.id(), fresh.envelope(), fresh.provenance(),
+                new Schedule(3, null, java.time.Instant.now().minus(Duration.ofHours(2))), fresh.body());
         queue.enqueue(m);
 
         var failed = Eventually.await(Duration.ofSeconds(30), () -> queue.queued(Topics.FAILED, m.id()),
                 l -> !l.isEmpty());
-        assertThat(failed.get(0).recipients().get(0).lastReply()).startsWith("451 4.4.7");
+        assertThat(failed.get(0).recipients().get(0).lastReply().toString()).startsWith("451 4.4.7");
         assertThat(events(m.id(), 1)).extracting(DeliveryEvent::outcome).containsExactly(Outcome.EXPIRED);
         assertThat(received(m.id())).isEmpty();
     }
@@ -214,8 +214,8 @@ class SmarthostDeliveryTest {
         assertThat(events.get(1).timestamp() - events.get(0).timestamp()).isGreaterThanOrEqualTo(2000);
         var retried = queue.queued("tern.retry.2s", m.id());
         assertThat(retried).singleElement().satisfies(r -> {
-            assertThat(r.attempt()).isEqualTo(1);
-            assertThat(r.recipients().get(0).lastReply()).isEqualTo("451 4.3.0 try again later");
+            assertThat(r.schedule().attempt()).isEqualTo(1);
+            assertThat(r.recipients().get(0).lastReply().toString()).isEqualTo("451 4.3.0 try again later");
         });
     }
 
@@ -227,9 +227,9 @@ class SmarthostDeliveryTest {
         var failed = Eventually.await(Duration.ofSeconds(30), () -> queue.queued(Topics.FAILED, m.id()),
                 l -> !l.isEmpty());
         assertThat(failed).singleElement().satisfies(f -> {
-            assertThat(f.recipients()).extracting(Recipient::address).containsExactly("reject-dave@relay.test");
-            assertThat(f.recipients().get(0).lastReply()).isEqualTo("550 5.1.1 no such user");
-            assertThat(f.attempt()).isEqualTo(1);
+            assertThat(f.recipients()).extracting(QueuedRecipient::address).containsExactly("reject-dave@relay.test");
+            assertThat(f.recipients().get(0).lastReply().toString()).isEqualTo("550 5.1.1 no such user");
+            assertThat(f.schedule().attempt()).isEqualTo(1);
         });
         assertThat(events(m.id(), 1)).extracting(DeliveryEvent::outcome).containsExactly(Outcome.BOUNCED);
         assertThat(received(m.id())).isEmpty();
@@ -250,10 +250,10 @@ class SmarthostDeliveryTest {
         assertThat(received(m.id())).flatExtracting(ReceivedMessage::recipients)
                 .containsExactly("erin@relay.test", "defer-grace@relay.test");
         assertThat(queue.queued(Topics.FAILED, m.id())).singleElement()
-                .satisfies(f -> assertThat(f.recipients()).extracting(Recipient::address)
+                .satisfies(f -> assertThat(f.recipients()).extracting(QueuedRecipient::address)
                         .containsExactly("reject-frank@relay.test"));
         assertThat(queue.queued("tern.retry.2s", m.id())).singleElement()
-                .satisfies(r -> assertThat(r.recipients()).extracting(Recipient::address)
+                .satisfies(r -> assertThat(r.recipients()).extracting(QueuedRecipient::address)
                         .containsExactly("defer-grace@relay.test"));
     }
 
@@ -289,7 +289,7 @@ class SmarthostDeliveryTest {
                 .extracting(DeliveryEvent::outcome).containsExactly(Outcome.DELIVERED);
         assertThat(received(m.id())).flatExtracting(ReceivedMessage::recipients).containsExactly("kim@relay.test");
         assertThat(queue.queued(Topics.FAILED, m.id())).singleElement()
-                .satisfies(r -> assertThat(r.recipients()).extracting(Recipient::address)
+                .satisfies(r -> assertThat(r.recipients()).extracting(QueuedRecipient::address)
                         .containsExactly("Gone@Relay.test"));
     }
 

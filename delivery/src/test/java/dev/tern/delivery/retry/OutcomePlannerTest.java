@@ -3,9 +3,13 @@ package dev.tern.delivery.retry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tern.common.event.DeliveryEvent.Outcome;
+import dev.tern.common.queue.Provenance;
+import dev.tern.common.queue.QueuedEnvelope;
 import dev.tern.common.queue.QueuedMessage;
-import dev.tern.common.queue.Recipient;
-import dev.tern.delivery.send.RecipientResult;
+import dev.tern.common.queue.QueuedRecipient;
+import dev.tern.common.queue.Schedule;
+import dev.tern.delivery.attempt.AttemptContext;
+import dev.tern.delivery.attempt.RecipientResult;
 import dev.tern.smtp.reply.Reply;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -20,14 +24,16 @@ class OutcomePlannerTest {
     private static final Duration LIFETIME = Duration.ofDays(5);
 
     private static QueuedMessage message(String sender, int attempt, Instant received, String... rcpts) {
-        return new QueuedMessage("q1", sender, java.util.Arrays.stream(rcpts).map(Recipient::of).toList(), attempt,
-                null, received, null, "127.0.0.1", "client", null, null, null, null, null, false,
+        return new QueuedMessage("q1", QueuedEnvelope.of(sender,
+                java.util.Arrays.stream(rcpts).map(QueuedRecipient::of).toList()),
+                new Provenance("127.0.0.1", "client", null, null), new Schedule(attempt, null, received),
                 "Subject: x\r\n\r\nhi\r\n".getBytes(StandardCharsets.US_ASCII));
     }
 
     private static RecipientResult result(String rcpt, Reply reply, boolean delivered) {
-        return new RecipientResult(Recipient.of(rcpt), reply, delivered, "example.com", "mx", "mx", "mx1.example.com",
-                "192.0.2.1", null, 42, true);
+        var where = new AttemptContext("example.com", "mx", "mx", "mx1.example.com", "192.0.2.1", null);
+        return delivered ? RecipientResult.delivered(QueuedRecipient.of(rcpt), reply, where, 42)
+                : RecipientResult.failed(QueuedRecipient.of(rcpt), reply, where, 42);
     }
 
     @Test
@@ -52,10 +58,10 @@ class OutcomePlannerTest {
                 result("b@example.com", Reply.of(250, "2.0.0", "ok"), true),
                 result("c@example.com", Reply.of(451, "4.3.0", "try later"), false)), LADDER, LIFETIME, NOW);
         assertThat(d.retryTopic()).isEqualTo("tern.retry.5m");
-        assertThat(d.retry().recipients()).extracting(Recipient::address).containsExactly("c@example.com");
-        assertThat(d.retry().recipients().get(0).lastReply()).isEqualTo("451 4.3.0 try later");
-        assertThat(d.retry().attempt()).isEqualTo(2);
-        assertThat(d.retry().notBefore()).isEqualTo(NOW.plus(Duration.ofMinutes(5)));
+        assertThat(d.retry().recipients()).extracting(QueuedRecipient::address).containsExactly("c@example.com");
+        assertThat(d.retry().recipients().get(0).lastReply().toString()).isEqualTo("451 4.3.0 try later");
+        assertThat(d.retry().schedule().attempt()).isEqualTo(2);
+        assertThat(d.retry().schedule().notBefore()).isEqualTo(NOW.plus(Duration.ofMinutes(5)));
         assertThat(d.failed()).isNull();
     }
 
@@ -65,7 +71,7 @@ class OutcomePlannerTest {
         var d = OutcomePlanner.plan(m, List.of(result("b@example.com", Reply.of(550, "5.1.1", "no such user"), false)),
                 LADDER, LIFETIME, NOW);
         assertThat(d.failed().recipients()).singleElement().satisfies(r -> {
-            assertThat(r.lastReply()).isEqualTo("550 5.1.1 no such user");
+            assertThat(r.lastReply().toString()).isEqualTo("550 5.1.1 no such user");
             assertThat(r.lastMx()).isEqualTo("mx1.example.com");
         });
         assertThat(d.events().get(0).outcome()).isEqualTo(Outcome.BOUNCED);
@@ -77,7 +83,8 @@ class OutcomePlannerTest {
         var d = OutcomePlanner.plan(m, List.of(result("b@example.com", Reply.of(451, "4.3.0", "busy"), false)), LADDER,
                 LIFETIME, NOW);
         assertThat(d.retry()).isNull();
-        assertThat(d.failed().recipients().get(0).lastReply()).startsWith("451 4.4.7").contains("451 4.3.0 busy");
+        assertThat(d.failed().recipients().get(0).lastReply().toString()).startsWith("451 4.4.7")
+                .contains("451 4.3.0 busy");
         assertThat(d.events().get(0).outcome()).isEqualTo(Outcome.EXPIRED);
     }
 
@@ -93,10 +100,10 @@ class OutcomePlannerTest {
     @Test
     void suspendedRecipientsWaitWithoutUsingAnAttempt() {
         var m = message("a@x.org", 1, NOW.minusSeconds(60), "b@example.com");
-        var suspended = new RecipientResult(Recipient.of("b@example.com"), Reply.of(451, "4.4.5", "suspended"), false,
-                "example.com", "mx", "mx", null, null, null, 0, false);
+        var suspended = RecipientResult.notAttempted(QueuedRecipient.of("b@example.com"),
+                Reply.of(451, "4.4.5", "suspended"), new AttemptContext("example.com", "mx", "mx", null, null, null), 0);
         var d = OutcomePlanner.plan(m, List.of(suspended), LADDER, LIFETIME, NOW);
-        assertThat(d.retry().attempt()).isEqualTo(1);
+        assertThat(d.retry().schedule().attempt()).isEqualTo(1);
         assertThat(d.retryTopic()).isEqualTo("tern.retry.1m");
     }
 }

@@ -2,9 +2,12 @@ package dev.tern.delivery.support;
 
 import dev.tern.common.event.DeliveryEvent;
 import dev.tern.common.kafka.KafkaClients;
+import dev.tern.common.queue.Provenance;
+import dev.tern.common.queue.QueuedEnvelope;
 import dev.tern.common.queue.QueuedMessage;
-import dev.tern.common.queue.Recipient;
+import dev.tern.common.queue.QueuedRecipient;
 import dev.tern.common.queue.RecordCodec;
+import dev.tern.common.queue.Schedule;
 import dev.tern.common.queue.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -39,8 +42,8 @@ public final class QueueProbe implements AutoCloseable {
         String id = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
         byte[] body = ("Message-ID: <" + id + "@test>\r\nSubject: test " + id + "\r\n\r\nHello\r\n.leading dot\r\n")
                 .getBytes(StandardCharsets.US_ASCII);
-        return new QueuedMessage(id, sender, Arrays.stream(recipients).map(Recipient::of).toList(), 0, null,
-                Instant.now(), null, "127.0.0.1", "client.test", null, null, null, null, null, false, body);
+        return new QueuedMessage(id, QueuedEnvelope.of(sender, Arrays.stream(recipients).map(QueuedRecipient::of).toList()),
+                new Provenance("127.0.0.1", "client.test", null, null), Schedule.firstAttempt(Instant.now()), body);
     }
 
     public void enqueue(QueuedMessage m) throws Exception {

@@ -2,6 +2,7 @@ package dev.tern.ingress.queue;
 
 import dev.tern.common.config.TernConfig;
 import dev.tern.common.kafka.KafkaClients;
+import dev.tern.common.kafka.KafkaSends;
 import dev.tern.common.queue.QueuedMessage;
 import dev.tern.common.queue.RecordCodec;
 import dev.tern.common.queue.Topics;
@@ -11,7 +12,6 @@ import io.micrometer.core.instrument.Timer;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -57,21 +57,10 @@ public class KafkaPublisher {
      * caller longer than the producer's metadata wait; call it off the event loop.
      */
     public CompletionStage<RecordMetadata> publish(QueuedMessage message) {
-        var done = new CompletableFuture<RecordMetadata>();
         long start = System.nanoTime();
-        try {
-            producer.send(RecordCodec.toRecord(Topics.INBOUND, message), (metadata, error) -> {
-                publishTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-                if (error != null) {
-                    done.completeExceptionally(error);
-                } else {
-                    done.complete(metadata);
-                }
-            });
-        } catch (RuntimeException e) {
-            done.completeExceptionally(e);
-        }
-        return done.orTimeout(ackTimeout.toMillis() + 500, TimeUnit.MILLISECONDS);
+        return KafkaSends.send(producer, RecordCodec.toRecord(Topics.INBOUND, message))
+                .whenComplete((metadata, error) -> publishTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS))
+                .orTimeout(ackTimeout.toMillis() + 500, TimeUnit.MILLISECONDS);
     }
 
     @PreDestroy

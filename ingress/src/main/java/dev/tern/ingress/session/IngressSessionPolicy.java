@@ -2,11 +2,10 @@ package dev.tern.ingress.session;
 
 import dev.tern.common.policy.Policy;
 import dev.tern.common.policy.UsersFile;
-import dev.tern.common.queue.Recipient;
+import dev.tern.common.queue.QueuedRecipient;
 import dev.tern.ingress.metrics.IngressMetrics;
 import dev.tern.ingress.queue.KafkaPublisher;
 import dev.tern.smtp.address.ForwardPath;
-import dev.tern.smtp.dsn.Notify;
 import dev.tern.smtp.parse.RcptParameters;
 import dev.tern.smtp.reply.Reply;
 import dev.tern.smtp.server.AuthResult;
@@ -16,7 +15,6 @@ import dev.tern.smtp.server.Replies;
 import dev.tern.smtp.server.SessionPolicy;
 import dev.tern.smtp.server.SessionView;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -87,16 +85,11 @@ public final class IngressSessionPolicy implements SessionPolicy {
                 outbound ? p : null);
     }
 
-    private List<Recipient> recipients(Envelope envelope) {
-        var out = new ArrayList<Recipient>(envelope.recipients().size());
+    private List<QueuedRecipient> recipients(Envelope envelope) {
+        var out = new ArrayList<QueuedRecipient>(envelope.recipients().size());
         for (var r : envelope.recipients()) {
             String address = r.path().mailbox().map(Object::toString).orElseGet(this::postmaster);
-            var notify = EnumSet.noneOf(Recipient.Notify.class);
-            for (Notify n : r.parameters().notifyOn()) {
-                notify.add(Recipient.Notify.valueOf(n.name()));
-            }
-            var orcpt = r.parameters().orcpt();
-            out.add(new Recipient(address, notify, orcpt == null ? null : orcpt.toParameter(), null, null));
+            out.add(new QueuedRecipient(address, r.parameters().notifyOn(), r.parameters().orcpt(), null, null));
         }
         return out;
     }

@@ -1,8 +1,11 @@
 package dev.tern.ingress.session;
 
 import dev.tern.common.policy.Policy;
+import dev.tern.common.queue.Provenance;
+import dev.tern.common.queue.QueuedEnvelope;
 import dev.tern.common.queue.QueuedMessage;
-import dev.tern.common.queue.Recipient;
+import dev.tern.common.queue.QueuedRecipient;
+import dev.tern.common.queue.Schedule;
 import dev.tern.ingress.dkim.DkimSigner;
 import dev.tern.ingress.metrics.IngressMetrics;
 import dev.tern.ingress.queue.KafkaPublisher;
@@ -37,7 +40,7 @@ final class QueueingSink implements MessageSink {
     private static final Logger LOG = Logger.getLogger(QueueingSink.class);
 
     private final Envelope envelope;
-    private final List<Recipient> recipients;
+    private final List<QueuedRecipient> recipients;
     private final SessionFacts facts;
     private final KafkaPublisher publisher;
     private final IngressMetrics metrics;
@@ -47,7 +50,7 @@ final class QueueingSink implements MessageSink {
     private final ByteArrayOutputStream body = new ByteArrayOutputStream(8192);
 
     /** @param signing the policy whose DKIM keys sign this message, or null for mail not leaving through us */
-    QueueingSink(Envelope envelope, List<Recipient> recipients, SessionFacts facts, KafkaPublisher publisher,
+    QueueingSink(Envelope envelope, List<QueuedRecipient> recipients, SessionFacts facts, KafkaPublisher publisher,
             IngressMetrics metrics, Executor blocking, Policy signing) {
         this.envelope = envelope;
         this.recipients = recipients;
@@ -76,11 +79,11 @@ final class QueueingSink implements MessageSink {
         byte[] message = signed(concat(prefix.toString().getBytes(StandardCharsets.UTF_8), raw), now);
 
         var params = envelope.mailParameters();
-        QueuedMessage queued = new QueuedMessage(queueId, envelope.sender().mailbox().map(Object::toString).orElse(""),
-                recipients, 0, null, now, null, facts.clientAddress(), envelope.heloName(),
-                envelope.tls() == null ? null : envelope.tls().protocol() + " " + envelope.tls().cipherSuite(),
-                envelope.authIdentity(), params.envId(), params.ret() == null ? null : params.ret().name(),
-                params.body() == null ? null : params.body().name(), params.smtpUtf8(), message);
+        QueuedMessage queued = new QueuedMessage(queueId,
+                new QueuedEnvelope(envelope.sender().mailbox().map(Object::toString).orElse(""), recipients,
+                        params.envId(), params.ret(), params.body(), params.smtpUtf8()),
+                new Provenance(facts.clientAddress(), envelope.heloName(), envelope.tls(), envelope.authIdentity()),
+                Schedule.firstAttempt(now), message);
         return java.util.concurrent.CompletableFuture.supplyAsync(() -> publisher.publish(queued), blocking)
                 .thenCompose(stage -> stage)
                 .handle((metadata, error) -> {

@@ -4,15 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tern.common.config.TernConfig;
 import dev.tern.common.queue.QueuedMessage;
-import dev.tern.common.queue.Recipient;
+import dev.tern.common.queue.QueuedRecipient;
 import dev.tern.ingress.InboundTopic;
 import dev.tern.local.runtime.testing.Dkimpy;
 import dev.tern.local.runtime.testing.RawSmtpClient;
 import dev.tern.local.runtime.testing.TernClusterResource;
+import dev.tern.smtp.dsn.Notify;
+import dev.tern.smtp.dsn.OriginalRecipient;
+import dev.tern.smtp.dsn.Ret;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -20,7 +24,6 @@ import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,13 +86,13 @@ class SmtpIngressTest {
             QueuedMessage m = found.get(0);
             assertThat(m.id()).isEqualTo(id);
             assertThat(m.sender()).isEqualTo("alice@sender.test");
-            assertThat(m.recipients()).extracting(Recipient::address).containsExactly("bob@example.org");
-            assertThat(m.recipients().get(0).notifyOn()).containsExactlyInAnyOrder(Recipient.Notify.SUCCESS,
-                    Recipient.Notify.FAILURE);
-            assertThat(m.recipients().get(0).orcpt()).isEqualTo("rfc822;bob@example.org");
-            assertThat(m.ret()).isEqualTo("HDRS");
-            assertThat(m.envid()).isEqualTo("env1");
-            assertThat(m.clientIp()).isEqualTo("127.0.0.1");
+            assertThat(m.recipients()).extracting(QueuedRecipient::address).containsExactly("bob@example.org");
+            assertThat(m.recipients().get(0).notifyOn()).containsExactlyInAnyOrder(Notify.SUCCESS,
+                    Notify.FAILURE);
+            assertThat(m.recipients().get(0).orcpt()).isEqualTo(OriginalRecipient.rfc822("bob@example.org"));
+            assertThat(m.envelope().ret()).isEqualTo(Ret.HDRS);
+            assertThat(m.envelope().envid()).isEqualTo("env1");
+            assertThat(m.provenance().clientIp()).isEqualTo("127.0.0.1");
             String body = new String(m.body(), StandardCharsets.UTF_8);
             assertThat(body).startsWith("Received: from client.test (unknown [127.0.0.1])\r\n\tby mx.tern.test (Tern) with ESMTP id " + id);
             assertThat(body).contains("\r\n.leading dot\r\n").endsWith(marker + "\r\n.leading dot\r\n");
@@ -129,8 +132,8 @@ class SmtpIngressTest {
             assertThat(c.command("Subject: s\r\n\r\n" + marker + "\r\n.")).startsWith("250 2.0.0");
         }
         QueuedMessage m = published(marker, 1).get(0);
-        assertThat(m.authIdentity()).isEqualTo("alice");
-        assertThat(m.tls()).startsWith("TLSv1.");
+        assertThat(m.provenance().authIdentity()).isEqualTo("alice");
+        assertThat(m.provenance().tls().protocol()).startsWith("TLSv1.");
         String body = new String(m.body(), StandardCharsets.UTF_8);
         assertThat(body).contains("with ESMTPSA id " + m.id()).contains("\r\nMessage-ID: <" + m.id() + "@mx.tern.test>\r\n")
                 .contains("\r\nDate: ").contains("(using TLSv1.");

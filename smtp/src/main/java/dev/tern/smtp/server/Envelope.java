@@ -18,7 +18,7 @@ import java.util.Objects;
  * @param transfer       DATA or BDAT
  */
 public record Envelope(String heloName, boolean esmtp, ReversePath sender, MailParameters mailParameters,
-                       List<Recipient> recipients, String authIdentity, TlsInfo tls, BodyTransfer transfer) {
+                       List<AcceptedRecipient> recipients, String authIdentity, TlsInfo tls, BodyTransfer transfer) {
 
     public Envelope {
         Objects.requireNonNull(heloName, "heloName");

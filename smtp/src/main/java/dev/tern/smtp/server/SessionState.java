@@ -25,7 +25,7 @@ final class SessionState implements SessionView {
 
     private ReversePath sender;
     private MailParameters mailParameters = MailParameters.NONE;
-    private final List<Recipient> recipients = new ArrayList<>();
+    private final List<AcceptedRecipient> recipients = new ArrayList<>();
     private MessageSink sink;
     private BdatReader bdat;
 
@@ -65,7 +65,7 @@ final class SessionState implements SessionView {
     }
 
     @Override
-    public List<Recipient> recipients() {
+    public List<AcceptedRecipient> recipients() {
         return List.copyOf(recipients);
     }
 
@@ -116,7 +116,7 @@ final class SessionState implements SessionView {
         this.mailParameters = parameters;
     }
 
-    void addRecipient(Recipient recipient) {
+    void addRecipient(AcceptedRecipient recipient) {
         recipients.add(recipient);
     }
 

@@ -27,5 +27,5 @@ public interface SessionView {
     MailParameters mailParameters();
 
     /** Recipients accepted so far in the current transaction. */
-    List<Recipient> recipients();
+    List<AcceptedRecipient> recipients();
 }

@@ -79,7 +79,7 @@ final class TransactionHandler {
             ctx.await(() -> ctx.policy().checkRecipient(command.recipient(), parameters, state),
                     error -> Replies.LOCAL_ERROR, verdict -> {
                         if (verdict.isPositive()) {
-                            state.addRecipient(new Recipient(command.recipient(), parameters));
+                            state.addRecipient(new AcceptedRecipient(command.recipient(), parameters));
                         }
                         ctx.reply(verdict);
                     });

@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ReceivedHeaderTest {
 
     private static final ZonedDateTime DATE = ZonedDateTime.of(2024, 1, 1, 12, 0, 0, 0, ZoneOffset.UTC);
-    private static final Recipient USER = new Recipient(ForwardPath.of(Mailbox.of("user@example.org")), RcptParameters.NONE);
+    private static final AcceptedRecipient USER = new AcceptedRecipient(ForwardPath.of(Mailbox.of("user@example.org")), RcptParameters.NONE);
 
     @ParameterizedTest
     @CsvSource({"false,false,false,false,SMTP", "true,false,false,false,ESMTP", "true,true,false,false,ESMTPS",
@@ -42,7 +42,7 @@ class ReceivedHeaderTest {
 
     @Test
     void omitsForWithSeveralRecipientsAndTagsIpv6() {
-        var other = new Recipient(ForwardPath.of(Mailbox.of("other@example.org")), RcptParameters.NONE);
+        var other = new AcceptedRecipient(ForwardPath.of(Mailbox.of("other@example.org")), RcptParameters.NONE);
         var envelope = new Envelope("[IPv6:2001:db8::1]", false, ReversePath.NULL, MailParameters.NONE,
                 List.of(USER, other), null, null, BodyTransfer.DATA);
         String header = ReceivedHeader.of(envelope, null, "2001:db8::1", "mx.example.org", "Q1", DATE).format();

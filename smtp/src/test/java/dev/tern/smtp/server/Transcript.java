@@ -50,7 +50,7 @@ final class Transcript implements SessionOutput {
                     .append(e.protocol()).append('\n');
             out.append("helo: ").append(e.heloName()).append('\n');
             out.append("from: ").append(e.sender()).append(mailParameters(e)).append('\n');
-            for (Recipient r : e.recipients()) {
+            for (AcceptedRecipient r : e.recipients()) {
                 out.append("to: ").append(r.path()).append(rcptParameters(r.parameters())).append('\n');
             }
             out.append("auth: ").append(e.authIdentity()).append('\n');

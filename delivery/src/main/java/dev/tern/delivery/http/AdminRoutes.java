@@ -1,9 +1,15 @@
-package dev.tern.delivery.admin;
+package dev.tern.delivery.http;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import static dev.tern.common.admin.AdminHttp.error;
+import static dev.tern.common.admin.AdminHttp.json;
+import static dev.tern.common.admin.AdminHttp.query;
+
 import dev.tern.common.config.TernConfig;
 import dev.tern.common.kafka.KafkaAdmin;
 import dev.tern.common.queue.DurationText;
+import dev.tern.delivery.admin.ControlCommand;
+import dev.tern.delivery.admin.DeliveryOperations;
+import dev.tern.delivery.admin.QueueReport;
 import dev.tern.delivery.config.DeliveryConfig;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -13,7 +19,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The operator's HTTP interface on every delivery pod (same port as health and metrics):
@@ -36,7 +41,6 @@ import java.util.Optional;
 @ApplicationScoped
 public class AdminRoutes {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** Records read per request for the per-destination counts: bounds the cost of one request. */
     private static final int SCAN_LIMIT = 100_000;
     static final String DEFAULT_BOUNCE = "1d";
@@ -69,13 +73,13 @@ public class AdminRoutes {
     private void bounce(RoutingContext rc) {
         Duration duration;
         try {
-            duration = DurationText.parse(Optional.ofNullable(rc.queryParams().get("duration")).orElse(DEFAULT_BOUNCE));
+            duration = DurationText.parse(query(rc, "duration", DEFAULT_BOUNCE));
         } catch (IllegalArgumentException e) {
-            reply(rc, 400, Map.of("error", "duration: " + e.getMessage()));
+            error(rc, 400, "duration: " + e.getMessage());
             return;
         }
         long now = System.currentTimeMillis();
-        String reason = Optional.ofNullable(rc.queryParams().get("reason")).orElse("");
+        String reason = query(rc, "reason", "");
         publish(rc, new ControlCommand(ControlCommand.BOUNCE, rc.pathParam("name"), now, reason,
                 now + duration.toMillis()));
     }
@@ -83,14 +87,14 @@ public class AdminRoutes {
     private void publish(RoutingContext rc, ControlCommand c) {
         service.command(c).whenComplete((v, e) -> {
             if (e != null) {
-                reply(rc, 503, Map.of("error", "command applied here but not published: " + e.getMessage()));
+                error(rc, 503, "command applied here but not published: " + e.getMessage());
             } else {
                 var body = new LinkedHashMap<String, Object>(Map.of("command", c.command(), "destination", c.destination()));
                 if (c.command().equals(ControlCommand.BOUNCE)) {
                     body.put("reason", c.reason());
                     body.put("until", Instant.ofEpochMilli(c.until()).toString());
                 }
-                reply(rc, 202, body);
+                json(rc, 202, body);
             }
         });
     }
@@ -111,15 +115,6 @@ public class AdminRoutes {
         service.controls().bounced(Instant.now()).forEach((d, b) -> bounced.put(d,
                 Map.of("reason", b.reason(), "until", b.until().toString())));
         body.put("bounced", bounced);
-        reply(rc, 200, body);
-    }
-
-    private static void reply(RoutingContext rc, int status, Object body) {
-        try {
-            rc.response().setStatusCode(status).putHeader("content-type", "application/json")
-                    .end(JSON.writeValueAsString(body));
-        } catch (Exception e) {
-            rc.fail(e);
-        }
+        json(rc, 200, body);
     }
 }
