@@ -11,7 +11,7 @@ import dev.tern.common.kafka.KafkaClients;
 import dev.tern.common.queue.QueuedMessage;
 import dev.tern.common.queue.RecordCodec;
 import dev.tern.common.queue.Topics;
-import dev.tern.local.runtime.testing.TernClusterResource;
+import dev.tern.local.testkit.TernClusterResource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;

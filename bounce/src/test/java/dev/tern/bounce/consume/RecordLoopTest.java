@@ -2,7 +2,7 @@ package dev.tern.bounce.consume;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tern.local.runtime.testing.MutableClock;
+import dev.tern.local.testkit.MutableClock;
 
 import dev.tern.bounce.consume.RecordHandler.Step;
 import java.time.Duration;

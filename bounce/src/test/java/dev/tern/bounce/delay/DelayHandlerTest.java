@@ -5,7 +5,7 @@ import static dev.tern.bounce.support.Messages.record;
 import static dev.tern.bounce.support.Messages.recipient;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tern.local.runtime.testing.MutableClock;
+import dev.tern.local.testkit.MutableClock;
 import dev.tern.bounce.consume.RecordHandler.Step;
 import dev.tern.bounce.dsn.NoticeBuilder;
 import dev.tern.bounce.metrics.BounceMetrics;

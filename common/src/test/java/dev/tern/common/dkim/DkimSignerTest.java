@@ -3,7 +3,7 @@ package dev.tern.common.dkim;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.tern.local.runtime.testing.Dkimpy;
+import dev.tern.local.testkit.Dkimpy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

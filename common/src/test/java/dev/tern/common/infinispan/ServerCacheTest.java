@@ -2,7 +2,7 @@ package dev.tern.common.infinispan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tern.local.runtime.testing.TernClusterExtension;
+import dev.tern.local.testkit.TernClusterExtension;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;

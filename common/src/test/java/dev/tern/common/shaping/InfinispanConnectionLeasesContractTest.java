@@ -1,7 +1,7 @@
 package dev.tern.common.shaping;
 
 import dev.tern.common.infinispan.InfinispanClient;
-import dev.tern.local.runtime.testing.TernClusterExtension;
+import dev.tern.local.testkit.TernClusterExtension;
 import java.util.ArrayList;
 import java.util.List;
 import org.infinispan.client.hotrod.RemoteCacheManager;

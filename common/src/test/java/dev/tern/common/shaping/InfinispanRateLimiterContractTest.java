@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tern.common.infinispan.InfinispanClient;
 import dev.tern.common.policy.Rate;
-import dev.tern.local.runtime.testing.TernClusterExtension;
+import dev.tern.local.testkit.TernClusterExtension;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -7,7 +7,7 @@ import dev.tern.common.policy.DestinationPolicy;
 import dev.tern.common.shaping.Fallback;
 import dev.tern.delivery.app.ShapingProducer;
 import dev.tern.delivery.metrics.ShapingMetrics;
-import dev.tern.local.runtime.testing.TernClusterExtension;
+import dev.tern.local.testkit.TernClusterExtension;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;

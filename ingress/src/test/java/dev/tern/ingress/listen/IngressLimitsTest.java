@@ -2,8 +2,8 @@ package dev.tern.ingress.listen;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tern.local.runtime.testing.RawSmtpClient;
-import dev.tern.local.runtime.testing.TernClusterResource;
+import dev.tern.local.testkit.RawSmtpClient;
+import dev.tern.local.testkit.TernClusterResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;

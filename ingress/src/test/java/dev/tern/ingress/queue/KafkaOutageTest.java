@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tern.ingress.InboundTopic;
 import dev.tern.ingress.listen.Listener;
 import dev.tern.ingress.listen.SmtpListeners;
-import dev.tern.local.runtime.testing.RawSmtpClient;
+import dev.tern.local.testkit.RawSmtpClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;

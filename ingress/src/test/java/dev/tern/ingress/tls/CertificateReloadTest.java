@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tern.ingress.listen.Listener;
 import dev.tern.ingress.listen.SmtpListeners;
-import dev.tern.local.runtime.testing.RawSmtpClient;
-import dev.tern.local.runtime.testing.TernClusterResource;
+import dev.tern.local.testkit.RawSmtpClient;
+import dev.tern.local.testkit.TernClusterResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;

@@ -2,7 +2,7 @@ package dev.tern.local.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tern.local.runtime.testing.RawSmtpClient;
+import dev.tern.local.testkit.RawSmtpClient;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;

@@ -2,10 +2,10 @@ package dev.tern.local.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tern.local.runtime.smtp.ReceivedMessage;
-import dev.tern.local.runtime.smtp.SinkBehaviour;
-import dev.tern.local.runtime.smtp.SinkReply;
-import dev.tern.local.runtime.tools.DebianTools;
+import dev.tern.local.testkit.smtp.ReceivedMessage;
+import dev.tern.local.testkit.smtp.SinkBehaviour;
+import dev.tern.local.testkit.smtp.SinkReply;
+import dev.tern.local.testkit.tools.DebianTools;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

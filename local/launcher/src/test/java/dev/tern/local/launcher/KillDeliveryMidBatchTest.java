@@ -2,8 +2,8 @@ package dev.tern.local.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tern.local.runtime.smtp.ReceivedMessage;
-import dev.tern.local.runtime.testing.RawSmtpClient;
+import dev.tern.local.testkit.smtp.ReceivedMessage;
+import dev.tern.local.testkit.RawSmtpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

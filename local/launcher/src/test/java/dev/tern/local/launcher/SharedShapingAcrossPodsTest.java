@@ -3,10 +3,10 @@ package dev.tern.local.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tern.local.launcher.LocalCluster.Replica;
-import dev.tern.local.runtime.smtp.ReceivedMessage;
-import dev.tern.local.runtime.smtp.SinkReply;
-import dev.tern.local.runtime.smtp.SinkRequest;
-import dev.tern.local.runtime.testing.RawSmtpClient;
+import dev.tern.local.testkit.smtp.ReceivedMessage;
+import dev.tern.local.testkit.smtp.SinkReply;
+import dev.tern.local.testkit.smtp.SinkRequest;
+import dev.tern.local.testkit.RawSmtpClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -17,18 +17,18 @@ import org.infinispan.client.hotrod.RemoteCounterManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.tern.local.runtime.EmbeddedCluster;
-import dev.tern.local.runtime.testing.TernClusterExtension;
 
-@ExtendWith(TernClusterExtension.class)
 class InfinispanServerTest {
+
+    /** The JVM-wide shared cluster (the test kit's extension hands out the same one). */
+    private final EmbeddedCluster cluster = EmbeddedCluster.shared();
 
     private RemoteCacheManager client;
 
     @BeforeEach
-    void connect(EmbeddedCluster cluster) {
+    void connect() {
         ConfigurationBuilder config = new ConfigurationBuilder();
         config.addServers(cluster.infinispanHosts());
         client = new RemoteCacheManager(config.build());

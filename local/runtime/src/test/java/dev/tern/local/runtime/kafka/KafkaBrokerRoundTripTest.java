@@ -24,16 +24,16 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.tern.local.runtime.EmbeddedCluster;
-import dev.tern.local.runtime.testing.TernClusterExtension;
 
-@ExtendWith(TernClusterExtension.class)
 class KafkaBrokerRoundTripTest {
 
+    /** The JVM-wide shared cluster (the test kit's extension hands out the same one). */
+    private final EmbeddedCluster cluster = EmbeddedCluster.shared();
+
     @Test
-    void consumesBackAProducedRecordWithItsHeaders(EmbeddedCluster cluster) throws Exception {
+    void consumesBackAProducedRecordWithItsHeaders() throws Exception {
         String topic = "roundtrip-" + UUID.randomUUID();
         cluster.createTopics(List.of(TopicSpec.of(topic, 2)));
 
@@ -55,7 +55,7 @@ class KafkaBrokerRoundTripTest {
     }
 
     @Test
-    void leavesAnExistingTopicAloneWhenCreatedAgain(EmbeddedCluster cluster) throws Exception {
+    void leavesAnExistingTopicAloneWhenCreatedAgain() throws Exception {
         String topic = "idempotent-" + UUID.randomUUID();
         cluster.createTopics(List.of(new TopicSpec(topic, 3, 1, Map.of("retention.ms", "3600000"))));
         cluster.createTopics(List.of(TopicSpec.of(topic, 1)));

@@ -1,4 +1,4 @@
-package dev.tern.local.runtime.smtp;
+package dev.tern.local.testkit.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,7 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import dev.tern.local.runtime.smtp.SinkRequest.Stage;
+import dev.tern.local.testkit.smtp.SinkRequest.Stage;
 
 class SmtpSinkTest {
 

@@ -1,4 +1,4 @@
-package dev.tern.local.runtime.testing;
+package dev.tern.local.testkit;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,6 +1,6 @@
-package dev.tern.local.runtime.testing;
+package dev.tern.local.testkit;
 
-import dev.tern.local.runtime.tools.DebianTools;
+import dev.tern.local.testkit.tools.DebianTools;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.tern.local.runtime.smtp;
+package dev.tern.local.testkit.smtp;
 
 /**
  * A reply the {@link SmtpSink} sends: a three-digit code and its text (which should begin with

@@ -1,4 +1,4 @@
-package dev.tern.local.runtime.testing;
+package dev.tern.local.testkit;
 
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;

@@ -1,4 +1,4 @@
-package dev.tern.local.runtime.tools;
+package dev.tern.local.testkit.tools;
 
 import java.io.File;
 import java.io.IOException;

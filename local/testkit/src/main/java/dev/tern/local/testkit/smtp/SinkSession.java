@@ -1,4 +1,4 @@
-package dev.tern.local.runtime.smtp;
+package dev.tern.local.testkit.smtp;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -15,7 +15,7 @@ import java.util.Locale;
 
 import javax.net.ssl.SSLSocket;
 
-import dev.tern.local.runtime.smtp.SinkRequest.Stage;
+import dev.tern.local.testkit.smtp.SinkRequest.Stage;
 
 /**
  * One connection to the {@link SmtpSink}: reads commands, answers them, records messages.

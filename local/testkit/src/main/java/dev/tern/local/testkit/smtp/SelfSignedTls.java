@@ -1,4 +1,4 @@
-package dev.tern.local.runtime.smtp;
+package dev.tern.local.testkit.smtp;
 
 import java.io.IOException;
 import java.io.InputStream;
