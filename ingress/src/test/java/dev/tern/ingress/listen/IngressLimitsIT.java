@@ -20,10 +20,10 @@ import org.junit.jupiter.api.Test;
  * a per-IP cap, short idle timeouts, and the PROXY protocol as behind a TCP load balancer.
  */
 @QuarkusTest
-@TestProfile(IngressLimitsTest.Limits.class)
+@TestProfile(IngressLimitsIT.Limits.class)
 @QuarkusTestResource(value = TernClusterResource.class, restrictToAnnotatedClass = true,
         initArgs = @ResourceArg(name = "topics", value = "tern.inbound:2"))
-class IngressLimitsTest {
+class IngressLimitsIT {
 
     public static class Limits implements QuarkusTestProfile {
         @Override

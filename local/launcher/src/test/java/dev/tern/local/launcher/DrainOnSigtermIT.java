@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * queued (250), the session is then told 421 4.3.2, new clients are turned away, and the message
  * is delivered.
  */
-class DrainOnSigtermTest {
+class DrainOnSigtermIT {
 
     private static ClusterFixture fixture;
 

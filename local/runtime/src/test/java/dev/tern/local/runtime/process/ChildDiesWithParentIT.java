@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ChildDiesWithParentTest {
+class ChildDiesWithParentIT {
 
     @TempDir
     Path dir;

@@ -38,7 +38,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(value = TernClusterResource.class, restrictToAnnotatedClass = true,
         initArgs = @ResourceArg(name = "topics", value = "tern.inbound:2"))
-class SmtpIngressTest {
+class SmtpIngressIT {
 
     @Inject
     SmtpListeners listeners;

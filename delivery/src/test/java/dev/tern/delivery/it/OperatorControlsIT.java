@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(TernClusterResource.class)
 @QuarkusTestResource(DeliveryTestResource.class)
-class OperatorControlsTest {
+class OperatorControlsIT {
 
     static SmtpSink sink;
     static TestDnsServer dns;

@@ -63,7 +63,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(TernClusterResource.class)
 @QuarkusTestResource(DeliveryTestResource.class)
-class SharedShapingTest {
+class SharedShapingIT {
 
     static final int RATE = 20;
     static final int CONNECTIONS = 3;

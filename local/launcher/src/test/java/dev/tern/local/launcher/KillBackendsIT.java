@@ -35,7 +35,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * every one whose recipient the remote server refuses comes back to its sender as a bounce.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class KillBackendsTest {
+class KillBackendsIT {
 
     private static final int CLIENTS = 4;
     private static ClusterFixture fixture;
@@ -63,7 +63,7 @@ class KillBackendsTest {
             long killedAt = System.nanoTime();
             Thread.sleep(5000);
             fixture.cluster.backends().restartKafka();
-            System.out.printf("KillBackendsTest: Kafka down for %d ms%n", (System.nanoTime() - killedAt) / 1_000_000);
+            System.out.printf("KillBackendsIT: Kafka down for %d ms%n", (System.nanoTime() - killedAt) / 1_000_000);
         });
         assertThat(load.refused()).as("clients were told to retry while the broker was down").isPositive();
     }
@@ -78,7 +78,7 @@ class KillBackendsTest {
             Thread.sleep(8000);
             int whileDown = load.delivered().size() - before;
             fixture.cluster.backends().restartInfinispan();
-            System.out.printf("KillBackendsTest: Infinispan down for %d ms, %d messages delivered meanwhile%n",
+            System.out.printf("KillBackendsIT: Infinispan down for %d ms, %d messages delivered meanwhile%n",
                     (System.nanoTime() - killedAt) / 1_000_000, whileDown);
             assertThat(whileDown).as("messages delivered while Infinispan was down (local shaping limits)")
                     .isPositive();
@@ -222,7 +222,7 @@ class KillBackendsTest {
                 Thread.sleep(250);
             }
             int duplicates = delivered.values().stream().mapToInt(n -> n - 1).sum();
-            System.out.printf("KillBackendsTest: %s: %d answered 250 (%d for a refused mailbox), %d answered 4xx;"
+            System.out.printf("KillBackendsIT: %s: %d answered 250 (%d for a refused mailbox), %d answered 4xx;"
                     + " %d delivered (%d duplicates), %d bounce notices%n", tag, accepted.size(), bounced.size(),
                     refused(), delivered.size(), duplicates, notices.size());
             assertThat(delivered.keySet()).as("every 250 for a mailbox that exists was delivered").containsAll(toSink);

@@ -13,7 +13,7 @@ import org.infinispan.counter.api.Storage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class InfinispanServerRestartTest {
+class InfinispanServerRestartIT {
 
     @TempDir
     Path root;

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * The whole path with real programs: swaks (a real client) → ingress → Kafka → delivery → a real
  * SMTP server on loopback, including submission over STARTTLS with AUTH and the retry path.
  */
-class EndToEndDeliveryTest {
+class EndToEndDeliveryIT {
 
     private static ClusterFixture fixture;
 

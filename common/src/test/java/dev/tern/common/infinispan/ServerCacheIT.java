@@ -13,7 +13,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /** {@link ServerCache} against the real Infinispan server of the shared test cluster. */
 @ExtendWith(TernClusterExtension.class)
-class ServerCacheTest {
+class ServerCacheIT {
 
     private final RemoteCacheManager manager = InfinispanClient.create(TernClusterExtension.cluster().infinispanHosts());
 

@@ -12,7 +12,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class KafkaBrokerRestartTest {
+class KafkaBrokerRestartIT {
 
     @TempDir
     Path dataDir;
@@ -23,7 +23,7 @@ class KafkaBrokerRestartTest {
         try (KafkaBroker broker = KafkaBroker.start(dataDir)) {
             bootstrapBefore = broker.bootstrapServers();
             broker.createTopics(List.of(TopicSpec.of("survivor", 1)));
-            try (KafkaProducer<String, byte[]> producer = KafkaBrokerRoundTripTest.producer(broker.bootstrapServers())) {
+            try (KafkaProducer<String, byte[]> producer = KafkaBrokerRoundTripIT.producer(broker.bootstrapServers())) {
                 producer.send(new ProducerRecord<>("survivor", "k", "kept".getBytes(StandardCharsets.UTF_8))).get();
             }
         }
@@ -31,7 +31,7 @@ class KafkaBrokerRestartTest {
         try (KafkaBroker restarted = KafkaBroker.start(dataDir)) {
             assertThat(restarted.bootstrapServers()).isEqualTo(bootstrapBefore);
             List<ConsumerRecord<String, byte[]>> records =
-                    KafkaBrokerRoundTripTest.consumeAtLeast(restarted.bootstrapServers(), "survivor", 1);
+                    KafkaBrokerRoundTripIT.consumeAtLeast(restarted.bootstrapServers(), "survivor", 1);
             assertThat(records).extracting(r -> new String(r.value(), StandardCharsets.UTF_8)).containsExactly("kept");
         }
     }

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Infinispan server of the shared test cluster; each client has its own Hot Rod connection pool.
  */
 @ExtendWith(TernClusterExtension.class)
-class InfinispanConnectionLeasesContractTest extends ConnectionLeasesContract {
+class InfinispanConnectionLeasesContractIT extends ConnectionLeasesContract {
 
     private final List<RemoteCacheManager> managers = new ArrayList<>();
 

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * default "false", and across processes the mark was never seen. This test fails on that wiring.
  */
 @ExtendWith(TernClusterExtension.class)
-class SharedDestinationGateWantedTest {
+class SharedDestinationGateWantedIT {
 
     private static final Duration LEASE_TTL = Duration.ofMillis(1500);
 

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @QuarkusTestResource(value = OwnBrokerResource.class, restrictToAnnotatedClass = true)
-class KafkaOutageTest {
+class KafkaOutageIT {
 
     @Inject
     SmtpListeners listeners;

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * problems end it with one line that names the problem; a kill -9 of the launcher takes every
  * child (Kafka, Infinispan, the three services) with it.
  */
-class TernLocalCommandTest {
+class TernLocalCommandIT {
 
     private static final Path REPO = LocalOptions.findRepo(Path.of(""));
 

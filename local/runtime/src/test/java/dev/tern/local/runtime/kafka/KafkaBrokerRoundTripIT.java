@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.tern.local.runtime.EmbeddedCluster;
 
-class KafkaBrokerRoundTripTest {
+class KafkaBrokerRoundTripIT {
 
     /** The JVM-wide shared cluster (the test kit's extension hands out the same one). */
     private final EmbeddedCluster cluster = EmbeddedCluster.shared();

@@ -39,7 +39,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * BENCHMARKS.md quotes: observed rate, highest concurrency, Hot Rod round trips per message.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class SharedShapingAcrossPodsTest {
+class SharedShapingAcrossPodsIT {
 
     private static final String DOMAIN = "shaped.test";
     private static final int RATE = 20;
@@ -105,7 +105,7 @@ class SharedShapingAcrossPodsTest {
         double seconds = Duration.between(arrivals.get(lo), arrivals.get(hi)).toNanos() / 1e9;
         double rate = (hi - lo) / seconds;
         int maxOpen = fixture.sink.maxConcurrentConnections();
-        System.out.printf("SharedShapingAcrossPodsTest: %d messages to %s limited to %d/s and %d connections over"
+        System.out.printf("SharedShapingAcrossPodsIT: %d messages to %s limited to %d/s and %d connections over"
                 + " 2 delivery processes: %.2f msg/s in the steady window, at most %d connections at once,"
                 + " %.0f Hot Rod requests = %.2f per delivered message%n",
                 messages, DOMAIN, RATE, CONNECTIONS, rate, maxOpen, calls, calls / arrivals.size());
@@ -151,7 +151,7 @@ class SharedShapingAcrossPodsTest {
         Instant next = all.stream().map(ReceivedMessage::receivedAt).filter(killed::isBefore).min(Instant::compareTo)
                 .orElseThrow();
         Duration resumed = Duration.between(killed, next);
-        System.out.printf("SharedShapingAcrossPodsTest: after kill -9 of one process the other delivered again in"
+        System.out.printf("SharedShapingAcrossPodsIT: after kill -9 of one process the other delivered again in"
                 + " %d ms (lease TTL %d s); all %d messages arrived%n", resumed.toMillis(), LEASE_TTL.toSeconds(),
                 messages);
         // The dead process's leases were last renewed before the kill, so they are gone by the TTL;
@@ -221,7 +221,7 @@ class SharedShapingAcrossPodsTest {
         Map<String, ReceivedMessage> first = Map.of();
         while (System.nanoTime() < deadline) {
             first = fixture.sink.messages().stream().filter(m -> m.bodyText().contains("\r\n\r\n" + tag + "-"))
-                    .collect(Collectors.toMap(SharedShapingAcrossPodsTest::marker, m -> m, (a, b) -> a));
+                    .collect(Collectors.toMap(SharedShapingAcrossPodsIT::marker, m -> m, (a, b) -> a));
             if (first.size() >= count) {
                 return List.copyOf(first.values());
             }

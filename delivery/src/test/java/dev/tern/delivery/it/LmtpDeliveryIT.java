@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(TernClusterResource.class)
 @QuarkusTestResource(DeliveryTestResource.class)
-class LmtpDeliveryTest {
+class LmtpDeliveryIT {
 
     static SmtpSink lmtp;
     static QueueProbe queue;

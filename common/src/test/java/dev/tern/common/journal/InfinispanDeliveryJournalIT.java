@@ -8,7 +8,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /** The journal contract against a real Infinispan server (the shared local cluster). */
-class InfinispanDeliveryJournalTest implements DeliveryJournalContract {
+class InfinispanDeliveryJournalIT implements DeliveryJournalContract {
 
     static RemoteCacheManager manager;
     static InfinispanDeliveryJournal journal;

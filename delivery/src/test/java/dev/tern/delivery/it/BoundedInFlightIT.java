@@ -25,10 +25,10 @@ import org.junit.jupiter.api.Test;
  * its partitions meanwhile instead of leaving the group, and delivers everything in the end.
  */
 @QuarkusTest
-@TestProfile(BoundedInFlightTest.TwoInFlight.class)
+@TestProfile(BoundedInFlightIT.TwoInFlight.class)
 @QuarkusTestResource(TernClusterResource.class)
 @QuarkusTestResource(DeliveryTestResource.class)
-class BoundedInFlightTest {
+class BoundedInFlightIT {
 
     public static final class TwoInFlight implements QuarkusTestProfile {
         @Override

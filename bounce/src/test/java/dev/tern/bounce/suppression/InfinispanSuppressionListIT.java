@@ -12,7 +12,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /** The contract against a real Infinispan server (the JVM-wide shared local cluster). */
-class InfinispanSuppressionListTest implements SuppressionListContract {
+class InfinispanSuppressionListIT implements SuppressionListContract {
 
     private static RemoteCacheManager manager;
     private static InfinispanSuppressionList list;

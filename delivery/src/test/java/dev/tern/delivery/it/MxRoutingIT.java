@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(TernClusterResource.class)
 @QuarkusTestResource(DeliveryTestResource.class)
-class MxRoutingTest {
+class MxRoutingIT {
 
     static SmtpSink sink;
     static TestDnsServer dns;

@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(TernClusterResource.class)
 @QuarkusTestResource(DeliveryTestResource.class)
-class SmarthostDeliveryTest {
+class SmarthostDeliveryIT {
 
     static SmtpSink sink;
     static QueueProbe queue;

@@ -23,9 +23,9 @@ import org.junit.jupiter.api.Test;
  * connections without a restart, on STARTTLS and on the implicit-TLS port alike.
  */
 @QuarkusTest
-@TestProfile(CertificateReloadTest.MountedCertificate.class)
+@TestProfile(CertificateReloadIT.MountedCertificate.class)
 @QuarkusTestResource(value = TernClusterResource.class, restrictToAnnotatedClass = true)
-class CertificateReloadTest {
+class CertificateReloadIT {
 
     // A fixed path, not a temp dir: Quarkus loads the profile and the test in different class
     // loaders, so a static temp dir would be two different directories.

@@ -12,7 +12,7 @@ import dev.tern.local.runtime.EmbeddedCluster;
 import dev.tern.local.runtime.kafka.KafkaTopics;
 import dev.tern.local.runtime.kafka.TopicSpec;
 
-class TernClusterResourceTest {
+class TernClusterResourceIT {
 
     @Test
     void pointsEveryServiceKeyAtTheSharedClusterAndCreatesRequestedTopics() throws Exception {

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * duplicates (a remote 250 whose offset commit and journal write the kill prevented) are counted
  * and must stay a handful.
  */
-class KillDeliveryMidBatchTest {
+class KillDeliveryMidBatchIT {
 
     private static final int MESSAGES = 2000;
     private static final int CLIENTS = 8;
@@ -72,7 +72,7 @@ class KillDeliveryMidBatchTest {
         Map<Integer, Integer> copies = awaitUnique(MESSAGES, Duration.ofSeconds(240));
         int total = copies.values().stream().mapToInt(Integer::intValue).sum();
         int duplicates = total - copies.size();
-        System.out.printf("KillDeliveryMidBatchTest: %d messages, %d received, %d duplicates after 2 kills%n",
+        System.out.printf("KillDeliveryMidBatchIT: %d messages, %d received, %d duplicates after 2 kills%n",
                 MESSAGES, total, duplicates);
         assertThat(copies).hasSize(MESSAGES);
         assertThat(duplicates).as("duplicates after two SIGKILLs").isLessThanOrEqualTo(200);

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * shared test cluster; each client has its own Hot Rod connection pool.
  */
 @ExtendWith(TernClusterExtension.class)
-class InfinispanBackoffContractTest extends BackoffContract {
+class InfinispanBackoffContractIT extends BackoffContract {
 
     private final List<RemoteCacheManager> managers = new ArrayList<>();
 

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Prints the Hot Rod round trips per granted token of every test (issue 6 asks for the figure).
  */
 @ExtendWith(TernClusterExtension.class)
-class InfinispanRateLimiterContractTest extends RateLimiterContract {
+class InfinispanRateLimiterContractIT extends RateLimiterContract {
 
     private final List<RemoteCacheManager> managers = new ArrayList<>();
     private final List<InfinispanRateLimiter> clients = new ArrayList<>();
