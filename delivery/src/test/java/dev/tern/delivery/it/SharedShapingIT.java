@@ -145,7 +145,7 @@ class SharedShapingIT {
         System.out.printf("shaped.test: %d messages in %.2f s = %.2f/s (limit %d/s), max concurrent connections %d"
                 + " (limit %d), connections opened %d%n", count, seconds, rate, RATE, sink.maxConcurrentConnections(),
                 CONNECTIONS, sink.connectionCount());
-        assertThat(rate).as("observed rate").isBetween(RATE * 0.9, RATE * 1.1);
+        assertShapedRate("observed rate", rate, RATE);
         assertThat(sink.maxConcurrentConnections()).as("concurrent connections").isLessThanOrEqualTo(CONNECTIONS);
         // max-messages-per-connection is 10: connections were closed and their leases handed on.
         assertThat(sink.connectionCount()).isGreaterThanOrEqualTo(count / 10);
@@ -211,7 +211,7 @@ class SharedShapingIT {
             System.out.printf("two pods on *.shaped-mx.test: service %d + other %d tokens in %.2f s = %.2f/s"
                     + " (limit %d/s); service's max concurrent connections %d (other pod holds 1 of %d)%n",
                     count - 1, others, seconds, rate, RATE, sink.maxConcurrentConnections(), CONNECTIONS);
-            assertThat(rate).as("combined rate").isBetween(RATE * 0.9, RATE * 1.1);
+            assertShapedRate("combined rate", rate, RATE);
             assertThat(others).as("the other pod got its share").isGreaterThan(0);
             assertThat(sink.maxConcurrentConnections()).isLessThanOrEqualTo(CONNECTIONS - 1);
             held.release();
@@ -266,9 +266,9 @@ class SharedShapingIT {
                 double recovered = drive(gate, key, policy, Duration.ofSeconds(2));
                 System.out.printf("Infinispan cut: healthy %.1f/s, unreachable %.1f/s (local share of 40/s over"
                         + " 2 pods), recovered %.1f/s%n", healthy, degraded, recovered);
-                assertThat(healthy).isBetween(40 * 0.9, 40 * 1.1);
-                assertThat(degraded).isBetween(20 * 0.8, 20 * 1.1);
-                assertThat(recovered).isBetween(40 * 0.9, 40 * 1.1);
+                assertShapedRate("healthy", healthy, 40);
+                assertShapedRate("unreachable, local share", degraded, 20);
+                assertShapedRate("recovered", recovered, 40);
                 assertThat(registry.get("tern.delivery.infinispan.fallback").gauge().value()).isZero();
             } finally {
                 gate.close();
@@ -276,6 +276,17 @@ class SharedShapingIT {
                 manager.stop();
             }
         }
+    }
+
+    /**
+     * A shaped rate never above its limit (10% allows the opening burst of one 200 ms burst window
+     * and the timing of the first and last arrival), and not far below it: a busy machine may move
+     * the messages slower than the limit, so the floor only shows the limiter is not throttling well
+     * under what it was given (and keeps the local share, 20/s, apart from the full 40/s).
+     */
+    private static void assertShapedRate(String what, double rate, double limit) {
+        assertThat(rate).as(what + ": at most the limit " + limit + "/s").isLessThanOrEqualTo(limit * 1.1);
+        assertThat(rate).as(what + ": near the limit " + limit + "/s").isGreaterThanOrEqualTo(limit * 0.7);
     }
 
     /** Asks for tokens at full demand for {@code window}; the granted rate per second. */

@@ -125,6 +125,25 @@ public final class SmtpSink implements AutoCloseable {
         return openCount.get();
     }
 
+    /**
+     * Waits until the sink has seen exactly {@code count} connections open: a client's close
+     * reaches the sink's session thread some time after the client returns from it, so a test that
+     * closes connections and then opens more waits here first, or the sink still counts the old ones.
+     *
+     * @throws AssertionError with the number open if that does not happen within {@code timeout}
+     */
+    public synchronized void awaitOpenConnections(int count, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (openCount.get() != count) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new AssertionError("expected " + count + " open connections at " + address() + " within "
+                        + timeout + " but " + openCount.get() + " are open");
+            }
+            wait(Math.max(1, left / 1_000_000));
+        }
+    }
+
     /** Highest number of connections that were open at the same time. */
     public int maxConcurrentConnections() {
         return maxOpen.get();
@@ -188,18 +207,27 @@ public final class SmtpSink implements AutoCloseable {
                 continue;
             }
             int id = connections.incrementAndGet();
-            open.add(socket);
-            int now = openCount.incrementAndGet();
-            maxOpen.accumulateAndGet(now, Math::max);
+            opened(socket);
             threads.execute(() -> {
                 try {
                     new SinkSession(this, socket, id).run();
                 } finally {
-                    open.remove(socket);
-                    openCount.decrementAndGet();
+                    closed(socket);
                 }
             });
         }
+    }
+
+    private synchronized void opened(Socket socket) {
+        open.add(socket);
+        maxOpen.accumulateAndGet(openCount.incrementAndGet(), Math::max);
+        notifyAll();
+    }
+
+    private synchronized void closed(Socket socket) {
+        open.remove(socket);
+        openCount.decrementAndGet();
+        notifyAll();
     }
 
     /** Settings fixed at start. */
