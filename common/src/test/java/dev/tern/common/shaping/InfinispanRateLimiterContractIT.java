@@ -75,7 +75,8 @@ class InfinispanRateLimiterContractIT extends RateLimiterContract {
         System.out.printf("[rate-limiter round trips] two pods at %s for %s: %d tokens (%.0f/s), %.4f Hot Rod requests per token%n",
                 rate, window, granted.sum(), granted.sum() * 1000.0 / window.toMillis(), (double) calls / granted.sum());
         long expected = (long) (rate.perSecond() * window.toMillis() / 1000);
-        assertThat(granted.sum()).isBetween((long) (expected * 0.9), (long) (expected * 1.1));
+        assertThat(granted.sum()).as("at most the rate").isLessThanOrEqualTo((long) (expected * 1.1));
+        assertThat(granted.sum()).as("near the rate").isGreaterThanOrEqualTo((long) (expected * 0.7));
         assertThat((double) calls / granted.sum()).isLessThan(0.1);
     }
 
