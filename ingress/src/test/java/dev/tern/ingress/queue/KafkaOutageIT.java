@@ -60,15 +60,16 @@ class KafkaOutageIT {
                 }
             }));
         }
-        Thread.sleep(2000);
+        // Each phase lasts until what it is about has happened, not a guessed time: a busy
+        // machine takes longer to notice a dead broker and to reconnect to a restarted one.
+        awaitReplies(replies, "250", 3);
         OwnBrokerResource.killBroker();
-        Thread.sleep(4000);
-        assertThat(readiness()).as("readiness while Kafka is down").isEqualTo(503);
-        Thread.sleep(4000);
+        assertThat(awaitReadiness(503)).as("readiness while Kafka is down").isEqualTo(503);
+        awaitReplies(replies, "451", 1);
         OwnBrokerResource.restartBroker();
-        Thread.sleep(5000);
+        assertThat(awaitReadiness(200)).as("readiness once Kafka is back").isEqualTo(200);
+        awaitReplies(replies, "250", count(replies, "250") + 3);
         stop.set(true);
-        assertThat(readiness()).as("readiness once Kafka is back").isEqualTo(200);
         for (Future<?> f : running) {
             f.get(60, TimeUnit.SECONDS);
         }
@@ -97,6 +98,30 @@ class KafkaOutageIT {
         OwnBrokerResource.killInfinispan();
         assertThat(readiness()).as("readiness with Infinispan down: ingress keeps nothing there").isEqualTo(200);
         assertThat(send("no-infinispan-1")).startsWith("250");
+    }
+
+    /** Polls readiness until it is {@code status} (up to 90 s); the last status seen. */
+    private int awaitReadiness(int status) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        int seen = readiness();
+        while (seen != status && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            seen = readiness();
+        }
+        return seen;
+    }
+
+    private static long count(Map<String, String> replies, String code) {
+        return replies.values().stream().filter(r -> r.startsWith(code)).count();
+    }
+
+    /** Waits (up to 90 s) until the clients have had {@code atLeast} replies with {@code code}. */
+    private static void awaitReplies(Map<String, String> replies, String code, long atLeast) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (count(replies, code) < atLeast && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(count(replies, code)).as("%s replies", code).isGreaterThanOrEqualTo(atLeast);
     }
 
     private int readiness() throws Exception {

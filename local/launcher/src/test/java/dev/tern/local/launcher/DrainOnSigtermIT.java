@@ -31,6 +31,26 @@ class DrainOnSigtermIT {
         }
     }
 
+    /**
+     * Waits until ingress has begun draining (a new connection is greeted 421 4.3.2), so the
+     * in-flight transaction below ends during the drain, however long the JVM takes to act on SIGTERM.
+     */
+    private static void awaitDraining() throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        String greeting = "";
+        while (!greeting.startsWith("421 4.3.2") && System.nanoTime() < deadline) {
+            try (var probe = new RawSmtpClient("127.0.0.1", fixture.smtpPort(), 5_000)) {
+                greeting = probe.reply();
+            } catch (RuntimeException e) {
+                greeting = ""; // not listening, or closed before a greeting: ask again
+            }
+            if (!greeting.startsWith("421 4.3.2")) {
+                Thread.sleep(100);
+            }
+        }
+        assertThat(greeting).as("a new connection's greeting once draining").startsWith("421 4.3.2");
+    }
+
     @Test
     void inFlightTransactionFinishesThenTheSessionIsTold421() throws Exception {
         String marker = UUID.randomUUID().toString();
@@ -43,7 +63,7 @@ class DrainOnSigtermIT {
             c.send("Subject: drain\r\n\r\n" + marker + "\r\n");
 
             fixture.cluster.process(Service.INGRESS).handle().destroy(); // SIGTERM
-            Thread.sleep(1500);
+            awaitDraining();
 
             c.send(".\r\n");
             assertThat(c.reply()).startsWith("250 2.0.0");

@@ -75,7 +75,13 @@ class KillBackendsIT {
             fixture.cluster.backends().killInfinispan();
             long killedAt = System.nanoTime();
             int before = load.delivered().size();
-            Thread.sleep(8000);
+            // Down for 8 s, and until something was delivered meanwhile (a busy machine takes
+            // longer to fall back to the local limits): that is the event this test is about.
+            long downFor = killedAt + TimeUnit.SECONDS.toNanos(8);
+            long giveUp = killedAt + TimeUnit.SECONDS.toNanos(90);
+            while ((System.nanoTime() < downFor || load.delivered().size() == before) && System.nanoTime() < giveUp) {
+                Thread.sleep(100);
+            }
             int whileDown = load.delivered().size() - before;
             fixture.cluster.backends().restartInfinispan();
             System.out.printf("KillBackendsIT: Infinispan down for %d ms, %d messages delivered meanwhile%n",

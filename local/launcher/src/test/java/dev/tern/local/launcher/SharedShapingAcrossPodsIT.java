@@ -112,8 +112,10 @@ class SharedShapingAcrossPodsIT {
         assertThat(deliveredBy(fixture.cluster.options().httpPort(Service.DELIVERY)))
                 .as("the first process delivered some").isPositive();
         assertThat(deliveredBy(second.httpPort())).as("the replica delivered some").isPositive();
+        // Never above the limit; a busy machine may move the messages slower than it, so the floor
+        // only shows the limiter is not throttling far below what it was given.
         assertThat(rate).as("observed rate, msg/s; arrivals per second by sink connection:%n%s",
-                timeline(received)).isBetween(RATE * 0.9, RATE * 1.1);
+                timeline(received)).isLessThanOrEqualTo(RATE * 1.1).isGreaterThanOrEqualTo(RATE * 0.7);
         assertThat(maxOpen).as("connections open at once").isLessThanOrEqualTo(CONNECTIONS);
     }
 
@@ -123,6 +125,8 @@ class SharedShapingAcrossPodsIT {
         fixture.sink.behaviour(r -> r.stage() == SinkRequest.Stage.RCPT && r.recipient().endsWith("@" + DOMAIN)
                 ? SinkReply.of(421, "4.7.0 too many messages, slow down") : null);
         try {
+            // The backoff starts at the first 421, after this: it ends no earlier than BACKOFF from now.
+            long backoffEndsNoEarlier = System.nanoTime() + BACKOFF.toNanos();
             send("backoff", 20);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(8);
             while (!(backingOff(fixture.cluster.options().httpPort(Service.DELIVERY)) && backingOff(second.httpPort()))) {
@@ -130,7 +134,11 @@ class SharedShapingAcrossPodsIT {
                 Thread.sleep(100);
             }
             int connections = fixture.sink.connectionCount();
-            Thread.sleep(3000);
+            // Watch for up to 3 s, but only while the backoff surely lasts (on a slow machine the
+            // reports above may have taken most of it): at least 1.5 s, as the 8 s bound leaves.
+            long watch = Math.min(TimeUnit.SECONDS.toNanos(3),
+                    backoffEndsNoEarlier - System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(500));
+            Thread.sleep(Math.max(0, watch / 1_000_000));
             assertThat(fixture.sink.connectionCount()).as("connections opened while backing off").isEqualTo(connections);
         } finally {
             fixture.sink.behaviour(null);

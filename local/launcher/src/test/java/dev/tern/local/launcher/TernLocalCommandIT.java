@@ -30,8 +30,32 @@ class TernLocalCommandIT {
     @TempDir
     Path tmp;
 
+    /**
+     * A port offset under which every port tern-local listens on is free right now: a random offset
+     * alone could land on a port another build's cluster holds (they pick free ports in the same
+     * range), and the launcher would rightly refuse to start.
+     */
     private static int offset() {
-        return ThreadLocalRandom.current().nextInt(200, 600) * 10;
+        for (int i = 0; i < 200; i++) {
+            int offset = ThreadLocalRandom.current().nextInt(200, 600) * 10;
+            LocalOptions ports = LocalOptions.defaults(REPO).withPortOffset(offset);
+            var all = new java.util.ArrayList<>(List.of(ports.kafkaPort(), ports.infinispanPort(), ports.smtpPort(),
+                    ports.submissionPort(), ports.smtpsPort()));
+            all.addAll(ports.httpPorts().values());
+            if (all.stream().allMatch(TernLocalCommandIT::bindable)) {
+                return offset;
+            }
+        }
+        throw new IllegalStateException("no port offset with every tern-local port free");
+    }
+
+    private static boolean bindable(int port) {
+        try (var socket = new ServerSocket()) {
+            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private Process launch(String... args) throws IOException {
