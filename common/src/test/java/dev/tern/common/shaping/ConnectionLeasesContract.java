@@ -74,7 +74,9 @@ abstract class ConnectionLeasesContract {
 
         assertThat(await(newClient().tryAcquire(key, 1, SHORT_TTL, OptionalInt.of(0)))).isEmpty();
 
-        Demand demand = awaitMarked(holder, key).get(key);
+        // The wanted and starved marks are two writes: wait for the starved one, not just the key.
+        Demand demand = eventually(() -> await(holder.demand(List.of(key))).get(key),
+                d -> d != null && d.starved().isPresent());
         assertThat(demand.starved()).as("holding none of the key's leases").hasValue(0);
         assertThat(demand.mark()).isNotNull();
 
