@@ -51,8 +51,9 @@ final class SinkSession {
         this.id = id;
     }
 
+    /** Speaks SMTP until either side ends; the sink closes the socket afterwards (see SmtpSink). */
     void run() {
-        try (Socket ignored = socket) {
+        try {
             socket.setSoTimeout((int) options.idleTimeout().toMillis());
             // Replies to pipelined commands are separate small writes: with Nagle's algorithm the
             // second waits for the client's delayed ACK (40 ms on Linux), which held a connection to

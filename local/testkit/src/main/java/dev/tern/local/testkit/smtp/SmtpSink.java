@@ -212,7 +212,11 @@ public final class SmtpSink implements AutoCloseable {
                 try {
                     new SinkSession(this, socket, id).run();
                 } finally {
+                    // Counted closed before the socket closes: a client that waits for the server's
+                    // close before opening its next connection (delivery's pool does, after QUIT)
+                    // must not find the old one still counted as open.
                     closed(socket);
+                    closeQuietly(socket);
                 }
             });
         }
@@ -222,6 +226,14 @@ public final class SmtpSink implements AutoCloseable {
         open.add(socket);
         maxOpen.accumulateAndGet(openCount.incrementAndGet(), Math::max);
         notifyAll();
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // The connection is over either way.
+        }
     }
 
     private synchronized void closed(Socket socket) {
