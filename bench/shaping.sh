@@ -33,7 +33,7 @@ cd "$repo"
   echo
   # This checkout's own modules first: launcher.classpath names the jars in ~/.m2, which another
   # checkout's install may have replaced since.
-  java -Xmx1g -cp "$target/test-classes:$target/classes:$repo/local/runtime/target/classes:$repo/common/target/classes:$repo/smtp/target/classes:$(cat "$target/launcher.classpath")" \
+  java -Xmx1g -cp "$target/test-classes:$target/classes:$repo/local/runtime/target/classes:$repo/local/testkit/target/classes:$repo/common/target/classes:$repo/smtp/target/classes:$(cat "$target/launcher.classpath")" \
     -Dtern.bench.start="${START:-warm}" \
     -Dtern.bench.warm-up-messages="${WARM_UP_MESSAGES:-40000}" \
     -Dtern.bench.limits="${LIMITS:-500,1000,2000,unlimited}" \

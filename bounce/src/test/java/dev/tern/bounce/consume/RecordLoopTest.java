@@ -2,7 +2,7 @@ package dev.tern.bounce.consume;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tern.local.runtime.testing.MutableClock;
+import dev.tern.local.testkit.MutableClock;
 
 import dev.tern.bounce.consume.RecordHandler.Step;
 import java.time.Duration;
@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -28,7 +29,8 @@ class RecordLoopTest {
     private final MockConsumer<String, byte[]> consumer = new MockConsumer<>("earliest");
     private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T12:00:00Z"));
     private final Map<Long, Step> steps = new HashMap<>();
-    private final List<String> handled = new ArrayList<>();
+    /** Written by the polling thread in one test, read by the test's. */
+    private final List<String> handled = new CopyOnWriteArrayList<>();
     private RecordLoop loop;
 
     @BeforeEach
@@ -60,7 +62,12 @@ class RecordLoopTest {
         add(P0, 2);
 
         var polling = CompletableFuture.runAsync(loop::pollOnce);
-        Thread.sleep(200);
+        // Once the slow record is being handled, nothing may be committed until its work is durable.
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!handled.contains("0@1") && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(handled).contains("0@1");
         assertThat(polling).isNotDone();
         assertThat(committed(P0)).isNull();
 

@@ -5,12 +5,13 @@ import static dev.tern.bounce.support.Messages.recipient;
 import static dev.tern.bounce.support.Messages.record;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tern.local.testkit.MutableClock;
 import dev.tern.bounce.consume.RecordHandler.Step;
 import dev.tern.bounce.dsn.NoticeBuilder;
 import dev.tern.bounce.metrics.BounceMetrics;
 import dev.tern.bounce.publish.NoticePublisher;
 import dev.tern.common.queue.QueuedMessage;
-import dev.tern.local.runtime.testing.MutableClock;
+import dev.tern.local.testkit.MutableClock;
 import dev.tern.smtp.dsn.Notify;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package dev.tern.bounce.suppression;
 
-import dev.tern.local.runtime.testing.MutableClock;
+import dev.tern.local.testkit.MutableClock;
 import dev.tern.common.suppression.InMemorySuppressionList;
 import dev.tern.common.suppression.SuppressionList;
 import java.time.Duration;

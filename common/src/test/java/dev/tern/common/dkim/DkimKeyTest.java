@@ -11,7 +11,7 @@ import java.util.Base64;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Loading DKIM keys from the PEM files the policy names; signing is ingress's (DkimSignerTest there). */
+/** Loading DKIM keys from the PEM files the policy names; signing is ingress's (DkimSignerIT there, verified by dkimpy). */
 class DkimKeyTest {
 
     @TempDir

@@ -2,7 +2,7 @@ package dev.tern.common.journal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tern.local.runtime.testing.MutableClock;
+import dev.tern.local.testkit.MutableClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

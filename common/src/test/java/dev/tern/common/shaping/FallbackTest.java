@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tern.common.policy.Rate;
 import dev.tern.common.shaping.ConnectionLeases.Lease;
 import dev.tern.common.shaping.RateLimiter.Grant;
-import dev.tern.local.runtime.testing.MutableClock;
+import dev.tern.local.testkit.MutableClock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;

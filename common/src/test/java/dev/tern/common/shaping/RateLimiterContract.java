@@ -49,14 +49,15 @@ abstract class RateLimiterContract {
     void deniesWhileExhaustedAndReportsTheWait() {
         RateLimiter limiter = newClient();
         String key = uniqueKey("exhausted");
-        Rate rate = Rate.parse("5/s");
+        // 1/s: a pause of up to a second between the two calls still finds the token gone.
+        Rate rate = Rate.parse("1/s");
 
         Grant first = acquire(limiter, key, rate, 3);
         Grant second = acquire(limiter, key, rate, 3);
 
         assertThat(first.granted()).isEqualTo(1);
         assertThat(second.granted()).isZero();
-        assertThat(second.retryAfter()).isPositive().isLessThanOrEqualTo(Duration.ofMillis(200));
+        assertThat(second.retryAfter()).isPositive().isLessThanOrEqualTo(Duration.ofSeconds(1));
         LockSupport.parkNanos(second.retryAfter().plusMillis(10).toNanos());
         assertThat(acquire(limiter, key, rate, 1).granted()).isEqualTo(1);
     }
@@ -64,10 +65,13 @@ abstract class RateLimiterContract {
     @Test
     void tokensTakenByOneClientAreGoneForAnother() {
         String key = uniqueKey("shared");
-        Rate rate = Rate.parse("5/s");
+        // One a minute: the second client (a new connection) is never slow enough to find a new token.
+        Rate rate = Rate.parse("1/m");
+        RateLimiter one = newClient();
+        RateLimiter another = newClient();
 
-        assertThat(acquire(newClient(), key, rate, 1).granted()).isEqualTo(1);
-        Grant other = acquire(newClient(), key, rate, 1);
+        assertThat(acquire(one, key, rate, 1).granted()).isEqualTo(1);
+        Grant other = acquire(another, key, rate, 1);
 
         assertThat(other.granted()).isZero();
         assertThat(other.retryAfter()).isPositive();
@@ -113,8 +117,10 @@ abstract class RateLimiterContract {
             t.join();
         }
 
-        // 400 in the window, plus at most the initial burst of 20 allowed by GCRA.
+        // 400 in the window, plus at most the initial burst of 20 allowed by GCRA: never more. Fewer
+        // only if the callers ask less often than full demand, which a busy machine may cause.
         long expected = (long) (rate.perSecond() * window.toMillis() / 1000);
-        assertThat(granted.sum()).isBetween((long) (expected * 0.9), (long) (expected * 1.1));
+        assertThat(granted.sum()).as("at most the rate").isLessThanOrEqualTo((long) (expected * 1.1));
+        assertThat(granted.sum()).as("near the rate").isGreaterThanOrEqualTo((long) (expected * 0.7));
     }
 }

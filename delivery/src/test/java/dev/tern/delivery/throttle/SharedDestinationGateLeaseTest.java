@@ -8,6 +8,7 @@ import dev.tern.common.shaping.InMemoryBackoff;
 import dev.tern.common.shaping.InMemoryConnectionLeases;
 import dev.tern.common.shaping.InMemoryRateLimiter;
 import dev.tern.delivery.metrics.ShapingMetrics;
+import dev.tern.delivery.support.Eventually;
 import dev.tern.delivery.throttle.DestinationGate.Slot;
 import dev.tern.smtp.reply.Reply;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -22,6 +23,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -37,6 +40,9 @@ class SharedDestinationGateLeaseTest {
     private static final class FlakyLeases implements ConnectionLeases {
         final InMemoryConnectionLeases leases = new InMemoryConnectionLeases(Clock.systemUTC());
         volatile boolean renewFails;
+        /** Counted so a test waits for the gate's timer to have run, not for a guessed time. */
+        final AtomicInteger renewals = new AtomicInteger();
+        final AtomicInteger demandPolls = new AtomicInteger();
 
         @Override
         public CompletionStage<Optional<Lease>> tryAcquire(String key, int max, Duration ttl, java.util.OptionalInt starved) {
@@ -48,6 +54,7 @@ class SharedDestinationGateLeaseTest {
 
                 @Override
                 public CompletionStage<Boolean> renew() {
+                    renewals.incrementAndGet();
                     return renewFails ? CompletableFuture.completedFuture(false) : lease.renew();
                 }
 
@@ -60,6 +67,7 @@ class SharedDestinationGateLeaseTest {
 
         @Override
         public CompletionStage<Map<String, Demand>> demand(Collection<String> keys) {
+            demandPolls.incrementAndGet();
             return leases.demand(keys);
         }
     }
@@ -77,6 +85,17 @@ class SharedDestinationGateLeaseTest {
     private SharedDestinationGate pod() {
         return new SharedDestinationGate(new InMemoryRateLimiter(Duration.ofMillis(200), Clock.systemUTC()), leases,
                 backoff, TTL, Duration.ofMillis(200), timer, metrics, () -> 2);
+    }
+
+    /** Waits (up to a busy machine's worst case) for the gate's timer to make {@code condition} true. */
+    private static boolean await(BooleanSupplier condition) {
+        return Eventually.await(Duration.ofSeconds(15), condition::getAsBoolean, done -> done);
+    }
+
+    /** Waits until the gate's demand poll has run {@code polls} more times than it had. */
+    private void awaitDemandPolls(int polls) {
+        int target = leases.demandPolls.get() + polls;
+        assertThat(await(() -> leases.demandPolls.get() >= target)).as("demand polled").isTrue();
     }
 
     @AfterEach
@@ -98,11 +117,12 @@ class SharedDestinationGateLeaseTest {
         var second = gate.tryOpenConnection(D, p);
         assertThat(first).isPresent();
         assertThat(second).isPresent();
-        Thread.sleep(60);
         assertThat(gate.tryOpenConnection(D, p)).isEmpty();
-        // Three TTLs later the leases still hold: they were renewed every TTL / 3.
-        Thread.sleep(TTL.toMillis() * 3);
-        Thread.sleep(60);
+        // Three TTLs later the leases still hold: they were renewed every TTL / 3. The renewals are
+        // the clock here: nine each is three TTLs.
+        long threeTtls = System.nanoTime() + TTL.multipliedBy(3).toNanos();
+        assertThat(await(() -> leases.renewals.get() >= 2 * 9 && System.nanoTime() >= threeTtls))
+                .as("renewed for three TTLs").isTrue();
         assertThat(gate.tryOpenConnection(D, p)).isEmpty();
         assertThat(first.get().revoked()).isFalse();
         assertThat(registry.get("tern.delivery.leases.held").gauge().value()).isEqualTo(2.0);
@@ -126,14 +146,12 @@ class SharedDestinationGateLeaseTest {
     void aSlotIsWantedOnceAnotherPodIsRefusedItsKey() throws Exception {
         var p = policy(1);
         var slot = gate.tryOpenConnection(D, p).orElseThrow();
-        Thread.sleep(TTL.toMillis() / 3 + 100);
+        awaitDemandPolls(2);
         assertThat(slot.wanted()).as("nobody else asked").isFalse();
         try (var otherPod = pod()) {
             assertThat(otherPod.tryOpenConnection(D, p)).isEmpty();
 
-            Thread.sleep(TTL.toMillis() / 3 + 100);
-
-            assertThat(slot.wanted()).as("learnt with the next demand poll").isTrue();
+            assertThat(await(slot::wanted)).as("learnt with the next demand poll").isTrue();
             assertThat(slot.surplus()).as("one slot of one is this pod's fair share").isFalse();
         }
     }
@@ -145,11 +163,12 @@ class SharedDestinationGateLeaseTest {
         for (int i = 0; i < 3; i++) {
             mine.add(gate.tryOpenConnection(D, p).orElseThrow());
         }
-        Thread.sleep(TTL.toMillis() / 3 + 100);
+        awaitDemandPolls(2);
         assertThat(mine).as("nobody else wants the key: all three are this pod's").noneMatch(Slot::surplus);
         try (var otherPod = pod()) {
             assertThat(otherPod.tryOpenConnection(D, p)).as("all three slots are held").isEmpty();
-            Thread.sleep(TTL.toMillis() / 3 + 100);
+            assertThat(await(() -> mine.stream().anyMatch(Slot::surplus))).as("the other pod's demand seen")
+                    .isTrue();
 
             // Three held against a share of two (3 slots over 2 pods): exactly one gives way.
             assertThat(mine.stream().filter(Slot::surplus).count()).isEqualTo(1);
@@ -171,8 +190,7 @@ class SharedDestinationGateLeaseTest {
         var slot = gate.tryOpenConnection(D, policy(1));
         assertThat(slot).isPresent();
         leases.renewFails = true;
-        Thread.sleep(TTL.toMillis());
-        assertThat(slot.get().revoked()).as("closes after the current message").isTrue();
+        assertThat(await(() -> slot.get().revoked())).as("closes after the current message").isTrue();
         assertThat(gate.leasesHeld()).isZero();
     }
 

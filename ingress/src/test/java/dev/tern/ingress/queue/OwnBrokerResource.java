@@ -3,7 +3,7 @@ package dev.tern.ingress.queue;
 import dev.tern.local.runtime.EmbeddedCluster;
 import dev.tern.local.runtime.ProcessCluster;
 import dev.tern.local.runtime.kafka.TopicSpec;
-import dev.tern.local.runtime.testing.TernClusterResource;
+import dev.tern.local.testkit.TernClusterResource;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,6 +1,6 @@
 package dev.tern.local.launcher;
 
-import dev.tern.local.runtime.smtp.SmtpSink;
+import dev.tern.local.testkit.smtp.SmtpSink;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

@@ -2,7 +2,7 @@ package dev.tern.local.launcher.bench;
 
 import dev.tern.local.launcher.bench.ShapingBenchmark.Limit;
 import dev.tern.local.launcher.bench.ShapingRun.Sample;
-import dev.tern.local.runtime.smtp.ReceivedMessage;
+import dev.tern.local.testkit.smtp.ReceivedMessage;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

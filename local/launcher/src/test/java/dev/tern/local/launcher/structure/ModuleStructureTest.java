@@ -28,7 +28,8 @@ class ModuleStructureTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"smtp:dev.tern.smtp", "common:dev.tern.common", "ingress:dev.tern.ingress",
-            "delivery:dev.tern.delivery", "bounce:dev.tern.bounce", "local/runtime:dev.tern.local.runtime"})
+            "delivery:dev.tern.delivery", "bounce:dev.tern.bounce", "local/runtime:dev.tern.local.runtime",
+            "local/testkit:dev.tern.local.testkit"})
     void noPackageCycleInsideAModule(String moduleAndPackage) {
         String[] parts = moduleAndPackage.split(":");
         slices().matching(parts[1] + ".(*)..").should().beFreeOfCycles()
@@ -58,6 +59,14 @@ class ModuleStructureTest {
         noClasses().should().dependOnClassesThat().resideInAnyPackage(
                         Stream.concat(others.stream(), Stream.of("dev.tern.local..")).toArray(String[]::new))
                 .check(mainClasses(service));
+    }
+
+    @Test
+    void theRuntimeKnowsNoTernModule() {
+        noClasses().should().dependOnClassesThat().resideInAnyPackage("dev.tern.smtp..", "dev.tern.common..",
+                        "dev.tern.ingress..", "dev.tern.delivery..", "dev.tern.bounce..", "dev.tern.local.testkit..")
+                .because("local/runtime only runs Kafka and Infinispan as child processes; tern-local ships it")
+                .check(mainClasses("local/runtime"));
     }
 
     @Test

@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import dev.tern.local.runtime.kafka.KafkaBroker;
 
 /**
- * Stand-in for the launcher in {@link ChildDiesWithParentTest}: starts a broker, prints its pid,
+ * Stand-in for the launcher in {@link ChildDiesWithParentIT}: starts a broker, prints its pid,
  * then waits to be killed.
  */
 public final class KillableParentMain {

@@ -1,0 +1,32 @@
+package dev.tern.common.shaping;
+
+import dev.tern.common.infinispan.InfinispanClient;
+import dev.tern.local.testkit.TernClusterExtension;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.infinispan.client.hotrod.RemoteCacheManager;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * {@link BackoffContract} on {@link InfinispanBackoff} against the real Infinispan server of the
+ * shared test cluster; each client has its own Hot Rod connection pool.
+ */
+@ExtendWith(TernClusterExtension.class)
+class InfinispanBackoffContractIT extends BackoffContract {
+
+    private final List<RemoteCacheManager> managers = new ArrayList<>();
+
+    @Override
+    protected Backoff newClient() {
+        RemoteCacheManager manager = InfinispanClient.create(TernClusterExtension.cluster().infinispanHosts());
+        managers.add(manager);
+        return new InfinispanBackoff(manager, InfinispanBackoff.CACHE, RETENTION, Clock.systemUTC());
+    }
+
+    @AfterEach
+    void close() {
+        managers.forEach(RemoteCacheManager::stop);
+    }
+}

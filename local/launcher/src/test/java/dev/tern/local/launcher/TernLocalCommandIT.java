@@ -1,0 +1,131 @@
+package dev.tern.local.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The README's run command as a user runs it: {@code ./tern-local}, a real process. Start-up
+ * problems end it with one line that names the problem; a kill -9 of the launcher takes every
+ * child (Kafka, Infinispan, the three services) with it.
+ */
+class TernLocalCommandIT {
+
+    private static final Path REPO = LocalOptions.findRepo(Path.of(""));
+
+    @TempDir
+    Path tmp;
+
+    /**
+     * A port offset under which every port tern-local listens on is free right now: a random offset
+     * alone could land on a port another build's cluster holds (they pick free ports in the same
+     * range), and the launcher would rightly refuse to start.
+     */
+    private static int offset() {
+        for (int i = 0; i < 200; i++) {
+            int offset = ThreadLocalRandom.current().nextInt(200, 600) * 10;
+            LocalOptions ports = LocalOptions.defaults(REPO).withPortOffset(offset);
+            var all = new java.util.ArrayList<>(List.of(ports.kafkaPort(), ports.infinispanPort(), ports.smtpPort(),
+                    ports.submissionPort(), ports.smtpsPort()));
+            all.addAll(ports.httpPorts().values());
+            if (all.stream().allMatch(TernLocalCommandIT::bindable)) {
+                return offset;
+            }
+        }
+        throw new IllegalStateException("no port offset with every tern-local port free");
+    }
+
+    private static boolean bindable(int port) {
+        try (var socket = new ServerSocket()) {
+            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private Process launch(String... args) throws IOException {
+        var command = new java.util.ArrayList<>(List.of(REPO.resolve("tern-local").toString()));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).directory(REPO.toFile()).redirectErrorStream(false).start();
+    }
+
+    @Test
+    void portInUseFailsWithOneLineNamingThePort() throws Exception {
+        int offset = offset();
+        int smtp = 2525 + offset;
+        try (var taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), smtp));
+            Process p = launch("--port-offset", Integer.toString(offset), "--data-dir", tmp.resolve("data").toString());
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            assertThat(p.exitValue()).isEqualTo(2);
+            assertThat(err).isEqualTo("tern-local: SMTP port " + smtp + " on 127.0.0.1 is already in use");
+        }
+    }
+
+    @Test
+    void unwritableDataDirectoryFailsWithOneLine() throws Exception {
+        Path file = Files.writeString(tmp.resolve("a-file"), "not a directory");
+        Process p = launch("--port-offset", Integer.toString(offset()), "--data-dir", file.resolve("data").toString());
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertThat(p.exitValue()).isEqualTo(2);
+        assertThat(err).startsWith("tern-local: data directory " + file.resolve("data") + " is not writable")
+                .doesNotContain("\n");
+    }
+
+    @Test
+    void killingTheLauncherTakesEveryChildWithIt() throws Exception {
+        Process p = launch("--port-offset", Integer.toString(offset()), "--data-dir", tmp.resolve("data").toString());
+        try {
+            var out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            String line;
+            boolean ready = false;
+            long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+            while (System.nanoTime() < deadline && (line = out.readLine()) != null) {
+                if (line.startsWith("tern-local: ready")) {
+                    ready = true;
+                    break;
+                }
+            }
+            assertThat(ready).as("launcher became ready; stderr: %s", stderr(p)).isTrue();
+            List<ProcessHandle> children = p.toHandle().descendants().toList();
+            assertThat(children).as("Kafka, Infinispan and three services").hasSizeGreaterThanOrEqualTo(5);
+
+            p.toHandle().destroyForcibly(); // kill -9: no shutdown hook runs
+            p.waitFor(10, TimeUnit.SECONDS);
+            long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (children.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < until) {
+                Thread.sleep(200);
+            }
+            assertThat(children.stream().filter(ProcessHandle::isAlive).map(h -> h.pid() + " " + h.info().command().orElse("")))
+                    .as("children still alive 30 s after kill -9 of the launcher").isEmpty();
+        } finally {
+            p.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+    }
+
+    private static String stderr(Process p) {
+        try {
+            return p.getErrorStream().available() > 0 ? new String(p.getErrorStream().readNBytes(p.getErrorStream().available())) : "";
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+}
