@@ -8,16 +8,13 @@ import dev.tern.common.shaping.InMemoryBackoff;
 import dev.tern.common.shaping.InMemoryConnectionLeases;
 import dev.tern.common.shaping.InMemoryRateLimiter;
 import dev.tern.delivery.metrics.ShapingMetrics;
+import dev.tern.local.testkit.MutableClock;
 import dev.tern.smtp.reply.Reply;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -31,29 +28,19 @@ class InMemoryShapingTest {
     /** One emission interval of 10/s: no burst beyond one message. */
     private static final Duration BURST_WINDOW = Duration.ofMillis(100);
 
-    private final AtomicLong now = new AtomicLong(1_000_000_000L);
-    private final Clock clock = new Clock() {
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochSecond(0, now.get());
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    };
+    private final MutableClock clock = new MutableClock(Instant.ofEpochSecond(1));
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
     private final ShapingMetrics metrics = new ShapingMetrics(new SimpleMeterRegistry(), () -> false);
     private final SharedDestinationGate gate = new SharedDestinationGate(new InMemoryRateLimiter(BURST_WINDOW, clock),
             new InMemoryConnectionLeases(clock), new AdaptiveBackoff(new InMemoryBackoff(Duration.ofMinutes(5), clock),
                     Duration.ofMinutes(1), 3, Duration.ofSeconds(1), clock, metrics),
-            Duration.ofHours(1), BURST_WINDOW, timer, metrics, () -> 1, now::get);
+            Duration.ofHours(1), BURST_WINDOW, timer, metrics, () -> 1, this::nanos);
+
+    /** The gate's monotonic time, on the same clock. */
+    private long nanos() {
+        Instant at = clock.instant();
+        return at.getEpochSecond() * 1_000_000_000L + at.getNano();
+    }
 
     @AfterEach
     void stop() {
@@ -86,7 +73,7 @@ class InMemoryShapingTest {
         var p = policy(10, Rate.parse("10/s"));
         assertThat(gate.tryReserveMessage(D, p, 1)).isZero();
         assertThat(gate.tryReserveMessage(D, p, 1)).isEqualTo(Duration.ofMillis(100));
-        now.addAndGet(Duration.ofMillis(100).toNanos());
+        clock.advance(Duration.ofMillis(100));
         assertThat(gate.tryReserveMessage(D, p, 1)).isZero();
     }
 
