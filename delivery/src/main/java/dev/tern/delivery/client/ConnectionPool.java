@@ -64,7 +64,7 @@ public final class ConnectionPool {
      */
     public record Key(String destination, ShapingKey shaping, NextHop hop, HandshakeConfig handshake, String sourceIp) {
 
-        Key withSource(String address) {
+        public Key withSource(String address) {
             return new Key(destination, shaping, hop, handshake, address);
         }
 

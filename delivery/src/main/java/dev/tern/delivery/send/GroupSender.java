@@ -120,7 +120,7 @@ public final class GroupSender {
             }
             var key = new ConnectionPool.Key(plan.destination(), shaping, hop, handshake, null);
             return pool.acquire(key, plan.policy())
-                    .thenComposeAsync(lease -> throttled(lease), loop)
+                    .thenComposeAsync(lease -> throttled(lease, true), loop)
                     .exceptionallyComposeAsync(error -> {
                         Throwable cause = unwrap(error);
                         if (cause instanceof ConnectFailure f) {
@@ -160,7 +160,7 @@ public final class GroupSender {
 
         // The egress address's own rate first (a warming-up address is usually the tighter limit),
         // then the destination's; a message deferred by the second wastes the first's token.
-        private CompletableFuture<List<RecipientResult>> throttled(ConnectionPool.Lease lease) {
+        private CompletableFuture<List<RecipientResult>> throttled(ConnectionPool.Lease lease, boolean mayReroute) {
             EgressSource source = EgressChoice.sourceOf(plan.policy(), lease.key().sourceIp());
             CompletableFuture<Boolean> bySource = source == null || source.rate() == null || lease.sourceToken()
                     ? CompletableFuture.completedFuture(true)
@@ -173,6 +173,17 @@ public final class GroupSender {
                     return transact(lease, true);
                 }
                 pool.release(lease, plan.policy());
+                ShapingKey limitKey = lease.key().limitKey(plan.policy());
+                if (mayReroute && !limitKey.equals(lease.key().shaping()) && !gate.suspendedFor(limitKey).isZero()) {
+                    // Per-source limits, and this address backed off while the message waited for
+                    // its token: the pool's other addresses may still send it now, so ask once more
+                    // (the pool passes over backed-off addresses).
+                    return pool.acquire(lease.key().withSource(null), plan.policy())
+                            .thenComposeAsync(again -> throttled(again, false), loop)
+                            .exceptionallyCompose(e -> CompletableFuture.completedFuture(notTried(
+                                    Reply.of(451, "4.7.0", "Throttled: " + plan.destination() + " from "
+                                            + lease.key().sourceIp() + " backs off"), lease.key().hop(), null)));
+                }
                 return CompletableFuture.completedFuture(notTried(Reply.of(451, "4.7.0", "Throttled: rate of "
                         + plan.destination() + (source == null || source.rate() == null ? "" : " or of source "
                         + source.address()) + " exceeded"), lease.key().hop(), lease.connection().tls()));
