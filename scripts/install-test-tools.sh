@@ -4,6 +4,8 @@
 #   postfix          - smtp-source / smtp-sink for benchmarks and load in end-to-end tests
 #                      (preseeded "No configuration": the Postfix MTA itself is never started)
 #   python3-dkim     - dkimpy, the independent verifier of Tern's DKIM signatures in tests
+#   knot             - Knot DNS, the authoritative DNS server on loopback that DNS tests query (KnotDns)
+#   python3-spf      - pyspf (with dnspython), the reference SPF implementation Tern's SPF is checked against
 # The Java tests install the same packages themselves when missing (DebianTools), so
 # `./mvnw verify` also works on a fresh machine; this script just does it up front.
 set -euo pipefail
@@ -11,6 +13,8 @@ need=()
 { command -v swaks && perl -MIO::Socket::SSL -e1; } >/dev/null 2>&1 || need+=(swaks libnet-ssleay-perl libio-socket-ssl-perl)
 [ -x /usr/sbin/smtp-source ] || need+=(postfix)
 [ -x /usr/bin/dkimverify ] || need+=(python3-dkim)
+[ -x /usr/sbin/knotd ] || need+=(knot)
+/usr/bin/python3 -c 'import spf, dns.resolver' >/dev/null 2>&1 || need+=(python3-spf python3-dnspython)
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi

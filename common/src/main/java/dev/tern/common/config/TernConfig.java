@@ -1,7 +1,11 @@
 package dev.tern.common.config;
 
 import io.smallrye.config.ConfigMapping;
+import dev.tern.common.dns.DnsServerConverter;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
+import java.net.InetSocketAddress;
+import java.util.List;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -15,6 +19,9 @@ public interface TernConfig {
     Kafka kafka();
 
     Infinispan infinispan();
+
+    /** The one DNS resolver every service's lookups go through (MX routing, SPF, DKIM keys, DNSBLs). */
+    Dns dns();
 
     /** Path of the policy file (docs/ARCHITECTURE.md, "Configuration"); without it the built-in defaults apply. */
     Optional<String> policy();
@@ -58,5 +65,22 @@ public interface TernConfig {
          */
         @WithDefault("true")
         boolean requiredForReadiness();
+    }
+
+    interface Dns {
+        /**
+         * Resolvers to ask, {@code host:port} (port defaults to 53; IPv6 as {@code [addr]:port}),
+         * e.g. {@code TERN_DNS_SERVERS=127.0.0.1:5353}. Empty: the system's ({@code /etc/resolv.conf}).
+         * A malformed entry fails the start with this key's name.
+         */
+        Optional<List<@WithConverter(DnsServerConverter.class) InetSocketAddress>> servers();
+
+        /** Timeout of one DNS query; a lookup that times out is a temporary error, never "no records". */
+        @WithDefault("5s")
+        Duration timeout();
+
+        /** Upper bound on how long an answer is cached, whatever its TTL (or SOA minimum) says. */
+        @WithDefault("1h")
+        Duration maxTtl();
     }
 }

@@ -1,6 +1,7 @@
 package dev.tern.delivery.app;
 
 import dev.tern.common.config.TernConfig;
+import dev.tern.common.dns.DnsjavaLookup;
 import dev.tern.common.infinispan.InfinispanClient;
 import dev.tern.common.journal.InfinispanDeliveryJournal;
 import dev.tern.common.kafka.KafkaClients;
@@ -18,8 +19,6 @@ import dev.tern.delivery.consume.ConsumerLoop;
 import dev.tern.delivery.metrics.DeliveryMetrics;
 import dev.tern.delivery.retry.OutcomeWriter;
 import dev.tern.delivery.retry.RetryLadder;
-import dev.tern.delivery.route.CachingDnsLookup;
-import dev.tern.delivery.route.DnsjavaLookup;
 import dev.tern.delivery.route.MxResolver;
 import dev.tern.delivery.route.Router;
 import dev.tern.delivery.send.GroupSender;
@@ -128,8 +127,7 @@ public class DeliveryService implements DeliveryOperations {
                 config.shaping().contendedIdleTimeout(), config.maxThrottleWait(), maxWaiting);
         var throttle = new ThrottleQueue(vertx, onLoop, gate, maxWaiting, shaping.metrics(),
                 (key, routed) -> ShapingKeys.latest(policy.current(), key, routed));
-        var dns = new CachingDnsLookup(new DnsjavaLookup(config.dnsServers().orElse(List.of()), config.dnsTimeout()),
-                config.dnsMaxTtl(), Clock.systemUTC());
+        var dns = DnsjavaLookup.fromConfig(tern.dns());
         var router = new Router(new MxResolver(dns, new SecureRandom(), config.mxPort()));
         Duration retention = policy.current().maxQueueLifetime().plusDays(1);
         blocking = Executors.newSingleThreadExecutor(r -> {

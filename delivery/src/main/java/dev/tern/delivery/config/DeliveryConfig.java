@@ -3,7 +3,6 @@ package dev.tern.delivery.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -42,23 +41,9 @@ public interface DeliveryConfig {
     /** Name announced in EHLO/LHLO; defaults to the machine's host name. */
     Optional<String> hostname();
 
-    /**
-     * DNS resolvers for MX and address lookups, {@code host:port} (port defaults to 53). Empty:
-     * the system's resolvers ({@code /etc/resolv.conf}). Tests point this at a loopback server.
-     */
-    Optional<List<String>> dnsServers();
-
     /** TCP port for MX delivery: 25 on the Internet; tests point MX hosts at a loopback sink port. */
     @WithDefault("25")
     int mxPort();
-
-    /** Timeout of one DNS query; a lookup that times out defers the recipients (4.4.3). */
-    @WithDefault("5s")
-    Duration dnsTimeout();
-
-    /** Upper bound on how long a DNS answer is cached, whatever its TTL says. */
-    @WithDefault("1h")
-    Duration dnsMaxTtl();
 
     /** How long an unused pooled connection stays open for the next message to the same host. */
     @WithDefault("10s")

@@ -1,5 +1,7 @@
 package dev.tern.delivery.route;
 
+import dev.tern.common.dns.DnsAnswer;
+import dev.tern.common.dns.DnsLookup;
 import dev.tern.smtp.reply.Reply;
 import java.net.IDN;
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package dev.tern.delivery.route;
 
+import dev.tern.common.dns.DnsAnswer;
+import dev.tern.common.dns.DnsLookup;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package dev.tern.delivery.route;
 
+import dev.tern.common.dns.DnsAnswer;
+import dev.tern.common.dns.DnsLookup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.HashSet;

@@ -96,8 +96,8 @@ public final class DeliveryTestResource implements QuarkusTestResourceLifecycleM
             return Map.of(
                     "tern.policy", file.toString(),
                     "tern.delivery.mx-port", Integer.toString(smtp),
-                    "tern.delivery.dns-servers", "127.0.0.1:" + dns,
-                    "tern.delivery.dns-timeout", "1s");
+                    "tern.dns.servers", "127.0.0.1:" + dns,
+                    "tern.dns.timeout", "1s");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Makes sure a test peer from Debian's packages ({@code swaks}, Postfix's {@code smtp-sink} and
- * {@code smtp-source}) is installed, installing it with {@code apt-get} when it is not, so the
+ * {@code smtp-source}, Knot DNS, pyspf) is installed, installing it with {@code apt-get} when it is not, so the
  * project's own test run brings what it needs to a fresh machine (no hand-installed state).
  *
  * <p>Needs root, which build machines here have. Postfix is preseeded with "No configuration" so
@@ -56,6 +56,37 @@ public final class DebianTools {
                         "libio-socket-ssl-perl"));
             }
             return swaks;
+        }
+    }
+
+    /**
+     * Debian's {@code /usr/bin/python3} with {@code module} importable, installing
+     * {@code debianPackage} (e.g. {@code python3-spf}) when it is not.
+     */
+    public static Path python3Module(String module, String debianPackage) {
+        synchronized (LOCK) {
+            Path python = ensure("python3", "python3");
+            Path debian = Files.isExecutable(Path.of("/usr/bin/python3")) ? Path.of("/usr/bin/python3") : python;
+            if (!succeeds(List.of(debian.toString(), "-c", "import " + module))) {
+                if (!updated) {
+                    run(List.of("apt-get", "update", "-q"));
+                    updated = true;
+                }
+                run(List.of("apt-get", "install", "-y", "-q", "--no-install-recommends", debianPackage));
+            }
+            return debian;
+        }
+    }
+
+    private static boolean succeeds(List<String> command) {
+        try {
+            return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start().waitFor() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

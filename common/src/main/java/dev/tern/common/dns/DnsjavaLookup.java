@@ -1,6 +1,8 @@
-package dev.tern.delivery.route;
+package dev.tern.common.dns;
 
+import dev.tern.common.config.TernConfig;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,9 +23,10 @@ import org.xbill.DNS.TextParseException;
 
 /**
  * {@link DnsLookup} over the wire with dnsjava's non-blocking {@link Resolver#sendAsync}: UDP with
- * TCP fallback on truncation, to the configured servers ({@code tern.delivery.dns-servers}) or the
- * system's. CNAME chains are followed by the recursive resolver; we keep only records of the asked
- * type. Thread-safe.
+ * TCP fallback on truncation, to the configured servers ({@code tern.dns.servers}) or the system's.
+ * CNAME chains are followed by the recursive resolver; we keep only records of the asked type.
+ * Timeouts and network errors fail the stage (a temporary error); SERVFAIL and other rcodes come
+ * back as answers whose {@link DnsAnswer#temporaryFailure()} is true. Thread-safe.
  */
 public final class DnsjavaLookup implements DnsLookup {
 
@@ -31,18 +34,21 @@ public final class DnsjavaLookup implements DnsLookup {
 
     private final Resolver resolver;
 
-    public DnsjavaLookup(List<String> servers, Duration timeout) {
+    /** Asks {@code servers} in turn, or the system's resolvers when the list is empty. */
+    public DnsjavaLookup(List<InetSocketAddress> servers, Duration timeout) {
         this.resolver = resolver(servers);
         resolver.setTimeout(timeout);
     }
 
-    private static Resolver resolver(List<String> servers) {
+    /** The resolver {@code tern.dns.*} describes, with its cache: what every service should use. */
+    public static CachingDnsLookup fromConfig(TernConfig.Dns config) {
+        return new CachingDnsLookup(new DnsjavaLookup(config.servers().orElse(List.of()), config.timeout()),
+                config.maxTtl(), Clock.systemUTC());
+    }
+
+    private static Resolver resolver(List<InetSocketAddress> servers) {
         var list = new ArrayList<Resolver>();
-        for (String s : servers) {
-            InetSocketAddress address = parse(s);
-            if (address.isUnresolved()) {
-                throw new IllegalArgumentException("tern.delivery.dns-servers: cannot resolve '" + s + "'");
-            }
+        for (InetSocketAddress address : servers) {
             list.add(new SimpleResolver(address));
         }
         if (list.isEmpty()) {
@@ -51,15 +57,6 @@ public final class DnsjavaLookup implements DnsLookup {
             }
         }
         return list.size() == 1 ? list.get(0) : new ExtendedResolver(list);
-    }
-
-    static InetSocketAddress parse(String hostPort) {
-        String s = hostPort.trim();
-        int colon = s.lastIndexOf(':');
-        if (colon > 0 && s.indexOf(':') == colon) {
-            return new InetSocketAddress(s.substring(0, colon), Integer.parseInt(s.substring(colon + 1)));
-        }
-        return new InetSocketAddress(s, 53);
     }
 
     @Override

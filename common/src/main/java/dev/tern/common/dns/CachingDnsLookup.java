@@ -1,4 +1,4 @@
-package dev.tern.delivery.route;
+package dev.tern.common.dns;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -9,7 +9,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Caches answers of another {@link DnsLookup} for their TTL (capped by {@code maxTtl}), so a
  * burst of mail to one domain costs one MX lookup. Concurrent questions for the same name share
- * one query in flight. Failed lookups (timeouts) are not cached: the next message asks again.
+ * one query in flight. Negative answers (NXDOMAIN, no records) are cached for their SOA minimum
+ * (RFC 2308 §5). Failed lookups (timeouts) and temporary failures (SERVFAIL) are not cached: the
+ * next question asks again.
  * Thread-safe; the map is bounded in practice by the set of destination domains, and expired
  * entries are dropped on access and by {@link #evictExpired()}.
  */
@@ -46,8 +48,12 @@ public final class CachingDnsLookup implements DnsLookup {
                 mine.answer.completeExceptionally(error);
                 return;
             }
-            long ttl = Math.min(answer.ttl().toMillis(), maxTtl.toMillis());
-            cache.replace(key, mine, new Entry(mine.answer, clock.millis() + ttl));
+            if (answer.temporaryFailure()) {
+                cache.remove(key, mine);
+            } else {
+                long ttl = Math.min(answer.ttl().toMillis(), maxTtl.toMillis());
+                cache.replace(key, mine, new Entry(mine.answer, clock.millis() + ttl));
+            }
             mine.answer.complete(answer);
         });
         return mine.answer;
