@@ -3,7 +3,10 @@
 #   swaks            - sends test mail over STARTTLS + AUTH in tests
 #   postfix          - smtp-source / smtp-sink for benchmarks and load in end-to-end tests
 #                      (preseeded "No configuration": the Postfix MTA itself is never started)
-#   python3-dkim     - dkimpy, the independent verifier of Tern's DKIM signatures in tests
+#   python3-dkim     - dkimpy, the independent verifier of Tern's DKIM signatures in tests, and a
+#                      signer whose signatures Tern's DKIM verifier must accept
+#   opendkim         - OpenDKIM, a second independent signer, run offline in test mode (opendkim -t)
+#   opendkim-tools   - OpenDKIM's key and test utilities (opendkim-genkey, opendkim-testmsg)
 # The Java tests install the same packages themselves when missing (DebianTools), so
 # `./mvnw verify` also works on a fresh machine; this script just does it up front.
 set -euo pipefail
@@ -11,6 +14,8 @@ need=()
 { command -v swaks && perl -MIO::Socket::SSL -e1; } >/dev/null 2>&1 || need+=(swaks libnet-ssleay-perl libio-socket-ssl-perl)
 [ -x /usr/sbin/smtp-source ] || need+=(postfix)
 [ -x /usr/bin/dkimverify ] || need+=(python3-dkim)
+[ -x /usr/sbin/opendkim ] || need+=(opendkim)
+[ -x /usr/sbin/opendkim-testmsg ] || need+=(opendkim-tools)
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi
