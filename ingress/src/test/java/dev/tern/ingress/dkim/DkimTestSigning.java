@@ -1,6 +1,5 @@
 package dev.tern.ingress.dkim;
 
-import dev.tern.ingress.dkim.DkimCanonicalizer.Canonicalization;
 import dev.tern.ingress.dkim.DkimCanonicalizer.Field;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
