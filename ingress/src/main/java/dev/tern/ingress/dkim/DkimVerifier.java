@@ -44,8 +44,9 @@ public final class DkimVerifier {
 
     /**
      * The verdicts on all signatures of {@code message} (a whole RFC 5322 message with CRLF line
-     * ends, as received); empty when it has none ({@code dkim=none}). Never completes
-     * exceptionally: lookup failures become {@code temperror} results.
+     * ends, as received); empty when it has none ({@code dkim=none}). A failed or exceptionally
+     * completed key lookup becomes a {@code temperror} result, not a failed stage. A lookup that
+     * never completes keeps the stage open: the key source owns the timeout.
      */
     public CompletionStage<List<DkimResult>> verify(byte[] message) {
         int headerEnd = DkimCanonicalizer.headerEnd(message);
