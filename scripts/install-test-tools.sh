@@ -3,7 +3,10 @@
 #   swaks            - sends test mail over STARTTLS + AUTH in tests
 #   postfix          - smtp-source / smtp-sink for benchmarks and load in end-to-end tests
 #                      (preseeded "No configuration": the Postfix MTA itself is never started)
-#   python3-dkim     - dkimpy, the independent verifier of Tern's DKIM signatures in tests
+#   python3-dkim     - dkimpy, the independent verifier of Tern's DKIM signatures in tests, and a
+#                      signer whose signatures Tern's DKIM verifier must accept
+#   opendkim         - OpenDKIM, a second independent signer, run offline in test mode (opendkim -t)
+#   opendkim-tools   - OpenDKIM's key and test utilities (opendkim-genkey, opendkim-testmsg)
 #   knot             - Knot DNS, the authoritative DNS server on loopback that DNS tests query (KnotDns)
 #   python3-spf      - pyspf (with dnspython), the reference SPF implementation Tern's SPF is checked against
 # The Java tests install the same packages themselves when missing (DebianTools), so
@@ -15,6 +18,8 @@ need=()
 [ -x /usr/bin/dkimverify ] || need+=(python3-dkim)
 [ -x /usr/sbin/knotd ] || need+=(knot)
 /usr/bin/python3 -c 'import spf, dns.resolver' >/dev/null 2>&1 || need+=(python3-spf python3-dnspython)
+[ -x /usr/sbin/opendkim ] || need+=(opendkim)
+[ -x /usr/sbin/opendkim-testmsg ] || need+=(opendkim-tools)
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi

@@ -1,6 +1,8 @@
 package dev.tern.ingress.dkim;
 
 import dev.tern.common.dkim.DkimKey;
+import dev.tern.ingress.dkim.DkimCanonicalizer.Canonicalization;
+import dev.tern.ingress.dkim.DkimCanonicalizer.Field;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -11,7 +13,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * DKIM signatures (RFC 6376) for outgoing mail: {@code c=relaxed/relaxed}, {@code rsa-sha256} or
@@ -25,8 +26,6 @@ public final class DkimSigner {
     public static final List<String> SIGNED = List.of("from", "sender", "reply-to", "subject", "date", "to", "cc",
             "message-id", "in-reply-to", "references", "mime-version", "content-type", "content-transfer-encoding",
             "list-id", "list-unsubscribe", "list-unsubscribe-post", "feedback-id");
-    private static final Set<String> SIGNED_SET = Set.copyOf(SIGNED);
-    private static final byte[] CRLF = {'\r', '\n'};
 
     private DkimSigner() {
     }
@@ -36,19 +35,21 @@ public final class DkimSigner {
      * whole RFC 5322 message with CRLF line ends.
      */
     public static String sign(byte[] message, DkimKey key, Instant now) {
-        int bodyStart = bodyStart(message);
-        List<String[]> headers = headers(message, bodyStart < 0 ? message.length : bodyStart);
-        byte[] bodyHash = sha256(relaxedBody(message, bodyStart < 0 ? message.length : bodyStart));
+        int headerEnd = DkimCanonicalizer.headerEnd(message);
+        List<Field> headers = DkimCanonicalizer.headers(message, headerEnd);
+        var body = new DkimBodyHasher(Canonicalization.RELAXED, sha256(), -1);
+        body.update(message, headerEnd, message.length - headerEnd);
+        byte[] bodyHash = body.finish();
 
         // Each name once per occurrence, the last occurrence first (RFC 6376 §5.4.2).
         List<String> names = new ArrayList<>();
         List<String> signedLines = new ArrayList<>();
         for (String wanted : SIGNED) {
             for (int i = headers.size() - 1; i >= 0; i--) {
-                String[] h = headers.get(i);
-                if (h[0].equals(wanted)) {
+                Field h = headers.get(i);
+                if (h.key().equals(wanted)) {
                     names.add(wanted);
-                    signedLines.add(relaxedHeader(h[0], h[1]));
+                    signedLines.add(DkimCanonicalizer.relaxedHeader(h.key(), h.value()));
                 }
             }
         }
@@ -65,7 +66,7 @@ public final class DkimSigner {
         // The signature header itself as it will be sent, folded, with an empty b= and no trailing
         // CRLF (§3.7): folded before signing, so that where it is folded cannot matter.
         String head = fold("DKIM-Signature: " + tags);
-        signedData.append(relaxedHeader("dkim-signature", head.substring(head.indexOf(':') + 1)));
+        signedData.append(DkimCanonicalizer.relaxedHeader("dkim-signature", head.substring(head.indexOf(':') + 1)));
         String b = Base64.getEncoder().encodeToString(signature(key, signedData.toString()
                 .getBytes(StandardCharsets.ISO_8859_1)));
         return appendFolded(head, b) + "\r\n";
@@ -96,12 +97,11 @@ public final class DkimSigner {
      * when there is none. What a DKIM signature must align with for DMARC.
      */
     public static Optional<String> fromDomain(byte[] message) {
-        int bodyStart = bodyStart(message);
-        for (String[] h : headers(message, bodyStart < 0 ? message.length : bodyStart)) {
-            if (!h[0].equals("from")) {
+        for (Field h : DkimCanonicalizer.headers(message, DkimCanonicalizer.headerEnd(message))) {
+            if (!h.key().equals("from")) {
                 continue;
             }
-            String value = h[1].replace("\r\n", "");
+            String value = h.value().replace("\r\n", "");
             int lt = value.indexOf('<');
             String address = lt >= 0 ? value.substring(lt + 1, Math.max(lt + 1, value.indexOf('>', lt))) : value;
             int at = address.lastIndexOf('@');
@@ -120,7 +120,7 @@ public final class DkimSigner {
                 // RFC 8463: Ed25519 signs the SHA-256 digest of the data ("PureEdDSA" over the hash).
                 Signature s = Signature.getInstance("Ed25519");
                 s.initSign(key.privateKey());
-                s.update(sha256(data));
+                s.update(sha256().digest(data));
                 return s.sign();
             }
             Signature s = Signature.getInstance("SHA256withRSA");
@@ -130,94 +130,6 @@ public final class DkimSigner {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("DKIM signing with " + key.domain() + "/" + key.selector() + " failed", e);
         }
-    }
-
-    /** Offset of the body (after the blank line), or -1 for a message that is all header. */
-    static int bodyStart(byte[] m) {
-        if (m.length >= 2 && m[0] == '\r' && m[1] == '\n') {
-            return 2;
-        }
-        for (int i = 0; i + 3 < m.length; i++) {
-            if (m[i] == '\r' && m[i + 1] == '\n' && m[i + 2] == '\r' && m[i + 3] == '\n') {
-                return i + 4;
-            }
-        }
-        return -1;
-    }
-
-    /**
-     * Header fields as {lower-case name, raw value after the colon, folding kept}. Decoded as
-     * ISO-8859-1, one char per byte, so 8-bit header bytes hash exactly as sent.
-     */
-    static List<String[]> headers(byte[] m, int end) {
-        String text = new String(m, 0, end, StandardCharsets.ISO_8859_1);
-        List<String[]> out = new ArrayList<>();
-        StringBuilder field = null;
-        for (String line : text.split("\r\n", -1)) {
-            if (line.isEmpty()) {
-                continue;
-            }
-            if ((line.charAt(0) == ' ' || line.charAt(0) == '\t') && field != null) {
-                field.append("\r\n").append(line);
-                continue;
-            }
-            add(out, field);
-            field = new StringBuilder(line);
-        }
-        add(out, field);
-        return out;
-    }
-
-    private static void add(List<String[]> out, StringBuilder field) {
-        if (field == null) {
-            return;
-        }
-        int colon = field.indexOf(":");
-        if (colon <= 0) {
-            return;
-        }
-        String name = field.substring(0, colon).trim().toLowerCase(Locale.ROOT);
-        if (SIGNED_SET.contains(name)) {
-            out.add(new String[] {name, field.substring(colon + 1)});
-        }
-    }
-
-    /** RFC 6376 §3.4.2: lower-case name, unfolded value, runs of WSP as one SP, trimmed. */
-    static String relaxedHeader(String name, String value) {
-        String unfolded = value.replace("\r\n", "");
-        return name.toLowerCase(Locale.ROOT).trim() + ":" + trimWsp(unfolded.replaceAll("[ \t]+", " "));
-    }
-
-    private static String trimWsp(String s) {
-        int from = 0;
-        int to = s.length();
-        while (from < to && (s.charAt(from) == ' ' || s.charAt(from) == '\t')) {
-            from++;
-        }
-        while (to > from && (s.charAt(to - 1) == ' ' || s.charAt(to - 1) == '\t')) {
-            to--;
-        }
-        return s.substring(from, to);
-    }
-
-    /** RFC 6376 §3.4.4: WSP runs as one SP, none at line ends, no empty lines at the end. */
-    static byte[] relaxedBody(byte[] m, int start) {
-        String body = new String(m, start, m.length - start, StandardCharsets.ISO_8859_1);
-        String[] lines = body.split("\r\n", -1);
-        int last = lines.length - 1;
-        while (last >= 0 && lines[last].replaceAll("[ \t]+", "").isEmpty()) {
-            last--;
-        }
-        var out = new StringBuilder();
-        for (int i = 0; i <= last; i++) {
-            String line = lines[i].replaceAll("[ \t]+", " ");
-            if (line.endsWith(" ")) {
-                line = line.substring(0, line.length() - 1);
-            }
-            out.append(line).append("\r\n");
-        }
-        // ISO-8859-1 maps every byte to one char and back, so 8-bit content hashes as sent.
-        return out.toString().getBytes(StandardCharsets.ISO_8859_1);
     }
 
     /**
@@ -257,9 +169,9 @@ public final class DkimSigner {
         return out.toString();
     }
 
-    private static byte[] sha256(byte[] data) {
+    private static MessageDigest sha256() {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(data);
+            return MessageDigest.getInstance("SHA-256");
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }

@@ -6,12 +6,14 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * An independent DKIM verifier for tests: dkimpy ({@code python3-dkim}, installed when missing),
- * given the public key record as DNS would return it, so no DNS is needed.
+ * An independent DKIM implementation for tests: dkimpy ({@code python3-dkim}, installed when
+ * missing). It verifies with the public key record handed to it as DNS would return it, so no DNS
+ * is needed, and signs with a private key file.
  */
 public final class Dkimpy {
 
@@ -21,6 +23,14 @@ public final class Dkimpy {
             def dns(name, timeout=5):
                 return txt if name == sys.argv[3].encode() else None
             print(dkim.verify(open(sys.argv[1], 'rb').read(), dnsfunc=dns))
+            """;
+    private static final String SIGN_SCRIPT = """
+            import sys, dkim
+            header, body = sys.argv[5].split('/')
+            sig = dkim.sign(open(sys.argv[1], 'rb').read(), sys.argv[3].encode(), sys.argv[4].encode(),
+                            open(sys.argv[2], 'rb').read(), canonicalize=(header.encode(), body.encode()),
+                            signature_algorithm=sys.argv[6].encode(), length=sys.argv[7] == 'l', linesep=b'\\r\\n')
+            sys.stdout.buffer.write(sig)
             """;
 
     private Dkimpy() {
@@ -32,25 +42,56 @@ public final class Dkimpy {
      * ({@code <selector>._domainkey.<domain>.}).
      */
     public static boolean verifies(byte[] message, String dnsName, String txtRecord) {
+        String out = new String(run(SCRIPT, message, txtRecord.getBytes(StandardCharsets.US_ASCII), dnsName),
+                StandardCharsets.UTF_8).strip();
+        String last = out.lines().reduce((a, b) -> b).orElse("");
+        if (!last.equals("True") && !last.equals("False")) {
+            throw new IllegalStateException("dkimpy failed: " + out);
+        }
+        return last.equals("True");
+    }
+
+    /**
+     * The {@code DKIM-Signature} field (with CRLF line ends) dkimpy makes for {@code message}.
+     *
+     * @param privateKey       for {@code rsa-sha256}/{@code rsa-sha1} a PEM private key; for
+     *                         {@code ed25519-sha256} the base64 of the 32-byte seed, as dkimpy wants it
+     * @param canonicalization e.g. {@code relaxed/simple}
+     * @param bodyLength       whether to add {@code l=}
+     */
+    public static String sign(byte[] message, String selector, String domain, String privateKey, String algorithm,
+            String canonicalization, boolean bodyLength) {
+        byte[] out = run(SIGN_SCRIPT, message, privateKey.getBytes(StandardCharsets.US_ASCII), selector, domain,
+                canonicalization, algorithm, bodyLength ? "l" : "-");
+        String header = new String(out, StandardCharsets.US_ASCII);
+        if (!header.startsWith("DKIM-Signature:")) {
+            throw new IllegalStateException("dkimpy did not sign: " + header);
+        }
+        return header;
+    }
+
+    /** Runs {@code script} with the message file, the second file and {@code args}; its stdout. */
+    private static byte[] run(String script, byte[] message, byte[] file, String... args) {
         DebianTools.ensure("dkimverify", "python3-dkim");
         try {
             Path dir = Files.createTempDirectory("tern-dkimpy-");
             try {
-                Path script = Files.writeString(dir.resolve("verify.py"), SCRIPT);
-                Path txt = Files.writeString(dir.resolve("record.txt"), txtRecord);
+                Path py = Files.writeString(dir.resolve("script.py"), script);
+                Path second = Files.write(dir.resolve("file"), file);
                 Path eml = Files.write(dir.resolve("message.eml"), message);
-                Process p = new ProcessBuilder(List.of("/usr/bin/python3", script.toString(), eml.toString(),
-                        txt.toString(), dnsName)).redirectErrorStream(true).start();
-                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+                List<String> command = new ArrayList<>(List.of("/usr/bin/python3", py.toString(), eml.toString(),
+                        second.toString()));
+                command.addAll(List.of(args));
+                Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+                byte[] out = p.getInputStream().readAllBytes();
                 if (!p.waitFor(30, TimeUnit.SECONDS)) {
                     p.destroyForcibly();
                     throw new IllegalStateException("dkimpy did not finish within 30 s");
                 }
-                String last = out.lines().reduce((a, b) -> b).orElse("");
-                if (!last.equals("True") && !last.equals("False")) {
-                    throw new IllegalStateException("dkimpy failed: " + out);
+                if (p.exitValue() != 0) {
+                    throw new IllegalStateException("dkimpy failed: " + new String(out, StandardCharsets.UTF_8));
                 }
-                return last.equals("True");
+                return out;
             } finally {
                 try (var files = Files.list(dir)) {
                     for (Path f : files.toList()) {

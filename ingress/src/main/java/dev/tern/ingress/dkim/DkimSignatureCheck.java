@@ -1,0 +1,61 @@
+package dev.tern.ingress.dkim;
+
+import dev.tern.ingress.dkim.DkimCanonicalizer.Field;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The header hash and signature check of RFC 6376 §3.7 and §5.4.2, RFC 8463 for Ed25519. */
+final class DkimSignatureCheck {
+
+    private DkimSignatureCheck() {
+    }
+
+    /**
+     * The data the signature covers: each field named by {@code h=}, picked bottom-up (the n-th
+     * mention of a name takes its n-th occurrence from the bottom), canonicalised with CRLF; a name
+     * mentioned more often than it occurs adds nothing (§5.4.2: over-signing, so that nobody can
+     * add such a field later). Then the signature field itself with {@code b=} blanked and no CRLF.
+     */
+    static byte[] signedData(DkimSignature s, Field signatureField, List<Field> headers) {
+        var data = new StringBuilder();
+        Map<String, Integer> nextFromBottom = new HashMap<>();
+        for (String name : s.signedHeaders()) {
+            int from = nextFromBottom.getOrDefault(name, headers.size() - 1);
+            int i = from;
+            while (i >= 0 && !headers.get(i).key().equals(name)) {
+                i--;
+            }
+            nextFromBottom.put(name, i - 1);
+            if (i >= 0) {
+                data.append(DkimCanonicalizer.header(s.headerCanon(), headers.get(i))).append("\r\n");
+            }
+        }
+        data.append(DkimCanonicalizer.header(s.headerCanon(), new Field(signatureField.name(), s.withoutB())));
+        return data.toString().getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    static boolean verifies(DkimSignature s, PublicKey key, String hash, byte[] data) {
+        try {
+            if (s.algorithm().startsWith("ed25519")) {
+                // RFC 8463 §3: Ed25519 signs the SHA-256 digest of the data, not the data.
+                Signature ed = Signature.getInstance("Ed25519");
+                ed.initVerify(key);
+                ed.update(DkimVerifier.digest(hash).digest(data));
+                return ed.verify(s.signature());
+            }
+            Signature rsa = Signature.getInstance(hash.equals("sha1") ? "SHA1withRSA" : "SHA256withRSA");
+            rsa.initVerify(key);
+            rsa.update(data);
+            return rsa.verify(s.signature());
+        } catch (java.security.SignatureException e) {
+            return false; // e.g. a signature of the wrong length: it does not verify
+        } catch (GeneralSecurityException e) {
+            throw new DkimPermanentError("key cannot verify " + s.algorithm() + ": " + e.getMessage());
+        }
+    }
+}
