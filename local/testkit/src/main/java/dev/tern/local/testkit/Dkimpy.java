@@ -1,14 +1,11 @@
 package dev.tern.local.testkit;
 
 import dev.tern.local.testkit.tools.DebianTools;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * An independent DKIM implementation for tests: dkimpy ({@code python3-dkim}, installed when
@@ -73,38 +70,18 @@ public final class Dkimpy {
     /** Runs {@code script} with the message file, the second file and {@code args}; its stdout. */
     private static byte[] run(String script, byte[] message, byte[] file, String... args) {
         DebianTools.ensure("dkimverify", "python3-dkim");
-        try {
-            Path dir = Files.createTempDirectory("tern-dkimpy-");
-            try {
-                Path py = Files.writeString(dir.resolve("script.py"), script);
-                Path second = Files.write(dir.resolve("file"), file);
-                Path eml = Files.write(dir.resolve("message.eml"), message);
-                List<String> command = new ArrayList<>(List.of("/usr/bin/python3", py.toString(), eml.toString(),
-                        second.toString()));
-                command.addAll(List.of(args));
-                Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-                byte[] out = p.getInputStream().readAllBytes();
-                if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                    throw new IllegalStateException("dkimpy did not finish within 30 s");
-                }
-                if (p.exitValue() != 0) {
-                    throw new IllegalStateException("dkimpy failed: " + new String(out, StandardCharsets.UTF_8));
-                }
-                return out;
-            } finally {
-                try (var files = Files.list(dir)) {
-                    for (Path f : files.toList()) {
-                        Files.deleteIfExists(f);
-                    }
-                }
-                Files.deleteIfExists(dir);
+        return ScratchDir.use("tern-dkimpy-", dir -> {
+            Path py = Files.writeString(dir.resolve("script.py"), script);
+            Path second = Files.write(dir.resolve("file"), file);
+            Path eml = Files.write(dir.resolve("message.eml"), message);
+            List<String> command = new ArrayList<>(List.of("/usr/bin/python3", py.toString(), eml.toString(),
+                    second.toString()));
+            command.addAll(List.of(args));
+            var done = ScratchDir.run("dkimpy", new ProcessBuilder(command).redirectErrorStream(true));
+            if (done.exitValue() != 0) {
+                throw new IllegalStateException("dkimpy failed: " + new String(done.output(), StandardCharsets.UTF_8));
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+            return done.output();
+        });
     }
 }

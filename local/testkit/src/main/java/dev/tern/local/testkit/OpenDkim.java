@@ -1,14 +1,11 @@
 package dev.tern.local.testkit;
 
 import dev.tern.local.testkit.tools.DebianTools;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -37,43 +34,24 @@ public final class OpenDkim {
     public static String sign(byte[] message, String domain, String selector, String privateKeyPem, String algorithm,
             String canonicalization) {
         Path opendkim = DebianTools.ensure("opendkim", "opendkim");
-        try {
-            Path dir = Files.createTempDirectory("tern-opendkim-");
-            try {
-                Path key = Files.writeString(dir.resolve("key.pem"), privateKeyPem);
-                Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
-                Path conf = Files.writeString(dir.resolve("opendkim.conf"), String.join("\n",
-                        "Mode s", "Domain " + domain, "Selector " + selector, "KeyFile " + key,
-                        "SignatureAlgorithm " + algorithm, "Canonicalization " + canonicalization,
-                        "RequireSafeKeys false", "Syslog no", ""));
-                Path eml = Files.write(dir.resolve("message.eml"), message);
-                Process p = new ProcessBuilder(List.of(opendkim.toString(), "-x", conf.toString(), "-t",
-                        eml.toString(), "-vv")).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-                if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                    throw new IllegalStateException("opendkim did not finish within 30 s");
-                }
-                Matcher m = INSERTED.matcher(out);
-                if (p.exitValue() != 0 || !m.find()) {
-                    throw new IllegalStateException("opendkim did not sign (exit " + p.exitValue() + "): " + out);
-                }
-                // The milter folds with bare LF; on the wire the field has CRLF.
-                return "DKIM-Signature: " + m.group(1).replace("\n", "\r\n") + "\r\n";
-            } finally {
-                try (var files = Files.list(dir)) {
-                    for (Path f : files.toList()) {
-                        Files.deleteIfExists(f);
-                    }
-                }
-                Files.deleteIfExists(dir);
+        return ScratchDir.use("tern-opendkim-", dir -> {
+            Path key = Files.writeString(dir.resolve("key.pem"), privateKeyPem);
+            Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+            Path conf = Files.writeString(dir.resolve("opendkim.conf"), String.join("\n",
+                    "Mode s", "Domain " + domain, "Selector " + selector, "KeyFile " + key,
+                    "SignatureAlgorithm " + algorithm, "Canonicalization " + canonicalization,
+                    "RequireSafeKeys false", "Syslog no", ""));
+            Path eml = Files.write(dir.resolve("message.eml"), message);
+            var done = ScratchDir.run("opendkim", new ProcessBuilder(List.of(opendkim.toString(), "-x",
+                    conf.toString(), "-t", eml.toString(), "-vv")).redirectError(ProcessBuilder.Redirect.DISCARD));
+            String out = new String(done.output(), StandardCharsets.ISO_8859_1);
+            Matcher m = INSERTED.matcher(out);
+            if (done.exitValue() != 0 || !m.find()) {
+                throw new IllegalStateException("opendkim did not sign (exit " + done.exitValue() + "): " + out);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+            // The milter folds with bare LF; on the wire the field has CRLF.
+            return "DKIM-Signature: " + m.group(1).replace("\n", "\r\n") + "\r\n";
+        });
     }
 
     /**
@@ -82,38 +60,19 @@ public final class OpenDkim {
      */
     public static String signRsaSha1(byte[] message, String domain, String selector, String privateKeyPem) {
         Path testmsg = DebianTools.ensure("opendkim-testmsg", "opendkim-tools");
-        try {
-            Path dir = Files.createTempDirectory("tern-opendkim-");
-            try {
-                Path key = Files.writeString(dir.resolve("key.pem"), privateKeyPem);
-                Path eml = Files.write(dir.resolve("message.eml"), message);
-                Process p = new ProcessBuilder(List.of(testmsg.toString(), "-C", "-d", domain, "-s", selector, "-k",
-                        key.toString())).redirectInput(eml.toFile()).redirectErrorStream(true).start();
-                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-                if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                    throw new IllegalStateException("opendkim-testmsg did not finish within 30 s");
-                }
-                String original = new String(message, StandardCharsets.ISO_8859_1);
-                if (p.exitValue() != 0 || !out.startsWith("DKIM-Signature:") || !out.endsWith(original)) {
-                    throw new IllegalStateException("opendkim-testmsg did not sign (exit " + p.exitValue() + "): "
-                            + out);
-                }
-                // With -C the field has CRLF line ends; the message follows it unchanged.
-                return out.substring(0, out.length() - original.length());
-            } finally {
-                try (var files = Files.list(dir)) {
-                    for (Path f : files.toList()) {
-                        Files.deleteIfExists(f);
-                    }
-                }
-                Files.deleteIfExists(dir);
+        return ScratchDir.use("tern-opendkim-", dir -> {
+            Path key = Files.writeString(dir.resolve("key.pem"), privateKeyPem);
+            Path eml = Files.write(dir.resolve("message.eml"), message);
+            var done = ScratchDir.run("opendkim-testmsg", new ProcessBuilder(List.of(testmsg.toString(), "-C", "-d",
+                    domain, "-s", selector, "-k", key.toString())).redirectInput(eml.toFile()).redirectErrorStream(true));
+            String out = new String(done.output(), StandardCharsets.ISO_8859_1);
+            String original = new String(message, StandardCharsets.ISO_8859_1);
+            if (done.exitValue() != 0 || !out.startsWith("DKIM-Signature:") || !out.endsWith(original)) {
+                throw new IllegalStateException("opendkim-testmsg did not sign (exit " + done.exitValue() + "): "
+                        + out);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+            // With -C the field has CRLF line ends; the message follows it unchanged.
+            return out.substring(0, out.length() - original.length());
+        });
     }
 }
