@@ -9,7 +9,8 @@ import java.util.Optional;
 
 /**
  * The operator's policy file, validated (docs/ARCHITECTURE.md, "Configuration"): relay rules, routes,
- * per-destination shaping, the retry ladder and queue lifetimes. Immutable; a reload builds a new
+ * per-destination shaping, the retry ladder, queue lifetimes, DKIM signing keys and the inbound
+ * {@link Checks}. Immutable; a reload builds a new
  * one ({@link PolicyWatcher}). Parse with {@link PolicyParser}.
  */
 public record Policy(
@@ -20,7 +21,8 @@ public record Policy(
         List<Duration> retry,
         Duration maxQueueLifetime,
         Duration delayNoticeAfter,
-        Map<String, DkimKey> dkim) {
+        Map<String, DkimKey> dkim,
+        Checks checks) {
 
     public static final List<Duration> DEFAULT_RETRY = List.of(Duration.ofMinutes(1), Duration.ofMinutes(5),
             Duration.ofMinutes(30), Duration.ofHours(2), Duration.ofHours(6));

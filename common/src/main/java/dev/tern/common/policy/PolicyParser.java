@@ -1,5 +1,13 @@
 package dev.tern.common.policy;
 
+import static dev.tern.common.policy.PolicyNodes.domain;
+import static dev.tern.common.policy.PolicyNodes.entries;
+import static dev.tern.common.policy.PolicyNodes.list;
+import static dev.tern.common.policy.PolicyNodes.optionalDuration;
+import static dev.tern.common.policy.PolicyNodes.positiveInt;
+import static dev.tern.common.policy.PolicyNodes.requireObject;
+import static dev.tern.common.policy.PolicyNodes.text;
+
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -29,9 +37,11 @@ public final class PolicyParser {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Set<String> TOP = Set.of("relay", "routes", "sources", "source-pools", "destinations",
-            "retry", "max-queue-lifetime", "delay-notice-after", "dkim");
+            "retry", "max-queue-lifetime", "delay-notice-after", "dkim", "checks");
     private static final Set<String> DKIM = Set.of("selector", "key-file");
-    private static final Set<String> RELAY = Set.of("local-domains", "trusted-networks", "users-file");
+    private static final Set<String> RELAY = Set.of("local-domains", "trusted-networks", "users-file", "recipients",
+            "recipient-callout");
+    private static final Set<String> CALLOUT = Set.of("enabled", "cache", "negative-cache", "timeout");
     private static final Set<String> ROUTE = Set.of("match", "via");
     private static final Set<String> DESTINATION = Set.of("mx-rollup", "max-connections",
             "max-messages-per-connection", "rate", "tls", "connect-timeout", "command-timeout", "data-timeout",
@@ -71,7 +81,7 @@ public final class PolicyParser {
         Map<String, List<EgressSource>> pools = sourcePools(root.path("source-pools"), sources);
         var destinations = destinations(root.path("destinations"), new Egress(sources, pools));
         DestinationPolicy def = destinations.remove("default");
-        List<Duration> retry = root.has("retry") ? list(root.get("retry"), "retry", PolicyParser::duration)
+        List<Duration> retry = root.has("retry") ? list(root.get("retry"), "retry", PolicyNodes::duration)
                 : Policy.DEFAULT_RETRY;
         if (retry.isEmpty()) {
             throw new PolicyException("retry", "the retry ladder needs at least one delay");
@@ -87,7 +97,8 @@ public final class PolicyParser {
         Duration lifetime = optionalDuration(root, "max-queue-lifetime", Duration.ofDays(5));
         Duration delayNotice = optionalDuration(root, "delay-notice-after", Duration.ofHours(4));
         Map<String, DkimKey> dkim = dkim(root.path("dkim"), baseDir);
-        return new Policy(relay, routes, def, destinations, retry, lifetime, delayNotice, dkim);
+        return new Policy(relay, routes, def, destinations, retry, lifetime, delayNotice, dkim,
+                ChecksParser.parse(root.path("checks")));
     }
 
     /** {@code dkim: {example.org: {selector: s1, key-file: dkim/example.org.pem}}}, keys read now. */
@@ -118,7 +129,7 @@ public final class PolicyParser {
         }
         requireObject(n, "relay", RELAY);
         Set<String> local = new HashSet<>(list(n.path("local-domains"), "relay.local-domains",
-                (v, key) -> domain(v, key)));
+                PolicyNodes::domain));
         List<Cidr> trusted = list(n.path("trusted-networks"), "relay.trusted-networks", (v, key) -> {
             try {
                 return Cidr.parse(text(v, key));
@@ -126,15 +137,39 @@ public final class PolicyParser {
                 throw new PolicyException(key, e.getMessage());
             }
         });
-        Path users = null;
-        if (n.hasNonNull("users-file")) {
-            users = baseDir == null ? Path.of(text(n.get("users-file"), "relay.users-file"))
-                    : baseDir.resolve(text(n.get("users-file"), "relay.users-file"));
-            if (!Files.isReadable(users)) {
-                throw new PolicyException("relay.users-file", "cannot read " + users);
-            }
+        Path users = readableFile(n, "users-file", baseDir);
+        Path recipients = readableFile(n, "recipients", baseDir);
+        return new Relay(local, trusted, users, recipients, callout(n.path("recipient-callout")));
+    }
+
+    private static Path readableFile(JsonNode relay, String field, Path baseDir) {
+        if (!relay.hasNonNull(field)) {
+            return null;
         }
-        return new Relay(local, trusted, users);
+        String key = "relay." + field;
+        Path file = baseDir == null ? Path.of(text(relay.get(field), key)) : baseDir.resolve(text(relay.get(field), key));
+        if (!Files.isReadable(file)) {
+            throw new PolicyException(key, "cannot read " + file);
+        }
+        return file;
+    }
+
+    private static Relay.Callout callout(JsonNode n) {
+        if (n.isMissingNode() || n.isNull() || (n.isBoolean() && !n.asBoolean())) {
+            return Relay.Callout.OFF;
+        }
+        var d = Relay.Callout.OFF;
+        if (n.isBoolean()) {
+            return new Relay.Callout(true, d.cache(), d.negativeCache(), d.timeout());
+        }
+        String key = "relay.recipient-callout";
+        requireObject(n, key, CALLOUT);
+        if (n.hasNonNull("enabled") && !n.get("enabled").asBoolean()) {
+            return Relay.Callout.OFF;
+        }
+        return new Relay.Callout(true, optionalDuration(n, key, "cache", d.cache()),
+                optionalDuration(n, key, "negative-cache", d.negativeCache()),
+                optionalDuration(n, key, "timeout", d.timeout()));
     }
 
     private static List<Route> routes(JsonNode n) {
@@ -158,17 +193,6 @@ public final class PolicyParser {
         EgressSource source(String address) {
             return sources.getOrDefault(address, EgressSource.unlimited(address));
         }
-    }
-
-    /** The entries of the optional map {@code n} (at {@code key}) in file order; none when it is absent. */
-    private static List<Map.Entry<String, JsonNode>> entries(JsonNode n, String key) {
-        if (n.isMissingNode() || n.isNull()) {
-            return List.of();
-        }
-        requireObject(n, key, null);
-        var out = new ArrayList<Map.Entry<String, JsonNode>>();
-        n.fields().forEachRemaining(out::add);
-        return out;
     }
 
     private static Map<String, EgressSource> sources(JsonNode n) {
@@ -310,89 +334,6 @@ public final class PolicyParser {
         } catch (IllegalArgumentException e) {
             throw new PolicyException(key, "'" + n.asText() + "' is not one of none, opportunistic, required");
         }
-    }
-
-    private static int positiveInt(JsonNode n, String key, String field, int fallback) {
-        if (!n.hasNonNull(field)) {
-            return fallback;
-        }
-        JsonNode v = n.get(field);
-        if (!v.isInt() || v.asInt() <= 0) {
-            throw new PolicyException(key + "." + field, "'" + v.asText() + "' is not a positive whole number");
-        }
-        return v.asInt();
-    }
-
-    private static Duration optionalDuration(JsonNode n, String field, Duration fallback) {
-        return n.hasNonNull(field) ? duration(n.get(field), field) : fallback;
-    }
-
-    private static Duration optionalDuration(JsonNode n, String key, String field, Duration fallback) {
-        return n.hasNonNull(field) ? duration(n.get(field), key + "." + field) : fallback;
-    }
-
-    private static Duration duration(JsonNode n, String key) {
-        try {
-            Duration d = DurationText.parse(text(n, key));
-            if (d.isZero()) {
-                throw new PolicyException(key, "must be longer than zero");
-            }
-            return d;
-        } catch (IllegalArgumentException e) {
-            throw new PolicyException(key, e.getMessage());
-        }
-    }
-
-    private static String domain(JsonNode n, String key) {
-        String d = text(n, key).toLowerCase(Locale.ROOT);
-        if (!d.matches("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*") || d.length() > 253) {
-            throw new PolicyException(key, "'" + n.asText() + "' is not a domain name");
-        }
-        return d;
-    }
-
-    private static String text(JsonNode n, String key) {
-        if (n == null || n.isMissingNode() || n.isNull()) {
-            throw new PolicyException(key, "is required");
-        }
-        if (!n.isValueNode()) {
-            throw new PolicyException(key, "must be a single value, not a list or map");
-        }
-        return n.asText();
-    }
-
-    private static void requireObject(JsonNode n, String key, Set<String> allowed) {
-        if (!n.isObject()) {
-            throw new PolicyException(key, "must be a map of keys");
-        }
-        if (allowed != null) {
-            Iterator<String> names = n.fieldNames();
-            while (names.hasNext()) {
-                String name = names.next();
-                if (!allowed.contains(name)) {
-                    String where = key.equals("(file)") ? name : key + "." + name;
-                    throw new PolicyException(where, "unknown key (known: " + String.join(", ", allowed.stream().sorted().toList()) + ")");
-                }
-            }
-        }
-    }
-
-    private interface Item<T> {
-        T read(JsonNode value, String key);
-    }
-
-    private static <T> List<T> list(JsonNode n, String key, Item<T> item) {
-        if (n == null || n.isMissingNode() || n.isNull()) {
-            return List.of();
-        }
-        if (!n.isArray()) {
-            throw new PolicyException(key, "must be a list");
-        }
-        var out = new ArrayList<T>();
-        for (int i = 0; i < n.size(); i++) {
-            out.add(item.read(n.get(i), key + "[" + i + "]"));
-        }
-        return out;
     }
 
 }
