@@ -3,6 +3,8 @@ package dev.tern.ingress.listen;
 import dev.tern.common.policy.Policy;
 import dev.tern.common.policy.PolicyHolder;
 import dev.tern.common.policy.UsersFile;
+import dev.tern.ingress.session.IngressServices;
+import dev.tern.ingress.trust.EdgeChecks;
 import dev.tern.ingress.config.IngressConfig;
 import dev.tern.ingress.metrics.IngressMetrics;
 import dev.tern.ingress.queue.KafkaPublisher;
@@ -34,11 +36,12 @@ final class ListenerSupport {
     private final KafkaPublisher publisher;
     private final Executor blocking;
     private final Set<SmtpServerConnection> open = ConcurrentHashMap.newKeySet();
+    private final IngressServices services;
     private volatile Policy usersFor;
     private volatile UsersFile users = UsersFile.empty();
 
     ListenerSupport(IngressConfig config, String hostname, IngressMetrics metrics, PolicyHolder policy,
-            KafkaPublisher publisher, Executor blocking) {
+            KafkaPublisher publisher, Executor blocking, EdgeChecks checks) {
         this.config = config;
         this.hostname = hostname;
         this.limiter = new ConnectionLimiter(config.limits().maxConnections(), config.limits().maxConnectionsPerIp());
@@ -46,6 +49,7 @@ final class ListenerSupport {
         this.policy = policy;
         this.publisher = publisher;
         this.blocking = blocking;
+        this.services = new IngressServices(policy::current, this::users, publisher, metrics, blocking, checks);
         users();
     }
 
@@ -63,7 +67,7 @@ final class ListenerSupport {
     }
 
     /** The users file of the policy in force, reloaded when the policy changes. */
-    Supplier<UsersFile> users() {
+    UsersFile users() {
         Policy p = policy.current();
         if (p != usersFor) {
             synchronized (this) {
@@ -73,8 +77,7 @@ final class ListenerSupport {
                 }
             }
         }
-        UsersFile current = users;
-        return () -> current;
+        return users;
     }
 
     Supplier<Policy> policy() {
@@ -145,6 +148,10 @@ final class ListenerSupport {
 
     KafkaPublisher publisher() {
         return publisher;
+    }
+
+    IngressServices services() {
+        return services;
     }
 
     Executor blocking() {

@@ -1,10 +1,13 @@
 package dev.tern.ingress.listen;
 
+import dev.tern.common.config.TernConfig;
+import dev.tern.common.dns.DnsjavaLookup;
 import dev.tern.common.policy.PolicyHolder;
 import dev.tern.ingress.config.IngressConfig;
 import dev.tern.ingress.metrics.IngressMetrics;
 import dev.tern.ingress.queue.KafkaPublisher;
 import dev.tern.ingress.tls.TlsMaterial;
+import dev.tern.ingress.trust.EdgeChecks;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.AbstractVerticle;
@@ -19,6 +22,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -54,8 +58,8 @@ public class SmtpListeners {
     private final List<NetServer> servers = new ArrayList<>();
     private long tlsTimer = -1;
 
-    public SmtpListeners(Vertx vertx, IngressConfig config, IngressMetrics metrics, PolicyHolder policy,
-            KafkaPublisher publisher) {
+    public SmtpListeners(Vertx vertx, IngressConfig config, TernConfig tern, IngressMetrics metrics,
+            PolicyHolder policy, KafkaPublisher publisher) {
         this.vertx = vertx;
         this.config = config;
         String hostname = config.hostname().orElseGet(SmtpListeners::localHostname);
@@ -66,7 +70,8 @@ public class SmtpListeners {
                     t.setDaemon(true);
                     return t;
                 });
-        this.support = new ListenerSupport(config, hostname, metrics, policy, publisher, blocking);
+        var checks = EdgeChecks.create(DnsjavaLookup.fromConfig(tern.dns()), hostname, metrics, Clock.systemUTC());
+        this.support = new ListenerSupport(config, hostname, metrics, policy, publisher, blocking, checks);
         metrics.activeSessions(support.limiter()::active);
     }
 

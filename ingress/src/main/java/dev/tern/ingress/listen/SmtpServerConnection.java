@@ -76,8 +76,7 @@ final class SmtpServerConnection implements SessionOutput {
         support.register(this);
         support.metrics().sessionOpened();
         SessionFacts facts = new SessionFacts(address, ip, support.hostname(), listener.label());
-        var policy = new IngressSessionPolicy(facts, support.policy(), support.users(), support.publisher(),
-                support.metrics(), support.blocking());
+        var policy = new IngressSessionPolicy(facts, support.services());
         TlsInfo implicit = listener.implicitTls() ? tlsInfo(socket.sslSession()) : null;
         SessionConfig config = support.sessionConfig(listener, implicit);
         session = new ServerSession(config, policy, this, task -> context.runOnContext(v -> task.run()));

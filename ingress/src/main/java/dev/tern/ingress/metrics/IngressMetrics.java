@@ -68,6 +68,26 @@ public class IngressMetrics {
         counter("tern.ingress.messages.rejected", "reason", reason).increment();
     }
 
+    /**
+     * One result of an inbound authentication check: {@code method} spf, dkim, dmarc or sender-id,
+     * {@code result} its RFC 8601 keyword (pass, fail, ...).
+     */
+    public void authResult(String method, String result) {
+        byKey.computeIfAbsent("tern.ingress.auth.results\0" + method + '\0' + result,
+                k -> Counter.builder("tern.ingress.auth.results").tag("method", method).tag("result", result)
+                        .description("Results of SPF, DKIM, DMARC and Sender ID checks on inbound mail")
+                        .register(registry)).increment();
+    }
+
+    /**
+     * A sender, recipient, message or connection refused (or deferred) by an edge check;
+     * {@code reason} is one of spf, dkim, dmarc, sender_id, sender_login, dnsbl, greylist,
+     * recipient_unknown, recipient_unverified.
+     */
+    public void refused(String reason) {
+        counter("tern.ingress.refused", "reason", reason).increment();
+    }
+
     public void connectionRefused(String reason) {
         counter("tern.ingress.connections.refused", "reason", reason).increment();
     }

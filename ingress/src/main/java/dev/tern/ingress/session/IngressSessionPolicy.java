@@ -1,11 +1,11 @@
 package dev.tern.ingress.session;
 
 import dev.tern.common.policy.Policy;
-import dev.tern.common.policy.UsersFile;
 import dev.tern.common.queue.QueuedRecipient;
-import dev.tern.ingress.metrics.IngressMetrics;
-import dev.tern.ingress.queue.KafkaPublisher;
+import dev.tern.ingress.trust.spf.SpfVerdict;
 import dev.tern.smtp.address.ForwardPath;
+import dev.tern.smtp.address.ReversePath;
+import dev.tern.smtp.parse.MailParameters;
 import dev.tern.smtp.parse.RcptParameters;
 import dev.tern.smtp.reply.Reply;
 import dev.tern.smtp.server.AuthResult;
@@ -18,13 +18,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
-import java.util.function.Supplier;
 
 /**
  * Tern's answers to the questions a {@link dev.tern.smtp.server.ServerSession} leaves open, for
- * one connection: relay control ({@link RelayControl}), SMTP AUTH against the policy's bcrypt
- * users file, and where accepted mail goes ({@link QueueingSink} → Kafka).
+ * one connection: the sender checks (the users file's sender lists, SPF), relay control
+ * ({@link RelayControl}), SMTP AUTH against the policy's bcrypt users file, and where accepted mail
+ * goes ({@link QueueingSink}: the message checks, then Kafka).
  *
  * <p>The policy is read per decision, so a live reload applies to the next command. bcrypt
  * checks cost tens of milliseconds of CPU each and run on {@code blocking}, never on the event
@@ -33,28 +32,35 @@ import java.util.function.Supplier;
 public final class IngressSessionPolicy implements SessionPolicy {
 
     private final SessionFacts facts;
-    private final Supplier<Policy> policy;
-    private final Supplier<UsersFile> users;
-    private final KafkaPublisher publisher;
-    private final IngressMetrics metrics;
-    private final Executor blocking;
+    private final IngressServices services;
+    /** The current transaction's SPF verdict (null when SPF did not run); MAIL FROM starts a transaction. */
+    private volatile SpfVerdict spf;
 
-    public IngressSessionPolicy(SessionFacts facts, Supplier<Policy> policy, Supplier<UsersFile> users,
-            KafkaPublisher publisher, IngressMetrics metrics, Executor blocking) {
+    public IngressSessionPolicy(SessionFacts facts, IngressServices services) {
         this.facts = facts;
-        this.policy = policy;
-        this.users = users;
-        this.publisher = publisher;
-        this.metrics = metrics;
-        this.blocking = blocking;
+        this.services = services;
+    }
+
+    @Override
+    public CompletionStage<Reply> checkSender(ReversePath sender, MailParameters parameters, SessionView session) {
+        spf = null;
+        Policy p = services.policy().get();
+        String from = sender.mailbox().map(Object::toString).orElse("");
+        return services.checks().sender().check(p.checks(), services.users().get(), facts.client(),
+                        facts.clientAddress(), session.heloName().orElse(""), from,
+                        session.authIdentity().orElse(null), p.relay().isTrusted(facts.client()))
+                .thenApply(decision -> {
+                    spf = decision.spf();
+                    return decision.refusal() != null ? decision.refusal() : Replies.SENDER_OK;
+                });
     }
 
     @Override
     public CompletionStage<Reply> checkRecipient(ForwardPath recipient, RcptParameters parameters, SessionView session) {
-        Reply refusal = RelayControl.check(recipient, policy.get().relay(), facts.client(),
+        Reply refusal = RelayControl.check(recipient, services.policy().get().relay(), facts.client(),
                 session.authIdentity().isPresent());
         if (refusal != null) {
-            metrics.rejected("relay");
+            services.metrics().rejected("relay");
             return CompletableFuture.completedFuture(refusal);
         }
         return CompletableFuture.completedFuture(Replies.RECIPIENT_OK);
@@ -67,22 +73,23 @@ public final class IngressSessionPolicy implements SessionPolicy {
             if (!authorizationId.isEmpty() && !authorizationId.equals(user)) {
                 return AuthResult.invalidCredentials();
             }
-            return users.get().verify(user, password) ? AuthResult.success(user) : AuthResult.invalidCredentials();
-        }, blocking);
+            return services.users().get().verify(user, password) ? AuthResult.success(user)
+                    : AuthResult.invalidCredentials();
+        }, services.blocking());
     }
 
     @Override
     public void commandReceived(String verb) {
-        metrics.command(verb);
+        services.metrics().command(verb);
     }
 
     @Override
     public MessageSink open(Envelope envelope) {
-        Policy p = policy.get();
-        // Only mail leaving through us is signed: authenticated, or from a network trusted to relay.
+        Policy p = services.policy().get();
+        // Mail leaving through us (authenticated, or from a network trusted to relay) is signed;
+        // everything else is inbound and gets the edge checks.
         boolean outbound = envelope.authIdentity() != null || p.relay().isTrusted(facts.client());
-        return new QueueingSink(envelope, recipients(envelope), facts, publisher, metrics, blocking,
-                outbound ? p : null);
+        return new QueueingSink(envelope, recipients(envelope), facts, services, p, outbound, outbound ? null : spf);
     }
 
     private List<QueuedRecipient> recipients(Envelope envelope) {
@@ -96,7 +103,7 @@ public final class IngressSessionPolicy implements SessionPolicy {
 
     /** {@code <Postmaster>} without a domain means this system's postmaster (RFC 5321 §4.5.1). */
     private String postmaster() {
-        var local = policy.get().relay().localDomains();
+        var local = services.policy().get().relay().localDomains();
         return "postmaster@" + (local.isEmpty() ? facts.hostname() : local.stream().sorted().findFirst().get());
     }
 }

@@ -1,14 +1,18 @@
 package dev.tern.ingress.session;
 
+import dev.tern.common.policy.Checks;
 import dev.tern.common.policy.Policy;
 import dev.tern.common.queue.Provenance;
 import dev.tern.common.queue.QueuedEnvelope;
 import dev.tern.common.queue.QueuedMessage;
 import dev.tern.common.queue.QueuedRecipient;
 import dev.tern.common.queue.Schedule;
+import dev.tern.ingress.authres.AuthenticationResults;
+import dev.tern.ingress.authres.OwnResultsRemover;
 import dev.tern.ingress.dkim.DkimSigner;
 import dev.tern.ingress.metrics.IngressMetrics;
-import dev.tern.ingress.queue.KafkaPublisher;
+import dev.tern.ingress.trust.MessageVerdict;
+import dev.tern.ingress.trust.spf.SpfVerdict;
 import dev.tern.smtp.io.DataSummary;
 import dev.tern.smtp.reply.Reply;
 import dev.tern.smtp.server.Envelope;
@@ -20,16 +24,20 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
 import org.jboss.logging.Logger;
 
 /**
- * Collects one message body and, at the end of data, queues it: prepends our {@code Received:}
- * header (and, on submission, a missing Date/Message-ID), signs outbound mail with the DKIM key
- * of its From domain when the policy has one ({@code dkim}), builds the {@link QueuedMessage} and
- * publishes it. A message that cannot be signed goes unsigned (logged), never refused. The reply is {@code 250 2.0.0 Ok: queued as <id>} only after Kafka acknowledged
- * the record; any failure or timeout answers {@code 451 4.3.0}, so the client keeps the message.
+ * Collects one message body and, at the end of data, queues it. Inbound mail first goes through
+ * the message checks (DKIM, DMARC, ...), which may refuse it or mark it for quarantine, and gets
+ * our {@code Authentication-Results:} header, with any forged one of our authserv-id removed.
+ * Then our {@code Received:} header is prepended (and, on submission, a missing Date/Message-ID),
+ * outbound mail is signed with the DKIM key of its From domain when the policy has one
+ * ({@code dkim}), and the {@link QueuedMessage} is published. A message that cannot be signed goes
+ * unsigned (logged), never refused. The reply is {@code 250 2.0.0 Ok: queued as <id>} only after
+ * Kafka acknowledged the record; any failure or timeout answers {@code 451 4.3.0}, so the client
+ * keeps the message.
  *
  * <p>Memory is bounded by the session's size limit: the DATA reader stops handing us bytes past
  * it. The publish runs on {@code blocking} because the producer may block while it has no
@@ -42,23 +50,28 @@ final class QueueingSink implements MessageSink {
     private final Envelope envelope;
     private final List<QueuedRecipient> recipients;
     private final SessionFacts facts;
-    private final KafkaPublisher publisher;
-    private final IngressMetrics metrics;
-    private final Executor blocking;
-    private final Policy signing;
+    private final IngressServices services;
+    private final Policy policy;
+    private final boolean outbound;
+    private final SpfVerdict spf;
     private final String queueId = QueueIds.next();
     private final ByteArrayOutputStream body = new ByteArrayOutputStream(8192);
 
-    /** @param signing the policy whose DKIM keys sign this message, or null for mail not leaving through us */
-    QueueingSink(Envelope envelope, List<QueuedRecipient> recipients, SessionFacts facts, KafkaPublisher publisher,
-            IngressMetrics metrics, Executor blocking, Policy signing) {
+    /**
+     * @param policy   the policy in force when the transaction's body began
+     * @param outbound whether the mail leaves through us (authenticated or trusted client): it is
+     *                 DKIM-signed; otherwise it is inbound and gets the message checks
+     * @param spf      the transaction's SPF verdict from MAIL FROM, or null
+     */
+    QueueingSink(Envelope envelope, List<QueuedRecipient> recipients, SessionFacts facts, IngressServices services,
+            Policy policy, boolean outbound, SpfVerdict spf) {
         this.envelope = envelope;
         this.recipients = recipients;
         this.facts = facts;
-        this.publisher = publisher;
-        this.metrics = metrics;
-        this.blocking = blocking;
-        this.signing = signing;
+        this.services = services;
+        this.policy = policy;
+        this.outbound = outbound;
+        this.spf = spf;
     }
 
     @Override
@@ -68,23 +81,64 @@ final class QueueingSink implements MessageSink {
 
     @Override
     public CompletionStage<Reply> complete(DataSummary summary) {
+        byte[] raw = body.toByteArray();
+        if (outbound) {
+            return queue(raw, "", recipients);
+        }
+        // DKIM hashing and signature checks cost CPU in proportion to the message: off the event loop.
+        return CompletableFuture.supplyAsync(() -> services.checks().message().check(policy.checks(), raw, spf),
+                        services.blocking())
+                .thenCompose(stage -> stage)
+                .thenCompose(verdict -> {
+                    if (verdict.refusal() != null) {
+                        LOG.infof("%s: refused after data: %s", queueId, verdict.refusal());
+                        return CompletableFuture.completedFuture(verdict.refusal());
+                    }
+                    return queueInbound(raw, verdict);
+                });
+    }
+
+    /** Adds our Authentication-Results (after removing forged ones) and, when quarantined, its mark. */
+    private CompletionStage<Reply> queueInbound(byte[] raw, MessageVerdict verdict) {
+        Checks checks = policy.checks();
+        String authservId = checks.authservId() != null ? checks.authservId() : facts.hostname();
+        var head = new StringBuilder();
+        if (checks.authenticates()) {
+            head.append(AuthenticationResults.header(authservId, verdict.results()));
+        }
+        List<QueuedRecipient> to = recipients;
+        if (verdict.quarantine() != null) {
+            head.append("X-Tern-Quarantine: ").append(verdict.quarantine()).append("\r\n");
+            if (checks.quarantineTo() != null) {
+                head.append("X-Tern-Quarantined-Recipients: ").append(String.join(",\r\n\t",
+                        recipients.stream().map(QueuedRecipient::address).toList())).append("\r\n");
+                to = List.of(new QueuedRecipient(checks.quarantineTo(), null, null, null, null));
+            }
+        }
+        return queue(OwnResultsRemover.remove(raw, authservId), head.toString(), to);
+    }
+
+    private CompletionStage<Reply> queue(byte[] raw, String checkHeaders, List<QueuedRecipient> to) {
         Instant now = Instant.now();
         ZonedDateTime date = now.atZone(ZoneOffset.UTC);
-        byte[] raw = body.toByteArray();
-        var prefix = new StringBuilder(ReceivedHeader.of(envelope, null, facts.clientAddress(), facts.hostname(),
-                queueId, date).format());
+        var prefix = new StringBuilder(checkHeaders).append(ReceivedHeader.of(envelope, null, facts.clientAddress(),
+                facts.hostname(), queueId, date).format());
         if (envelope.authIdentity() != null) {
             prefix.append(MissingHeaders.forSubmission(raw, raw.length, queueId, facts.hostname(), date));
         }
-        byte[] message = signed(concat(prefix.toString().getBytes(StandardCharsets.UTF_8), raw), now);
-
+        byte[] message = concat(prefix.toString().getBytes(StandardCharsets.UTF_8), raw);
+        if (outbound) {
+            message = signed(message, now);
+        }
         var params = envelope.mailParameters();
         QueuedMessage queued = new QueuedMessage(queueId,
-                new QueuedEnvelope(envelope.sender().mailbox().map(Object::toString).orElse(""), recipients,
+                new QueuedEnvelope(envelope.sender().mailbox().map(Object::toString).orElse(""), to,
                         params.envId(), params.ret(), params.body(), params.smtpUtf8()),
                 new Provenance(facts.clientAddress(), envelope.heloName(), envelope.tls(), envelope.authIdentity()),
                 Schedule.firstAttempt(now), message);
-        return java.util.concurrent.CompletableFuture.supplyAsync(() -> publisher.publish(queued), blocking)
+        IngressMetrics metrics = services.metrics();
+        int length = message.length;
+        return CompletableFuture.supplyAsync(() -> services.publisher().publish(queued), services.blocking())
                 .thenCompose(stage -> stage)
                 .handle((metadata, error) -> {
                     if (error != null) {
@@ -92,16 +146,13 @@ final class QueueingSink implements MessageSink {
                         metrics.rejected("kafka");
                         return Reply.of(451, "4.3.0", "Error: queue temporarily unavailable, try again later");
                     }
-                    metrics.accepted(message.length);
+                    metrics.accepted(length);
                     return Reply.of(250, "2.0.0", "Ok: queued as " + queueId);
                 });
     }
 
     private byte[] signed(byte[] message, Instant now) {
-        if (signing == null) {
-            return message;
-        }
-        var key = DkimSigner.fromDomain(message).flatMap(signing::dkimFor);
+        var key = DkimSigner.fromDomain(message).filter(this::maySignFor).flatMap(policy::dkimFor);
         if (key.isEmpty()) {
             return message;
         }
@@ -111,6 +162,18 @@ final class QueueingSink implements MessageSink {
             LOG.warnf("%s: not DKIM-signed: %s", queueId, e.getMessage());
             return message;
         }
+    }
+
+    /**
+     * Trusted networks sign for any domain we hold a key for, as before; an authenticated user
+     * only for a domain its users-file entry owns, so one user cannot sign as another's domain.
+     */
+    private boolean maySignFor(String domain) {
+        String user = envelope.authIdentity();
+        if (user == null) {
+            return true;
+        }
+        return services.users().get().sendersOf(user).map(s -> s.owns(domain)).orElse(false);
     }
 
     private static byte[] concat(byte[] head, byte[] rest) {

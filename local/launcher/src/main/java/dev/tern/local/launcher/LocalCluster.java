@@ -98,29 +98,34 @@ public final class LocalCluster implements AutoCloseable {
         if (old != null && old.isAlive()) {
             throw new IllegalStateException(s + " is already running");
         }
-        services.put(s, launch(s, s.module(), options.httpPort(s)));
+        services.put(s, launch(s, s.module(), options.httpPort(s),
+                new SmtpPorts(options.smtpPort(), options.submissionPort(), options.smtpsPort())));
     }
 
     /**
      * Starts one more instance of {@code s} beside the main one, as a second pod of the same
      * Deployment would run: same Kafka, Infinispan, policy and consumer group, its own HTTP port,
      * work directory ({@code <data>/<name>}) and log. Does not wait for it ({@link #awaitReady(Replica)}).
-     * Only services that listen on nothing but HTTP can have replicas (not ingress).
+     * An ingress replica listens on SMTP ports of its own ({@link Replica#smtpPort()}), as a second
+     * pod behind the same Service would.
      */
     public synchronized Replica startReplica(Service s, String name) {
-        if (s == Service.INGRESS) {
-            throw new IllegalArgumentException("ingress listens on fixed SMTP ports and cannot have a replica");
-        }
         if (replicas.containsKey(name) || name.equals(s.module())) {
             throw new IllegalStateException("an instance named " + name + " already exists");
         }
         int port = FreePorts.pick();
-        var replica = new Replica(s, name, port, launch(s, name, port));
+        int smtp = s == Service.INGRESS ? FreePorts.pick() : 0;
+        var ports = s == Service.INGRESS ? new SmtpPorts(smtp, FreePorts.pick(), FreePorts.pick())
+                : new SmtpPorts(options.smtpPort(), options.submissionPort(), options.smtpsPort());
+        var replica = new Replica(s, name, port, smtp, launch(s, name, port, ports));
         replicas.put(name, replica);
         return replica;
     }
 
-    private ChildProcess launch(Service s, String name, int httpPort) {
+    private record SmtpPorts(int smtp, int submission, int smtps) {
+    }
+
+    private ChildProcess launch(Service s, String name, int httpPort, SmtpPorts smtpPorts) {
         Path dir = options.dataDir().resolve(name);
         var b = ChildProcess.java(name, "io.quarkus.bootstrap.runner.QuarkusEntryPoint")
                 .classpath(List.of(watchdogLocation(), s.runJar(options.repo())))
@@ -137,9 +142,9 @@ public final class LocalCluster implements AutoCloseable {
                 .systemProperty("tern.policy", options.policy().toAbsolutePath());
         if (s == Service.INGRESS) {
             b.systemProperty("tern.ingress.bind-address", "127.0.0.1")
-                    .systemProperty("tern.ingress.smtp-port", options.smtpPort())
-                    .systemProperty("tern.ingress.submission-port", options.submissionPort())
-                    .systemProperty("tern.ingress.smtps-port", options.smtpsPort())
+                    .systemProperty("tern.ingress.smtp-port", smtpPorts.smtp())
+                    .systemProperty("tern.ingress.submission-port", smtpPorts.submission())
+                    .systemProperty("tern.ingress.smtps-port", smtpPorts.smtps())
                     .systemProperty("tern.ingress.tls.generated-dir", options.dataDir().resolve("tls").toAbsolutePath());
         }
         extraConfig.getOrDefault(s, Map.of()).forEach(b::systemProperty);
@@ -219,8 +224,9 @@ public final class LocalCluster implements AutoCloseable {
      *
      * @param name its process name, work directory under the data directory, and log file name
      * @param httpPort where its {@code /q/health} and {@code /q/metrics} answer on 127.0.0.1
+     * @param smtpPort  an ingress replica's MTA port on 127.0.0.1; 0 for other services
      */
-    public record Replica(Service service, String name, int httpPort, ChildProcess process) {
+    public record Replica(Service service, String name, int httpPort, int smtpPort, ChildProcess process) {
     }
 
     public ProcessCluster backends() {
