@@ -140,6 +140,27 @@ class SmtpIngressIT {
     }
 
     @Test
+    void anAuthenticatedUserSendsOnlyAsItsOwnAddressesAndIsSignedOnlyForDomainsItOwns() {
+        String marker = UUID.randomUUID().toString();
+        try (var c = connect(Listener.SUBMISSION)) {
+            c.command("EHLO mua.test");
+            c.startTls();
+            c.command("EHLO mua.test");
+            String login = Base64.getEncoder().encodeToString("\0mallory\0s3cret-pass".getBytes(StandardCharsets.UTF_8));
+            assertThat(c.command("AUTH PLAIN " + login)).startsWith("235 2.7.0");
+            assertThat(c.command("MAIL FROM:<alice@example.org>"))
+                    .startsWith("553 5.7.1 <alice@example.org>: Sender address rejected: not owned by user mallory");
+            assertThat(c.command("MAIL FROM:<mallory+lists@example.org>")).startsWith("250");
+            assertThat(c.command("RCPT TO:<friend@elsewhere.test>")).startsWith("250");
+            c.command("DATA");
+            assertThat(c.command("From: mallory@example.org\r\nSubject: s\r\n\r\n" + marker + "\r\n."))
+                    .startsWith("250 2.0.0");
+        }
+        assertThat(new String(published(marker, 1).get(0).body(), StandardCharsets.UTF_8))
+                .as("one address is not the domain: no signature").doesNotContain("DKIM-Signature");
+    }
+
+    @Test
     void signsSubmittedMailWithTheDkimKeyOfItsFromDomainAndNotInboundMail() throws Exception {
         String marker = UUID.randomUUID().toString();
         String inbound = UUID.randomUUID().toString();
