@@ -48,7 +48,7 @@ final class DmarcRecords {
 
     /** Discovery for the From domain {@code from} (lower case, no trailing dot). */
     CompletionStage<Discovery> discover(String from) {
-        return at(from).thenCompose(txt -> {
+        return at(from).<Discovery>thenCompose(txt -> {
             if (txt.failure() != null) {
                 return done(new NotFound(DmarcResult.TEMPERROR, txt.failure()));
             }
@@ -57,7 +57,7 @@ final class DmarcRecords {
             if (!dmarc.isEmpty() || org.equals(from)) {
                 return done(choose(dmarc, from));
             }
-            return at(org).thenApply(orgTxt -> orgTxt.failure() != null
+            return at(org).<Discovery>thenApply(orgTxt -> orgTxt.failure() != null
                     ? new NotFound(DmarcResult.TEMPERROR, orgTxt.failure())
                     : choose(dmarcOnly(orgTxt.records()), org));
         });
@@ -111,7 +111,7 @@ final class DmarcRecords {
         });
     }
 
-    private static <T> CompletionStage<T> done(T value) {
-        return CompletableFuture.completedFuture(value);
+    private static CompletionStage<Discovery> done(Discovery discovery) {
+        return CompletableFuture.completedFuture(discovery);
     }
 }

@@ -96,7 +96,7 @@ class DmarcIT {
 
     /** DKIM keys from the same DNS server, through the same resolver. */
     private static java.util.concurrent.CompletionStage<DkimKeyRecords.KeyLookup> keyLookup(String name) {
-        return dns.query(name, Type.TXT).handle((DnsAnswer answer, Throwable error) -> {
+        return dns.query(name, Type.TXT).<DkimKeyRecords.KeyLookup>handle((DnsAnswer answer, Throwable error) -> {
             if (error != null || answer.temporaryFailure()) {
                 return new DkimKeyRecords.TemporaryFailure(String.valueOf(error));
             }

@@ -21,7 +21,8 @@ class DmarcRecordTest {
     @Test
     void everyDecidingTagIsRead() {
         DmarcRecord r = DmarcRecord.parse("v=DMARC1; p=Reject; sp=quarantine; pct=25; adkim=s; aspf=s; "
-                + "rua=mailto:a@example.org!10m, mailto:b@example.org; ruf=mailto:f@example.org; fo=1; rf=afrf; ri=3600");
+                + "rua=mailto:a@example.org!10m, mailto:b@example.org; ruf=mailto:f@example.org; fo=1; rf=afrf;"
+                + " ri=3600");
         assertThat(r).isEqualTo(new DmarcRecord(DmarcPolicy.REJECT, DmarcPolicy.QUARANTINE, 25, true, true,
                 List.of("mailto:a@example.org", "mailto:b@example.org")));
         assertThat(r.policyFor(false)).isEqualTo(DmarcPolicy.REJECT);

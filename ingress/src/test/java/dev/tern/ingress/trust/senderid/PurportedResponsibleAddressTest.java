@@ -40,7 +40,8 @@ class PurportedResponsibleAddressTest {
     @Test
     void aResentSenderOfAnOlderHopLosesToTheNewerResentFrom() {
         assertThat(address("Resent-From: new@second.example\r\nReceived: from x by y\r\n"
-                + "Resent-Sender: old@first.example\r\nFrom: a@example.org\r\n")).isEqualTo("resent-from new@second.example");
+                + "Resent-Sender: old@first.example\r\nFrom: a@example.org\r\n"))
+                .isEqualTo("resent-from new@second.example");
         // Without a Received or Return-Path between them the two belong to one hop.
         assertThat(address("Resent-From: fwd@relay.example\r\nResent-Sender: rs@relay.example\r\n"))
                 .isEqualTo("resent-sender rs@relay.example");

@@ -13,7 +13,8 @@ class SenderIdRecordsTest {
     @Test
     void recordsForThePraScopeWinOverSpf1() {
         assertThat(pra.select(List.of("v=spf1 -all", "spf2.0/pra +all"))).containsExactly("spf2.0/pra +all");
-        assertThat(pra.select(List.of("v=spf1 -all", "SPF2.0/mfrom,PRA ?all"))).containsExactly("SPF2.0/mfrom,PRA ?all");
+        assertThat(pra.select(List.of("v=spf1 -all", "SPF2.0/mfrom,PRA ?all")))
+                .containsExactly("SPF2.0/mfrom,PRA ?all");
         assertThat(pra.select(List.of("spf2.0/pra", "spf2.0/pra,mfrom -all"))).hasSize(2);
     }
 
