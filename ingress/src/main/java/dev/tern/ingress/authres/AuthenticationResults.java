@@ -33,6 +33,9 @@ public final class AuthenticationResults {
         }
         for (MethodResult r : results) {
             out.append(";\r\n\t").append(r.method()).append('=').append(r.result());
+            if (r.comment() != null && !r.comment().isEmpty()) {
+                out.append(" (").append(comment(r.comment())).append(')');
+            }
             if (r.reason() != null && !r.reason().isEmpty()) {
                 out.append(" reason=").append(quote(r.reason()));
             }
@@ -50,6 +53,12 @@ public final class AuthenticationResults {
             return value;
         }
         return quote(value);
+    }
+
+    /** A comment's text (RFC 5322 §3.2.2): one line, its parentheses and backslashes escaped. */
+    private static String comment(String value) {
+        String flat = value.replaceAll("[\r\n]+", " ");
+        return flat.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)");
     }
 
     private static String quote(String value) {

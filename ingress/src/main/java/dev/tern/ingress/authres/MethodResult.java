@@ -11,8 +11,10 @@ import java.util.Objects;
  * @param result     the result keyword, e.g. {@code pass}
  * @param reason     a human-readable reason, or null for none
  * @param properties the {@code ptype.property=value} pairs, in order
+ * @param comment    a comment written after the result (RFC 8601 §2.2 allows CFWS there), e.g.
+ *                   DMARC's {@code p=reject dis=none}; null for none
  */
-public record MethodResult(String method, String result, String reason, List<Property> properties) {
+public record MethodResult(String method, String result, String reason, List<Property> properties, String comment) {
 
     /**
      * One property.
@@ -33,5 +35,10 @@ public record MethodResult(String method, String result, String reason, List<Pro
         Objects.requireNonNull(method);
         Objects.requireNonNull(result);
         properties = List.copyOf(properties);
+    }
+
+    /** A result without a comment. */
+    public MethodResult(String method, String result, String reason, List<Property> properties) {
+        this(method, result, reason, properties, null);
     }
 }

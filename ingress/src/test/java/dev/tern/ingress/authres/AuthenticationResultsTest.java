@@ -41,4 +41,14 @@ class AuthenticationResultsTest {
         assertThat(AuthenticationResults.value("id with space", List.of(multiline)))
                 .isEqualTo("\"id with space\";\r\n\tspf=permerror reason=\"line one line two\"");
     }
+
+    @Test
+    void aCommentFollowsTheResultWithItsParenthesesEscaped() {
+        var dmarc = new MethodResult("dmarc", "fail", null, List.of(new Property("header", "from", "example.org")),
+                "p=reject dis=none");
+        var hostile = new MethodResult("x", "pass", null, List.of(), "a) b=c; (d\\\r\n");
+        assertThat(AuthenticationResults.value("mx.test", List.of(dmarc, hostile))).isEqualTo("mx.test;\r\n"
+                + "\tdmarc=fail (p=reject dis=none) header.from=example.org;\r\n"
+                + "\tx=pass (a\\) b=c; \\(d\\\\ )");
+    }
 }

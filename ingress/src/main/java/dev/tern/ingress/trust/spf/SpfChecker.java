@@ -27,12 +27,22 @@ public final class SpfChecker {
     private final DnsLookup dns;
     private final String receiver;
     private final Clock clock;
+    private final SpfRecordSelector selector;
 
     /** {@code receiver} is this host's name, what {@code %{r}} expands to in explanations. */
     public SpfChecker(DnsLookup dns, String receiver, Clock clock) {
+        this(dns, receiver, clock, SpfRecordSelector.SPF1);
+    }
+
+    /**
+     * A checker that evaluates the records {@code selector} picks: the same engine over another
+     * record type, as Sender ID (RFC 4406 §3) runs it over {@code spf2.0/pra} records.
+     */
+    public SpfChecker(DnsLookup dns, String receiver, Clock clock, SpfRecordSelector selector) {
         this.dns = dns;
         this.receiver = receiver;
         this.clock = clock;
+        this.selector = selector;
     }
 
     /**
@@ -46,6 +56,16 @@ public final class SpfChecker {
         String sender = mailFrom.indexOf('@') < 0 ? "postmaster@" + mailFrom : mailFrom;
         var check = new SpfCheck(ip, sender, helo, receiver, clock.instant());
         return run(check, "mailfrom", check.senderDomain());
+    }
+
+    /**
+     * check_host() for an identity other than SPF's two, e.g. Sender ID's purported responsible
+     * address (RFC 4406 §3): {@code sender} is {@code local@domain}, {@code identity} names it in
+     * the verdict.
+     */
+    public CompletionStage<SpfVerdict> checkIdentity(InetAddress ip, String sender, String helo, String identity) {
+        var check = new SpfCheck(ip, sender, helo, receiver, clock.instant());
+        return run(check, identity, check.senderDomain());
     }
 
     /** SPF for the HELO identity (§2.3), with {@code postmaster@<helo>} as the sender. */
@@ -83,7 +103,7 @@ public final class SpfChecker {
             return done(new Outcome(SpfResult.NONE, null));
         }
         return lookups.txt(domain).thenCompose(texts -> {
-            List<String> spf = texts.stream().filter(SpfRecordParser::isSpf).toList();
+            List<String> spf = selector.select(texts);
             if (spf.isEmpty()) {
                 return done(new Outcome(SpfResult.NONE, null));
             }

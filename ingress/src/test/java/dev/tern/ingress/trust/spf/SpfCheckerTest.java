@@ -263,4 +263,18 @@ class SpfCheckerTest {
         zone.txt("t.example", "v=spf1 exists:%{t}.example -all");
         assertThat(result("192.0.2.1", "x@t.example")).isEqualTo(SpfResult.PERMERROR);
     }
+
+    @Test
+    void aRecordSelectorDecidesWhichRecordsTheEngineEvaluatesIncludesToo() throws Exception {
+        zone.txt("sel.example", "v=spf1 -all").txt("sel.example", "x-other include:inc.example -all")
+                .txt("inc.example", "v=spf1 -all").txt("inc.example", "x-other ip4:192.0.2.9 -all");
+        SpfRecordSelector other = texts -> texts.stream().filter(t -> t.startsWith("x-other")).toList();
+        var custom = new SpfChecker(zone, "mx.tern.test", Clock.systemUTC(), other);
+        SpfVerdict v = custom.checkIdentity(InetAddress.getByName("192.0.2.9"), "a@sel.example", "h.example", "pra")
+                .toCompletableFuture().join();
+        assertThat(v.result()).isEqualTo(SpfResult.PASS);
+        assertThat(v.identity()).isEqualTo("pra");
+        assertThat(v.domain()).isEqualTo("sel.example");
+        assertThat(result("192.0.2.9", "a@sel.example")).isEqualTo(SpfResult.FAIL);
+    }
 }

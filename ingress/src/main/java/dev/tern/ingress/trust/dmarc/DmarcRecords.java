@@ -1,0 +1,117 @@
+package dev.tern.ingress.trust.dmarc;
+
+import dev.tern.common.dns.DnsAnswer;
+import dev.tern.common.dns.DnsLookup;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.TXTRecord;
+import org.xbill.DNS.Type;
+
+/**
+ * Policy discovery (RFC 7489 §6.6.3): the DMARC record at {@code _dmarc.<From domain>}, else at
+ * {@code _dmarc.<Organizational Domain>}. A DNS failure (timeout, SERVFAIL) is a temperror and
+ * never reads as "no record", which would let a forged message through while the real policy
+ * is unreachable. Several DMARC records, or one that is unusable, end discovery with no policy
+ * (steps 5 and 6).
+ */
+final class DmarcRecords {
+
+    /** What discovery found. */
+    sealed interface Discovery permits Found, NotFound {
+    }
+
+    /**
+     * A usable record at {@code domain}; {@code problem} notes a record read as {@code p=none}
+     * because its {@code p} was invalid (step 6), else null.
+     */
+    record Found(DmarcRecord record, String domain, String problem) implements Discovery {
+    }
+
+    /** No policy applies: {@code result} is none, or temperror for a DNS failure. */
+    record NotFound(DmarcResult result, String problem) implements Discovery {
+    }
+
+    /** The TXT records at one name, or a temporary failure. */
+    private record Txt(List<String> records, String failure) {
+    }
+
+    private final DnsLookup dns;
+
+    DmarcRecords(DnsLookup dns) {
+        this.dns = dns;
+    }
+
+    /** Discovery for the From domain {@code from} (lower case, no trailing dot). */
+    CompletionStage<Discovery> discover(String from) {
+        return at(from).<Discovery>thenCompose(txt -> {
+            if (txt.failure() != null) {
+                return done(new NotFound(DmarcResult.TEMPERROR, txt.failure()));
+            }
+            List<String> dmarc = dmarcOnly(txt.records());
+            String org = OrganizationalDomain.of(from);
+            if (!dmarc.isEmpty() || org.equals(from)) {
+                return done(choose(dmarc, from));
+            }
+            return at(org).<Discovery>thenApply(orgTxt -> orgTxt.failure() != null
+                    ? new NotFound(DmarcResult.TEMPERROR, orgTxt.failure())
+                    : choose(dmarcOnly(orgTxt.records()), org));
+        });
+    }
+
+    private static Discovery choose(List<String> dmarc, String domain) {
+        if (dmarc.isEmpty()) {
+            return new NotFound(DmarcResult.NONE, null);
+        }
+        if (dmarc.size() > 1) {
+            return new NotFound(DmarcResult.NONE, domain + " publishes " + dmarc.size() + " DMARC records");
+        }
+        try {
+            DmarcRecord record = DmarcRecord.parse(dmarc.get(0));
+            String problem = DmarcRecord.policiesValid(dmarc.get(0)) ? null
+                    : domain + ": no valid p= (or an invalid sp=), read as p=none for its rua=";
+            return new Found(record, domain, problem);
+        } catch (IllegalArgumentException e) {
+            return new NotFound(DmarcResult.NONE, domain + ": unusable DMARC record: " + e.getMessage());
+        }
+    }
+
+    private static List<String> dmarcOnly(List<String> txt) {
+        return txt.stream().filter(DmarcRecord::isDmarc).toList();
+    }
+
+    private CompletionStage<Txt> at(String domain) {
+        String name = "_dmarc." + domain;
+        CompletionStage<DnsAnswer> answer;
+        try {
+            answer = dns.query(name, Type.TXT);
+        } catch (RuntimeException e) {
+            answer = CompletableFuture.failedFuture(e);
+        }
+        return answer.handle((a, error) -> {
+            if (error != null) {
+                Throwable cause = error instanceof CompletionException && error.getCause() != null
+                        ? error.getCause() : error;
+                return new Txt(List.of(), "DNS lookup of TXT " + name + " failed: " + cause);
+            }
+            if (a.temporaryFailure()) {
+                return new Txt(List.of(), "DNS lookup of TXT " + name + " failed: rcode " + Rcode.string(a.rcode()));
+            }
+            var texts = new ArrayList<String>();
+            for (Record r : a.records()) {
+                if (r instanceof TXTRecord t) {
+                    texts.add(String.join("", t.getStrings()));
+                }
+            }
+            return new Txt(texts, null);
+        });
+    }
+
+    private static CompletionStage<Discovery> done(Discovery discovery) {
+        return CompletableFuture.completedFuture(discovery);
+    }
+}
