@@ -83,11 +83,13 @@ final class QueueingSink implements MessageSink {
     public CompletionStage<Reply> complete(DataSummary summary) {
         byte[] raw = body.toByteArray();
         if (outbound) {
-            return queue(raw, "", recipients);
+            Reply notOwned = envelope.authIdentity() == null ? null
+                    : services.checks().sender().checkFromHeader(services.users().get(), envelope.authIdentity(), raw);
+            return notOwned != null ? CompletableFuture.completedFuture(notOwned) : queue(raw, "", recipients);
         }
         // DKIM hashing and signature checks cost CPU in proportion to the message: off the event loop.
-        return CompletableFuture.supplyAsync(() -> services.checks().message().check(policy.checks(), raw, spf),
-                        services.blocking())
+        return CompletableFuture.supplyAsync(() -> services.checks().message().check(policy.checks(), raw, spf,
+                        facts.client(), envelope.heloName()), services.blocking())
                 .thenCompose(stage -> stage)
                 .thenCompose(verdict -> {
                     if (verdict.refusal() != null) {

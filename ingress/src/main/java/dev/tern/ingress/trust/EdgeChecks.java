@@ -4,6 +4,8 @@ import dev.tern.common.dns.DnsLookup;
 import dev.tern.ingress.dkim.DkimVerifier;
 import dev.tern.ingress.dkim.DnsDkimKeyRecords;
 import dev.tern.ingress.metrics.IngressMetrics;
+import dev.tern.ingress.trust.dmarc.DmarcChecker;
+import dev.tern.ingress.trust.senderid.SenderIdChecker;
 import dev.tern.ingress.trust.spf.SpfChecker;
 import java.time.Clock;
 
@@ -18,6 +20,8 @@ public record EdgeChecks(SenderChecks sender, MessageChecks message) {
     public static EdgeChecks create(DnsLookup dns, String hostname, IngressMetrics metrics, Clock clock) {
         var spf = new SpfChecker(dns, hostname, clock);
         var dkim = new DkimVerifier(new DnsDkimKeyRecords(dns), clock, DkimVerifier.DEFAULT_CLOCK_SKEW);
-        return new EdgeChecks(new SenderChecks(spf, metrics), new MessageChecks(dkim, metrics));
+        var senderId = new SenderIdChecker(dns, hostname, clock);
+        return new EdgeChecks(new SenderChecks(spf, metrics),
+                new MessageChecks(dkim, senderId, new DmarcChecker(dns), metrics));
     }
 }

@@ -4,10 +4,13 @@ import dev.tern.common.policy.CheckAction;
 import dev.tern.common.policy.Checks;
 import dev.tern.common.policy.UsersFile;
 import dev.tern.ingress.metrics.IngressMetrics;
+import dev.tern.ingress.trust.header.HeaderFields;
+import dev.tern.ingress.trust.header.Mailboxes;
 import dev.tern.ingress.trust.spf.SpfChecker;
 import dev.tern.ingress.trust.spf.SpfVerdict;
 import dev.tern.smtp.reply.Reply;
 import java.net.InetAddress;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -43,10 +46,40 @@ public final class SenderChecks {
             }
             return CompletableFuture.completedFuture(SenderDecision.ACCEPT);
         }
-        if (trusted || !checks.spf().enabled()) {
+        // DMARC needs the SPF verdict even when SPF alone decides nothing.
+        if (trusted || !(checks.spf().enabled() || checks.dmarc().enabled())) {
             return CompletableFuture.completedFuture(SenderDecision.ACCEPT);
         }
         return spf.checkMailFrom(client, sender, helo).thenApply(v -> decide(checks.spf(), v, clientText));
+    }
+
+    /**
+     * The From header of a message an authenticated user submits: every address in it must be
+     * one the user may send as (RFC 5322 §3.6.2; several authors are allowed, each is checked).
+     * Null when allowed, or when the users file sets no limit for the user.
+     */
+    public Reply checkFromHeader(UsersFile users, String authenticated, byte[] message) {
+        var allowed = users.sendersOf(authenticated);
+        if (allowed.isEmpty()) {
+            return null;
+        }
+        for (String value : HeaderFields.values(HeaderFields.of(message), "from")) {
+            List<Mailboxes.Mailbox> authors;
+            try {
+                authors = Mailboxes.parse(value);
+            } catch (IllegalArgumentException e) {
+                metrics.refused("sender_login");
+                return Reply.of(553, "5.7.1", "From header not readable, so not shown to be owned by user "
+                        + authenticated);
+            }
+            for (Mailboxes.Mailbox author : authors) {
+                if (!allowed.get().allows(author.address())) {
+                    metrics.refused("sender_login");
+                    return CheckReplies.notOwned(author.address(), authenticated);
+                }
+            }
+        }
+        return null;
     }
 
     private SenderDecision decide(Checks.Spf policy, SpfVerdict v, String client) {
@@ -58,7 +91,7 @@ public final class SenderChecks {
             case PERMERROR -> policy.permerror();
             default -> CheckAction.ACCEPT;
         };
-        Reply refusal = CheckReplies.spf(v, action, client);
+        Reply refusal = policy.enabled() ? CheckReplies.spf(v, action, client) : null;
         if (refusal != null) {
             metrics.refused("spf");
         }

@@ -153,6 +153,11 @@ class SmtpIngressIT {
             assertThat(c.command("MAIL FROM:<mallory+lists@example.org>")).startsWith("250");
             assertThat(c.command("RCPT TO:<friend@elsewhere.test>")).startsWith("250");
             c.command("DATA");
+            assertThat(c.command("From: The Boss <alice@example.org>\r\nSubject: s\r\n\r\nhi\r\n."))
+                    .as("the From header is checked too").startsWith("553 5.7.1 <alice@example.org>");
+            assertThat(c.command("MAIL FROM:<mallory@example.org>")).startsWith("250");
+            assertThat(c.command("RCPT TO:<friend@elsewhere.test>")).startsWith("250");
+            c.command("DATA");
             assertThat(c.command("From: mallory@example.org\r\nSubject: s\r\n\r\n" + marker + "\r\n."))
                     .startsWith("250 2.0.0");
         }

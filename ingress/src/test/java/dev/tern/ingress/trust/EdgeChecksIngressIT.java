@@ -91,9 +91,36 @@ class EdgeChecksIngressIT {
         assertThat(body).startsWith("Authentication-Results: mx.tern.test;\r\n\tspf=pass smtp.mailfrom=pass.edge.test;\r\n"
                 + "\tdkim=pass header.d=example.org")
                 .containsOnlyOnce("Authentication-Results:")
-                .doesNotContain("dmarc=pass");
+                .contains("\tdmarc=pass (p=reject dis=none) header.from=example.org")
+                .doesNotContain("header.from=example.org\r\nAuthentication-Results");
         assertThat(metricsText()).contains("tern_ingress_auth_results_total{method=\"spf\",result=\"pass\"")
                 .contains("tern_ingress_auth_results_total{method=\"dkim\",result=\"pass\"");
+    }
+
+    @Test
+    void dmarcRejectsAfterTheFinalDotAndQuarantinesToTheQuarantineMailbox() {
+        String marker = UUID.randomUUID().toString();
+        // SPF passes for other.test, which is not aligned with the From domains (a different
+        // organisational domain): DMARC fails and the From domain's policy applies.
+        try (var c = smtp("client.edge.test")) {
+            assertThat(c.command("MAIL FROM:<a@other.test>")).startsWith("250");
+            assertThat(c.command("RCPT TO:<bob@example.org>")).startsWith("250");
+            c.command("DATA");
+            assertThat(c.command("From: boss@reject.edge.test\r\nSubject: x\r\n\r\nspoofed\r\n."))
+                    .startsWith("550 5.7.1 Email rejected per DMARC policy for reject.edge.test");
+            assertThat(c.command("MAIL FROM:<a@other.test>")).startsWith("250");
+            assertThat(c.command("RCPT TO:<bob@example.org>")).startsWith("250");
+            c.command("DATA");
+            assertThat(c.command("From: boss@quar.edge.test\r\nSubject: x\r\n\r\n" + marker + "\r\n."))
+                    .startsWith("250 2.0.0");
+        }
+        QueuedMessage m = InboundTopic.find(tern.kafka().bootstrapServers(),
+                q -> new String(q.body(), StandardCharsets.UTF_8).contains(marker), 1, Duration.ofSeconds(15)).get(0);
+        assertThat(m.envelope().recipients()).extracting(r -> r.address()).containsExactly("quarantine@example.org");
+        assertThat(new String(m.body(), StandardCharsets.UTF_8))
+                .contains("X-Tern-Quarantine: dmarc=fail (p=quarantine dis=quarantine) header.from=quar.edge.test\r\n")
+                .contains("X-Tern-Quarantined-Recipients: bob@example.org\r\n")
+                .contains("dmarc=fail");
     }
 
     private String metricsText() throws IOException {

@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * A real DNS server (knot, on a free loopback port) with the test zone of the edge-check tests,
- * and a policy that turns SPF and DKIM verification on; ingress is pointed at both.
+ * and a policy that turns SPF, DKIM verification and DMARC on; ingress is pointed at both.
  */
 public final class EdgeDnsResource implements QuarkusTestResourceLifecycleManager {
 
@@ -21,6 +21,8 @@ public final class EdgeDnsResource implements QuarkusTestResourceLifecycleManage
             soft TXT "v=spf1 ~all"
             perm TXT "v=spf1 frobnicate:x -all"
             temp TXT "v=spf1 include:x.broken.test -all"
+            _dmarc.quar TXT "v=DMARC1; p=quarantine"
+            _dmarc.reject TXT "v=DMARC1; p=reject"
             """;
 
     private KnotDns dns;
@@ -32,7 +34,9 @@ public final class EdgeDnsResource implements QuarkusTestResourceLifecycleManage
             String publicKey = Files.readString(Path.of("src/test/resources/test-dkim.pub")).strip();
             dns = KnotDns.builder()
                     .zone("edge.test", ZONE)
-                    .zone("example.org", "test._domainkey TXT \"v=DKIM1; k=ed25519; p=" + publicKey + "\"")
+                    .zone("example.org", "test._domainkey TXT \"v=DKIM1; k=ed25519; p=" + publicKey + "\"\n"
+                            + "_dmarc TXT \"v=DMARC1; p=reject\"")
+                    .zone("other.test", "@ TXT \"v=spf1 ip4:127.0.0.0/8 -all\"")
                     .servfail("broken.test")
                     .start();
             dir = Files.createTempDirectory("tern-edge-");
@@ -48,6 +52,8 @@ public final class EdgeDnsResource implements QuarkusTestResourceLifecycleManage
                       authserv-id: mx.tern.test
                       spf: {fail: reject, softfail: defer, temperror: defer, permerror: reject}
                       dkim: {}
+                      dmarc: {}
+                      quarantine-to: quarantine@example.org
                     """);
             return Map.of("tern.dns.servers", dns.server(), "tern.dns.timeout", "2s", "tern.policy", policy.toString());
         } catch (IOException e) {

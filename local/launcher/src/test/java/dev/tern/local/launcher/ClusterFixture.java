@@ -48,27 +48,39 @@ final class ClusterFixture implements AutoCloseable {
             Map<Service, Map<String, String>> extra) {
         StringBuilder shaped = new StringBuilder();
         destinations.forEach((name, limits) -> shaped.append("\n  ").append(name).append(": ").append(limits));
+        return startWithPolicy(sinkPort -> """
+                relay:
+                  local-domains: [example.org]
+                  trusted-networks: [127.0.0.0/8]
+                  users-file: users.htpasswd
+                routes:
+                  - match: "*.test"
+                    via: smtp://127.0.0.1:%d
+                  - match: example.org
+                    via: smtp://127.0.0.1:%d
+                destinations:
+                  default: {max-connections: 20, max-messages-per-connection: 100}%s
+                retry: %s
+                max-queue-lifetime: 1h
+                """.formatted(sinkPort, sinkPort, shaped, retry), Map.of(), extra);
+    }
+
+    /**
+     * A cluster whose policy is {@code policy} applied to the sink's port, with {@code files}
+     * (name → content) written beside it; {@code users.htpasswd} holds {@link #USER} unless
+     * {@code files} replaces it.
+     */
+    static ClusterFixture startWithPolicy(java.util.function.IntFunction<String> policy, Map<String, String> files,
+            Map<Service, Map<String, String>> extra) {
         SmtpSink sink = SmtpSink.builder().hostname("sink.test").start();
         try {
             Path dir = Files.createTempDirectory("tern-e2e-");
             Files.writeString(dir.resolve("users.htpasswd"), USER + ":" + HASH + "\n");
-            Path policy = dir.resolve("policy.yaml");
-            Files.writeString(policy, """
-                    relay:
-                      local-domains: [example.org]
-                      trusted-networks: [127.0.0.0/8]
-                      users-file: users.htpasswd
-                    routes:
-                      - match: "*.test"
-                        via: smtp://127.0.0.1:%d
-                      - match: example.org
-                        via: smtp://127.0.0.1:%d
-                    destinations:
-                      default: {max-connections: 20, max-messages-per-connection: 100}%s
-                    retry: %s
-                    max-queue-lifetime: 1h
-                    """.formatted(sink.port(), sink.port(), shaped, retry));
-            var options = LocalOptions.forTest(LocalOptions.findRepo(Path.of("")), dir.resolve("data"), policy);
+            for (var f : files.entrySet()) {
+                Files.writeString(dir.resolve(f.getKey()), f.getValue());
+            }
+            Path file = Files.writeString(dir.resolve("policy.yaml"), policy.apply(sink.port()));
+            var options = LocalOptions.forTest(LocalOptions.findRepo(Path.of("")), dir.resolve("data"), file);
             return new ClusterFixture(sink, LocalCluster.start(options, extra), dir);
         } catch (IOException e) {
             sink.close();
