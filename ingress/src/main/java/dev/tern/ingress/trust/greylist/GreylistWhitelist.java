@@ -25,7 +25,10 @@ public final class GreylistWhitelist {
                 || listed(policy.domainWhitelist(), Triplet.domainOf(recipient));
     }
 
-    /** {@code domain} is an entry or a subdomain of one; entries may be written {@code .d}, {@code *.d} or {@code d.}. */
+    /**
+     * {@code domain} is an entry or a subdomain of one; {@code d}, {@code .d}, {@code *.d} and
+     * {@code d.} all mean d and its subdomains.
+     */
     static boolean listed(Set<String> entries, String domain) {
         if (domain.isEmpty()) {
             return false;

@@ -16,8 +16,13 @@ import java.util.regex.Pattern;
  */
 public record Triplet(String network, String sender, String recipient) {
 
-    /** BATV (draft-levine-mass-batv) prefixes: {@code prvs=tag=local}, {@code msprvs1=tag=local}, {@code btv1==tag==local}. */
+    /** BATV prefixes (draft-levine-mass-batv): {@code prvs=tag=}, {@code msprvs1=tag=}, {@code btv1==tag==}. */
     private static final Pattern BATV = Pattern.compile("^(?:prvs|msprvs1)=[^=@]+=|^btv1==[^=@]+==");
+    /**
+     * The hash and timestamp of an SRS0 address (a forwarder's rewritten sender), which change
+     * with every message and day: {@code SRS0=hash=tt=domain=local} keeps {@code domain=local}.
+     */
+    private static final Pattern SRS0 = Pattern.compile("^srs0[=+-][^=]+=[^=]+=");
     /** A {@code +detail} sub-address, often a VERP bounce token. */
     private static final Pattern PLUS_DETAIL = Pattern.compile("\\+.*$");
     /** Runs of digits between separators, e.g. a VERP message number: one key for all of them. */
@@ -56,7 +61,10 @@ public record Triplet(String network, String sender, String recipient) {
         return (a[10] & 0xff) == 0xff && (a[11] & 0xff) == 0xff;
     }
 
-    /** Lower-cased, without BATV tag, {@code +detail} or VERP numbers; {@code <>} for the null sender. */
+    /**
+     * Lower-cased, without BATV tag, SRS0 hash and time, {@code +detail} or VERP numbers;
+     * {@code <>} for the null sender.
+     */
     static String normaliseSender(String sender) {
         String s = sender == null ? "" : sender.trim().toLowerCase(Locale.ROOT);
         if (s.isEmpty() || s.equals("<>")) {
@@ -66,6 +74,7 @@ public record Triplet(String network, String sender, String recipient) {
         String local = at < 0 ? s : s.substring(0, at);
         String domain = at < 0 ? "" : s.substring(at);
         local = BATV.matcher(local).replaceFirst("");
+        local = SRS0.matcher(local).replaceFirst("srs0=");
         local = PLUS_DETAIL.matcher(local).replaceFirst("");
         local = NUMBER.matcher(local).replaceAll("#");
         return local + domain;

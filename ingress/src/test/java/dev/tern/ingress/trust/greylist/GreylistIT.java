@@ -26,8 +26,9 @@ class GreylistIT {
 
     private final String cacheName = "tern-greylist-it-" + System.nanoTime();
     private final MutableClock clock = new MutableClock();
-    private final RemoteCacheManager managerA = InfinispanClient.create(TernClusterExtension.cluster().infinispanHosts());
-    private final RemoteCacheManager managerB = InfinispanClient.create(TernClusterExtension.cluster().infinispanHosts());
+    private final String hosts = TernClusterExtension.cluster().infinispanHosts();
+    private final RemoteCacheManager managerA = InfinispanClient.create(hosts);
+    private final RemoteCacheManager managerB = InfinispanClient.create(hosts);
     private final Greylist podA = new Greylist(new InfinispanGreylistStore(managerA, cacheName), clock,
             Duration.ofSeconds(20));
     private final Greylist podB = new Greylist(new InfinispanGreylistStore(managerB, cacheName), clock,

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 class GreylistWhitelistTest {
 
     private static final Checks.Greylisting POLICY = new Checks.Greylisting(true, Duration.ofMinutes(5),
-            Duration.ofHours(4), Duration.ofDays(36), List.of(Cidr.parse("198.51.100.0/24"), Cidr.parse("2001:db8::/32")),
+            Duration.ofHours(4), Duration.ofDays(36),
+            List.of(Cidr.parse("198.51.100.0/24"), Cidr.parse("2001:db8::/32")),
             Set.of("partner.example", "*.bulk.example", ".tickets.example", "Trusted.Example."));
 
     private static boolean exempts(String ip, String sender, String recipient) throws Exception {

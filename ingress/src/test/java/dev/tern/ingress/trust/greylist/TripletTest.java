@@ -42,6 +42,9 @@ class TripletTest {
                 .isEqualTo("list@lists.example");
         assertThat(Triplet.normaliseSender("bounce-12345-67@lists.example"))
                 .isEqualTo(Triplet.normaliseSender("bounce-999-1@lists.example")).isEqualTo("bounce-#-#@lists.example");
+        assertThat(Triplet.normaliseSender("SRS0=HHH1=TT=example.com=alice@forwarder.example"))
+                .isEqualTo(Triplet.normaliseSender("SRS0=zzz2=UV=example.com=alice@forwarder.example"))
+                .isEqualTo("srs0=example.com=alice@forwarder.example");
         assertThat(Triplet.normaliseSender("alice2000@example.com")).as("digits inside a word stay")
                 .isEqualTo("alice2000@example.com");
     }
