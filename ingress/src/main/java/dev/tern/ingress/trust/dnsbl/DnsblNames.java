@@ -1,9 +1,7 @@
 package dev.tern.ingress.trust.dnsbl;
 
-import java.net.Inet4Address;
+import dev.tern.ingress.trust.ClientAddress;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
-import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -24,7 +22,7 @@ public final class DnsblNames {
 
     /** The reversed octets or nibbles, without a zone. */
     public static String reversed(InetAddress client) {
-        byte[] a = plain(client).getAddress();
+        byte[] a = ClientAddress.unmapped(client).getAddress();
         var out = new StringBuilder(a.length == 4 ? 16 : 64);
         for (int i = a.length - 1; i >= 0; i--) {
             int b = a[i] & 0xff;
@@ -36,31 +34,6 @@ public final class DnsblNames {
         }
         out.setLength(out.length() - 1);
         return out.toString();
-    }
-
-    /**
-     * The client as an IPv4 address when it is an IPv4-mapped IPv6 one ({@code ::ffff:192.0.2.1}):
-     * a dual-stack listener reports IPv4 clients that way, and lists index them under IPv4.
-     */
-    static InetAddress plain(InetAddress client) {
-        byte[] a = client.getAddress();
-        if (client instanceof Inet4Address || !isV4Mapped(a)) {
-            return client;
-        }
-        try {
-            return InetAddress.getByAddress(Arrays.copyOfRange(a, 12, 16));
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException("four bytes are always an IPv4 address", e);
-        }
-    }
-
-    private static boolean isV4Mapped(byte[] a) {
-        for (int i = 0; i < 10; i++) {
-            if (a[i] != 0) {
-                return false;
-            }
-        }
-        return (a[10] & 0xff) == 0xff && (a[11] & 0xff) == 0xff;
     }
 
     /** Policy files may write a zone with or without the final dot, in any case. */

@@ -1,5 +1,6 @@
 package dev.tern.ingress.trust.dnsbl;
 
+import dev.tern.ingress.trust.ClientAddress;
 import java.net.InetAddress;
 import java.util.Comparator;
 import java.util.List;
@@ -46,7 +47,7 @@ public record DnsblVerdict(boolean listed, double score, List<Listing> listings,
      * by zen.example}: the client learns which list to ask for removal, as is customary.
      */
     public String replyText(InetAddress client) {
-        String ip = DnsblNames.plain(client).getHostAddress();
+        String ip = ClientAddress.unmapped(client).getHostAddress();
         int scope = ip.indexOf('%');
         String shown = scope < 0 ? ip : ip.substring(0, scope);
         return "Service unavailable; client [" + shown + "] listed by "

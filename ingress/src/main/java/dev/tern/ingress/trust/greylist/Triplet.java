@@ -1,6 +1,6 @@
 package dev.tern.ingress.trust.greylist;
 
-import java.net.Inet4Address;
+import dev.tern.ingress.trust.ClientAddress;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
@@ -39,10 +39,7 @@ public record Triplet(String network, String sender, String recipient) {
 
     /** The client's /24 (IPv4, also for IPv4-mapped IPv6) or /64 (IPv6), as {@code address/prefix}. */
     static String network(InetAddress client) {
-        byte[] a = client.getAddress();
-        if (!(client instanceof Inet4Address) && isV4Mapped(a)) {
-            a = Arrays.copyOfRange(a, 12, 16);
-        }
+        byte[] a = ClientAddress.unmapped(client).getAddress();
         int keep = a.length == 4 ? 3 : 8;
         byte[] net = Arrays.copyOf(Arrays.copyOf(a, keep), a.length);
         try {
@@ -50,15 +47,6 @@ public record Triplet(String network, String sender, String recipient) {
         } catch (UnknownHostException e) {
             throw new IllegalStateException("4 or 16 bytes are always an address", e);
         }
-    }
-
-    private static boolean isV4Mapped(byte[] a) {
-        for (int i = 0; i < 10; i++) {
-            if (a[i] != 0) {
-                return false;
-            }
-        }
-        return (a[10] & 0xff) == 0xff && (a[11] & 0xff) == 0xff;
     }
 
     /**
