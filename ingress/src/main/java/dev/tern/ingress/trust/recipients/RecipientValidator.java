@@ -7,9 +7,11 @@ import dev.tern.ingress.trust.recipients.RecipientCheck.Outcome;
 import dev.tern.smtp.address.Mailbox;
 import dev.tern.smtp.reply.Reply;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import org.jboss.logging.Logger;
 
@@ -24,7 +26,8 @@ import org.jboss.logging.Logger;
  * it). Then the recipients file, when configured: not listed is unknown, at once, without asking
  * anyone. Then the callout, when enabled, for recipients the file listed (a {@code @domain}
  * catch-all in the file plus a callout thus means "let the mailbox server decide"): the shared
- * {@link CalloutCache} first, the server on a miss, the verdict stored for the next RCPT on any pod.
+ * {@link CalloutCache} first, the server on a miss (joining a callout for the same address already
+ * in flight on this pod), the verdict stored for the next RCPT on any pod.
  * Either check alone works; with both, both must pass.
  *
  * <p>The cache is an optimisation, never a dependency: a failed or slow cache request counts as a
@@ -42,7 +45,9 @@ public final class RecipientValidator {
     private final RecipientsFileWatcher files;
     private final RecipientCallout callout;
     private final CalloutCache cache;
+    private final Map<String, CompletableFuture<CalloutResult>> inFlight = new ConcurrentHashMap<>();
     private final LongAdder cacheFailures = new LongAdder();
+    private final LongAdder joinedCallouts = new LongAdder();
 
     public RecipientValidator(RecipientsFileWatcher files, RecipientCallout callout, CalloutCache cache) {
         this.files = files;
@@ -98,7 +103,7 @@ public final class RecipientValidator {
                 return done(new RecipientCheck(RecipientReplies.forCallout(v, recipient), Outcome.of(v), true,
                         "cached verdict of " + server));
             }
-            return callout.verify(recipient, server, settings.timeout()).thenCompose(result -> {
+            return askOnce(recipient, server, settings.timeout()).thenCompose(result -> {
                 CalloutVerdict v = result.verdict();
                 LOG.debugf("recipient callout for %s: %s (%s)", recipient, v, result.detail());
                 var check = new RecipientCheck(RecipientReplies.forCallout(v, recipient), Outcome.of(v), false,
@@ -112,6 +117,36 @@ public final class RecipientValidator {
                         .thenApply(ignored -> check);
             });
         });
+    }
+
+    /**
+     * Calls out, or joins the callout already in flight for the same address and server: a burst of
+     * mail for one recipient arriving before the first verdict is cached costs one connection to the
+     * mailbox server, not one per RCPT.
+     */
+    private CompletionStage<CalloutResult> askOnce(Mailbox recipient, Transport server, Duration timeout) {
+        String key = CalloutCache.key(recipient, server);
+        CompletableFuture<CalloutResult> mine = new CompletableFuture<>();
+        CompletableFuture<CalloutResult> running = inFlight.putIfAbsent(key, mine);
+        if (running != null) {
+            joinedCallouts.increment();
+            return running;
+        }
+        try {
+            callout.verify(recipient, server, timeout).whenComplete((result, error) -> {
+                inFlight.remove(key, mine);
+                if (error != null) {
+                    mine.completeExceptionally(error);
+                } else {
+                    mine.complete(result);
+                }
+            });
+        } catch (RuntimeException | Error e) {
+            // Never leave the key in flight: every later RCPT for it would wait for ever.
+            inFlight.remove(key, mine);
+            mine.completeExceptionally(e);
+        }
+        return mine;
     }
 
     private CompletionStage<Optional<CalloutVerdict>> cached(Mailbox recipient, Transport server) {
@@ -154,6 +189,11 @@ public final class RecipientValidator {
     /** Cache requests that failed or timed out and were treated as misses, for a metric. */
     public long cacheFailures() {
         return cacheFailures.sum();
+    }
+
+    /** Checks that joined a callout already in flight instead of calling out, for a metric. */
+    public long joinedCallouts() {
+        return joinedCallouts.sum();
     }
 
     private static CompletionStage<RecipientCheck> done(RecipientCheck check) {

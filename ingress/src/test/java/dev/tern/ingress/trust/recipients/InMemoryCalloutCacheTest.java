@@ -3,11 +3,9 @@ package dev.tern.ingress.trust.recipients;
 import static dev.tern.ingress.trust.recipients.CalloutCacheContract.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tern.local.testkit.MutableClock;
 import dev.tern.smtp.address.Mailbox;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 class InMemoryCalloutCacheTest implements CalloutCacheContract {
@@ -24,9 +22,9 @@ class InMemoryCalloutCacheTest implements CalloutCacheContract {
     void forgetsAVerdictAtTheEndOfItsLifespan() throws Exception {
         Mailbox a = Mailbox.of("a@example.com");
         await(cache.put(a, LMTP, CalloutVerdict.UNKNOWN, Duration.ofMinutes(10)));
-        clock.now = clock.now.plus(Duration.ofMinutes(10)).minusMillis(1);
+        clock.advance(Duration.ofMinutes(10).minusMillis(1));
         assertThat(await(cache.get(a, LMTP))).contains(CalloutVerdict.UNKNOWN);
-        clock.now = clock.now.plusMillis(1);
+        clock.advance(Duration.ofMillis(1));
         assertThat(await(cache.get(a, LMTP))).isEmpty();
     }
 
@@ -39,24 +37,5 @@ class InMemoryCalloutCacheTest implements CalloutCacheContract {
         await(small.put(Mailbox.of("c@example.com"), LMTP, CalloutVerdict.VALID, HOUR));
         assertThat(await(small.get(a, LMTP))).isEmpty();
         assertThat(await(small.get(Mailbox.of("c@example.com"), LMTP))).contains(CalloutVerdict.VALID);
-    }
-
-    private static final class MutableClock extends Clock {
-        volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }
