@@ -2,6 +2,8 @@ package dev.tern.ingress.listen;
 
 import dev.tern.common.config.TernConfig;
 import dev.tern.common.dns.DnsjavaLookup;
+import dev.tern.common.infinispan.InfinispanClient;
+import dev.tern.common.policy.PolicyException;
 import dev.tern.common.policy.PolicyHolder;
 import dev.tern.ingress.config.IngressConfig;
 import dev.tern.ingress.metrics.IngressMetrics;
@@ -59,7 +61,7 @@ public class SmtpListeners {
     private long tlsTimer = -1;
 
     public SmtpListeners(Vertx vertx, IngressConfig config, TernConfig tern, IngressMetrics metrics,
-            PolicyHolder policy, KafkaPublisher publisher) {
+            PolicyHolder policy, KafkaPublisher publisher, InfinispanClient infinispan) {
         this.vertx = vertx;
         this.config = config;
         String hostname = config.hostname().orElseGet(SmtpListeners::localHostname);
@@ -70,7 +72,17 @@ public class SmtpListeners {
                     t.setDaemon(true);
                     return t;
                 });
-        var checks = EdgeChecks.create(DnsjavaLookup.fromConfig(tern.dns()), hostname, metrics, Clock.systemUTC());
+        var checks = EdgeChecks.create(DnsjavaLookup.fromConfig(tern.dns()), hostname, metrics, Clock.systemUTC(),
+                infinispan::manager, blocking);
+        // A recipients file that cannot be read or parsed stops the start, naming the key.
+        var recipients = policy.current().relay().recipientsFile();
+        if (recipients != null) {
+            try {
+                checks.recipientsFiles().watch(recipients);
+            } catch (RuntimeException e) {
+                throw new PolicyException("relay.recipients", e.getMessage());
+            }
+        }
         this.support = new ListenerSupport(config, hostname, metrics, policy, publisher, blocking, checks);
         metrics.activeSessions(support.limiter()::active);
     }

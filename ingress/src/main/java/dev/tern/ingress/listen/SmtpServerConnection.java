@@ -1,5 +1,6 @@
 package dev.tern.ingress.listen;
 
+import dev.tern.common.policy.Checks;
 import dev.tern.ingress.session.IngressSessionPolicy;
 import dev.tern.ingress.session.SessionFacts;
 import dev.tern.smtp.reply.Reply;
@@ -12,6 +13,7 @@ import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
 import java.net.InetAddress;
+import java.util.concurrent.CompletableFuture;
 import java.nio.ByteBuffer;
 import javax.net.ssl.SSLSession;
 import org.jboss.logging.Logger;
@@ -77,6 +79,7 @@ final class SmtpServerConnection implements SessionOutput {
         support.metrics().sessionOpened();
         SessionFacts facts = new SessionFacts(address, ip, support.hostname(), listener.label());
         var policy = new IngressSessionPolicy(facts, support.services());
+        CompletableFuture<Reply> listed = connectRefusal(policy, address, trusted);
         TlsInfo implicit = listener.implicitTls() ? tlsInfo(socket.sslSession()) : null;
         SessionConfig config = support.sessionConfig(listener, implicit);
         session = new ServerSession(config, policy, this, task -> context.runOnContext(v -> task.run()));
@@ -87,13 +90,34 @@ final class SmtpServerConnection implements SessionOutput {
         sessionTimer = context.owner().setTimer(limits.sessionTimeout().toMillis(), id -> session.timeout());
         long delay = limits.greetingDelay().toMillis();
         if (delay > 0) {
-            context.owner().setTimer(delay, id -> greet());
+            context.owner().setTimer(delay, id -> greetAfter(listed));
         } else {
-            greet();
+            greetAfter(listed);
         }
     }
 
-    private void greet() {
+    /**
+     * The DNSBL verdict when the policy checks at connect ({@code checks.dnsbl.stage: connect}):
+     * the 554 greeting for a listed client, else null. Trusted networks are never checked.
+     */
+    private CompletableFuture<Reply> connectRefusal(IngressSessionPolicy policy, InetAddress address, boolean trusted) {
+        var checks = support.policy().get().checks();
+        if (trusted || !checks.dnsbl().enabled() || checks.dnsbl().stage() != Checks.Dnsbl.Stage.CONNECT) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return policy.reputation().thenApply(v -> support.services().checks().recipient()
+                .refusalAtConnect(checks, v, address)).toCompletableFuture();
+    }
+
+    private void greetAfter(CompletableFuture<Reply> refusal) {
+        if (refusal.isDone()) {
+            greet(refusal.getNow(null));
+        } else {
+            refusal.whenComplete((r, e) -> context.runOnContext(v -> greet(r)));
+        }
+    }
+
+    private void greet(Reply refusal) {
         if (closed || greeted) {
             return;
         }
@@ -101,6 +125,8 @@ final class SmtpServerConnection implements SessionOutput {
         armIdleTimer();
         if (support.limiter().draining()) {
             session.shutdown();
+        } else if (refusal != null) {
+            session.startRejecting(refusal);
         } else {
             session.start();
         }

@@ -2,6 +2,7 @@ package dev.tern.ingress.session;
 
 import dev.tern.common.policy.Policy;
 import dev.tern.common.queue.QueuedRecipient;
+import dev.tern.ingress.trust.dnsbl.DnsblVerdict;
 import dev.tern.ingress.trust.spf.SpfVerdict;
 import dev.tern.smtp.address.ForwardPath;
 import dev.tern.smtp.address.ReversePath;
@@ -35,6 +36,7 @@ public final class IngressSessionPolicy implements SessionPolicy {
     private final IngressServices services;
     /** The current transaction's SPF verdict (null when SPF did not run); MAIL FROM starts a transaction. */
     private volatile SpfVerdict spf;
+    private CompletionStage<DnsblVerdict> reputation;
 
     public IngressSessionPolicy(SessionFacts facts, IngressServices services) {
         this.facts = facts;
@@ -57,13 +59,32 @@ public final class IngressSessionPolicy implements SessionPolicy {
 
     @Override
     public CompletionStage<Reply> checkRecipient(ForwardPath recipient, RcptParameters parameters, SessionView session) {
-        Reply refusal = RelayControl.check(recipient, services.policy().get().relay(), facts.client(),
-                session.authIdentity().isPresent());
+        Policy p = services.policy().get();
+        boolean authenticated = session.authIdentity().isPresent();
+        Reply refusal = RelayControl.check(recipient, p.relay(), facts.client(), authenticated);
         if (refusal != null) {
             services.metrics().rejected("relay");
             return CompletableFuture.completedFuture(refusal);
         }
-        return CompletableFuture.completedFuture(Replies.RECIPIENT_OK);
+        if (recipient.isBarePostmaster()) {
+            return CompletableFuture.completedFuture(Replies.RECIPIENT_OK);
+        }
+        boolean inbound = !authenticated && !p.relay().isTrusted(facts.client());
+        String sender = session.sender().flatMap(ReversePath::mailbox).map(Object::toString).orElse("");
+        return services.checks().recipient().check(p, inbound, this::reputation, facts.client(), sender,
+                        recipient.mailbox().orElseThrow())
+                .thenApply(r -> r != null ? r : Replies.RECIPIENT_OK);
+    }
+
+    /**
+     * The connection's DNSBL verdict: asked at the greeting (connect stage) or at the first RCPT,
+     * then kept, so a session with many recipients costs one round of lookups.
+     */
+    public synchronized CompletionStage<DnsblVerdict> reputation() {
+        if (reputation == null) {
+            reputation = services.checks().recipient().dnsbl(services.policy().get().checks(), facts.client());
+        }
+        return reputation;
     }
 
     @Override

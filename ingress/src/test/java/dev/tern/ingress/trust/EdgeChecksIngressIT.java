@@ -123,6 +123,38 @@ class EdgeChecksIngressIT {
                 .contains("dmarc=fail");
     }
 
+    @Test
+    void unknownLocalRecipientsListedClientsAndFirstAttemptsAreRefusedAtRcpt() {
+        try (var c = smtp("client.edge.test")) {
+            assertThat(c.command("MAIL FROM:<a@pass.edge.test>")).startsWith("250");
+            assertThat(c.command("RCPT TO:<nobody@example.org>"))
+                    .startsWith("550 5.1.1 <nobody@example.org>: Recipient address rejected");
+            assertThat(c.command("RCPT TO:<anyone@catchall.example.org>")).startsWith("250");
+            assertThat(c.command("RCPT TO:<Postmaster@example.org>")).as("RFC 5321 §4.5.1").startsWith("250");
+            assertThat(c.command("RCPT TO:<bob@example.org>")).startsWith("250");
+        }
+        try (var c = RawSmtpClient.from("127.0.0.2", "127.0.0.1", listeners.port(Listener.SMTP))) {
+            c.reply();
+            c.command("EHLO listed.edge.test");
+            assertThat(c.command("MAIL FROM:<a@pass.edge.test>")).startsWith("250");
+            assertThat(c.command("RCPT TO:<bob@example.org>"))
+                    .startsWith("554 5.7.1 Service unavailable; client [127.0.0.2] listed by bl.test");
+        }
+        try (var c = RawSmtpClient.from("127.0.0.4", "127.0.0.1", listeners.port(Listener.SMTP))) {
+            c.reply();
+            c.command("EHLO refused.edge.test");
+            c.command("MAIL FROM:<a@pass.edge.test>");
+            assertThat(c.command("RCPT TO:<bob@example.org>")).as("127.255.255.254 means 'query refused', not listed")
+                    .startsWith("250");
+        }
+        try (var c = RawSmtpClient.from("127.0.0.3", "127.0.0.1", listeners.port(Listener.SMTP))) {
+            c.reply();
+            c.command("EHLO new.edge.test");
+            assertThat(c.command("MAIL FROM:<a" + UUID.randomUUID() + "@pass.edge.test>")).startsWith("250");
+            assertThat(c.command("RCPT TO:<bob@example.org>")).startsWith("451 4.7.1 Greylisted");
+        }
+    }
+
     private String metricsText() throws IOException {
         try (InputStream in = metrics.openStream()) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);

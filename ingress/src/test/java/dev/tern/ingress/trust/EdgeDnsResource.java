@@ -10,7 +10,9 @@ import java.util.Map;
 
 /**
  * A real DNS server (knot, on a free loopback port) with the test zone of the edge-check tests,
- * and a policy that turns SPF, DKIM verification and DMARC on; ingress is pointed at both.
+ * and a policy that turns on SPF, DKIM verification, DMARC, a recipients file, a DNS block list
+ * (listing 127.0.0.2) and greylisting (for clients other than 127.0.0.1, .2 and .4); ingress is
+ * pointed at both.
  */
 public final class EdgeDnsResource implements QuarkusTestResourceLifecycleManager {
 
@@ -37,16 +39,19 @@ public final class EdgeDnsResource implements QuarkusTestResourceLifecycleManage
                     .zone("example.org", "test._domainkey TXT \"v=DKIM1; k=ed25519; p=" + publicKey + "\"\n"
                             + "_dmarc TXT \"v=DMARC1; p=reject\"")
                     .zone("other.test", "@ TXT \"v=spf1 ip4:127.0.0.0/8 -all\"")
+                    .zone("bl.test", "2.0.0.127 A 127.0.0.2\n4.0.0.127 A 127.255.255.254")
                     .servfail("broken.test")
                     .start();
             dir = Files.createTempDirectory("tern-edge-");
             Files.copy(Path.of("src/test/resources/test-users.htpasswd"), dir.resolve("users.htpasswd"));
+            Files.writeString(dir.resolve("recipients.txt"), "bob@example.org\n@catchall.example.org\n");
             Path policy = dir.resolve("policy.yaml");
             Files.writeString(policy, """
                     relay:
-                      local-domains: [example.org]
+                      local-domains: [example.org, catchall.example.org]
                       trusted-networks: [192.0.2.0/24]
                       users-file: users.htpasswd
+                      recipients: recipients.txt
                     retry: [1m]
                     checks:
                       authserv-id: mx.tern.test
@@ -54,6 +59,8 @@ public final class EdgeDnsResource implements QuarkusTestResourceLifecycleManage
                       dkim: {}
                       dmarc: {}
                       quarantine-to: quarantine@example.org
+                      dnsbl: {zones: [{zone: bl.test}]}
+                      greylisting: {delay: 1h, retry-window: 2h, whitelist: [127.0.0.1/32, 127.0.0.2/32, 127.0.0.4/32]}
                     """);
             return Map.of("tern.dns.servers", dns.server(), "tern.dns.timeout", "2s", "tern.policy", policy.toString());
         } catch (IOException e) {

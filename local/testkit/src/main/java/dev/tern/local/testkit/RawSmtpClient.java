@@ -35,8 +35,23 @@ public final class RawSmtpClient implements AutoCloseable {
     }
 
     public RawSmtpClient(String host, int port, int readTimeoutMillis) {
+        this(host, port, readTimeoutMillis, null);
+    }
+
+    /**
+     * Connects from {@code localAddress} (e.g. {@code 127.0.0.2}: every 127/8 address is
+     * loopback on Linux), so one test can be two clients a server tells apart by address.
+     */
+    public static RawSmtpClient from(String localAddress, String host, int port) {
+        return new RawSmtpClient(host, port, 10_000, localAddress);
+    }
+
+    private RawSmtpClient(String host, int port, int readTimeoutMillis, String localAddress) {
         try {
             socket = new Socket();
+            if (localAddress != null) {
+                socket.bind(new InetSocketAddress(localAddress, 0));
+            }
             socket.connect(new InetSocketAddress(host, port), 5000);
             socket.setSoTimeout(readTimeoutMillis);
             in = socket.getInputStream();
