@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Map;
@@ -22,7 +23,8 @@ import org.junit.jupiter.api.Test;
  * The edge checks end to end, on the cluster {@code ./tern-local} runs, with a real DNS server
  * (knot on loopback) publishing SPF, DKIM and DMARC records: a spoofed message claiming a
  * {@code p=reject} domain is refused after the final dot, a genuine one reaches the remote
- * server with our Authentication-Results, and an unknown local recipient is refused at RCPT.
+ * server with our Authentication-Results, an unknown local recipient is refused at RCPT, and a
+ * greylisted client's retry passes on a second ingress process (the triplets live in Infinispan).
  */
 class EdgeTrustEndToEndIT {
 
@@ -59,6 +61,7 @@ class EdgeTrustEndToEndIT {
                       spf: {}
                       dkim: {}
                       dmarc: {}
+                      greylisting: {delay: 2s, retry-window: 1h, whitelist: [127.0.0.1/32]}
                     """.formatted(sinkPort), Map.of("recipients.txt", "bob@example.org\n"),
                     Map.of(Service.INGRESS, Map.of("tern.dns.servers", dns.server())));
         } catch (RuntimeException e) {
@@ -127,6 +130,33 @@ class EdgeTrustEndToEndIT {
             assertThat(c.command("MAIL FROM:<ceo@genuine.test>")).startsWith("250");
             assertThat(c.command("RCPT TO:<nobody@example.org>")).startsWith("550 5.1.1");
             assertThat(c.command("RCPT TO:<bob@example.org>")).startsWith("250");
+        }
+    }
+
+    @Test
+    void aGreylistedRetryPassesOnASecondIngress() throws Exception {
+        // 127.0.0.3 is not whitelisted (127.0.0.1, the other tests' client, is).
+        String sender = "ceo+" + UUID.randomUUID() + "@genuine.test";
+        try (var c = RawSmtpClient.from("127.0.0.3", "127.0.0.1", fixture.smtpPort())) {
+            c.reply();
+            c.command("EHLO mail.genuine.test");
+            assertThat(c.command("MAIL FROM:<" + sender + ">")).startsWith("250");
+            assertThat(c.command("RCPT TO:<bob@example.org>")).startsWith("451 4.7.1 Greylisted");
+        }
+        Instant firstSeen = Instant.now();
+        var second = fixture.cluster.startReplica(Service.INGRESS, "ingress-2");
+        fixture.cluster.awaitReady(second);
+        // The delay is what is under test: the retry must come after it, as a real MTA's would.
+        Duration left = Duration.between(Instant.now(), firstSeen.plusSeconds(3));
+        if (!left.isNegative()) {
+            Thread.sleep(left.toMillis());
+        }
+        try (var c = RawSmtpClient.from("127.0.0.3", "127.0.0.1", second.smtpPort())) {
+            assertThat(c.reply()).startsWith("220 ");
+            c.command("EHLO mail.genuine.test");
+            assertThat(c.command("MAIL FROM:<" + sender + ">")).startsWith("250");
+            assertThat(c.command("RCPT TO:<bob@example.org>")).as("the first attempt was seen by the other pod")
+                    .startsWith("250");
         }
     }
 
