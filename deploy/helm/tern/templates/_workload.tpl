@@ -191,6 +191,10 @@ is kafka.bootstrap.servers, the default of tern.kafka.bootstrap-servers.
 {{- end }}
 - name: TERN_POLICY
   value: {{ include "tern.policyPath" . }}
+{{- with .Values.dns.servers }}
+- name: TERN_DNS_SERVERS
+  value: {{ join "," . | quote }}
+{{- end }}
 - name: QUARKUS_HTTP_PORT
   value: "8080"
 - name: JAVA_OPTS_APPEND

@@ -47,6 +47,26 @@ class SharedResourcesTest {
     }
 
     @Test
+    void policyFilesSitBesideThePolicyAndDnsServersReachEveryService() {
+        List<HasMetadata> objects = Chart.parse(Chart.render(Map.of(
+                "policyFiles.recipients\\.txt", "bob@example.org",
+                "policy.relay.recipients", "recipients.txt",
+                "dns.servers[0]", "10.0.0.10:53",
+                "dns.servers[1]", "[fd00::a]:53")));
+
+        ConfigMap cm = named(objects, ConfigMap.class, "tern-policy");
+        assertThat(cm.getData()).containsEntry("recipients.txt", "bob@example.org");
+        assertThat(Yaml.at(Yaml.parse(cm.getData().get("policy.yaml")), "relay", "recipients")).isEqualTo("recipients.txt");
+        for (Deployment d : Chart.ofKind(objects, Deployment.class)) {
+            assertThat(WorkloadTest.container(d).getEnv()).filteredOn(e -> e.getName().equals("TERN_DNS_SERVERS"))
+                    .singleElement().satisfies(e -> assertThat(e.getValue()).isEqualTo("10.0.0.10:53,[fd00::a]:53"));
+        }
+        assertThat(Chart.ofKind(Chart.parse(Chart.render(Map.of())), Deployment.class))
+                .allSatisfy(d -> assertThat(WorkloadTest.container(d).getEnv())
+                        .noneMatch(e -> e.getName().equals("TERN_DNS_SERVERS")));
+    }
+
+    @Test
     void inlineUsersBecomeASecretMountedBesideThePolicyAndNamedInIt() {
         List<HasMetadata> objects = Chart.parse(Chart.render(Map.of("users.htpasswd", "alice:$2y$05$hash")));
 
