@@ -89,10 +89,27 @@ class KillBackendsIT {
             assertThat(whileDown).as("messages delivered while Infinispan was down (local shaping limits)")
                     .isPositive();
         });
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (fallback() > 0) {
-            assertThat(System.nanoTime()).as("delivery back on the shared limits within 30 s").isLessThan(deadline);
+        // Delivery leaves its local limits when a call to Infinispan, made as a probe, succeeds:
+        // keep a message flowing until one does. The bound only stops a hang; a restarted server on
+        // a busy machine can take tens of seconds to answer, and how fast is a benchmark's business.
+        long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        for (int n = 0; fallback() > 0; n++) {
+            assertThat(System.nanoTime()).as("delivery back on the shared limits after Infinispan returned")
+                    .isLessThan(giveUp);
+            sendOne("ispn-probe-" + n);
             Thread.sleep(250);
+        }
+    }
+
+    private static void sendOne(String id) {
+        try (var c = new RawSmtpClient("127.0.0.1", fixture.smtpPort(), 60_000)) {
+            c.reply();
+            c.command("EHLO probe.test");
+            c.command("MAIL FROM:<probe@sender.test>");
+            c.command("RCPT TO:<probe@remote.test>");
+            c.command("DATA");
+            c.command("Subject: " + id + "\r\n\r\n" + id + "\r\n.");
+            c.command("QUIT");
         }
     }
 
