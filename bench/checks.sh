@@ -23,7 +23,7 @@ bash "$repo/scripts/install-test-tools.sh"
 export PATH="$PATH:/usr/sbin"
 rm -rf "$OUT" && mkdir -p "$OUT/knot"
 
-dns_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+dns_port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 openssl genpkey -algorithm ed25519 -out "$OUT/dkim.pem" 2>/dev/null
 seed=$(openssl pkey -in "$OUT/dkim.pem" -outform DER | tail -c 32 | base64 -w0)
 pub=$(openssl pkey -in "$OUT/dkim.pem" -pubout -outform DER | tail -c 32 | base64 -w0)
@@ -68,12 +68,12 @@ knot=$!
 launcher=
 trap 'kill $launcher $knot 2>/dev/null; wait 2>/dev/null' EXIT
 
-python3 - "$OUT/message.eml" "$seed" <<'PY'
-import base64, sys, dkim
+/usr/bin/python3 - "$OUT/message.eml" "$seed" <<'PY'
+import sys, dkim
 body = b"".join(b"line %d of a message that is about one kilobyte long, signed once\r\n" % i for i in range(14))
 msg = (b"From: CEO <ceo@genuine.test>\r\nTo: bob@example.org\r\nSubject: checks benchmark\r\n"
        b"Message-ID: <bench@genuine.test>\r\n\r\n" + body)
-sig = dkim.sign(msg, b"sel", b"genuine.test", base64.b64decode(sys.argv[2]), signature_algorithm=b"ed25519-sha256",
+sig = dkim.sign(msg, b"sel", b"genuine.test", sys.argv[2].encode(), signature_algorithm=b"ed25519-sha256",
                 include_headers=[b"from", b"to", b"subject", b"message-id"])
 open(sys.argv[1], "wb").write((sig + msg).replace(b"\r\n", b"\n"))
 PY

@@ -8,6 +8,7 @@ import java.security.Signature;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
 /** The header hash and signature check of RFC 6376 §3.7 and §5.4.2, RFC 8463 for Ed25519. */
 final class DkimSignatureCheck {
@@ -43,10 +44,16 @@ final class DkimSignatureCheck {
         try {
             if (s.algorithm().startsWith("ed25519")) {
                 // RFC 8463 §3: Ed25519 signs the SHA-256 digest of the data, not the data.
-                Signature ed = Signature.getInstance("Ed25519");
-                ed.initVerify(key);
-                ed.update(DkimVerifier.digest(hash).digest(data));
-                return ed.verify(s.signature());
+                byte[] digest = DkimVerifier.digest(hash).digest(data);
+                byte[] signature = s.signature();
+                if (signature.length != Ed25519.SIGNATURE_SIZE) {
+                    return false;
+                }
+                // Bouncy Castle's Ed25519 rather than the JDK's: the JDK 17 one takes about a
+                // millisecond of CPU per verification, which made DKIM the dearest inbound check.
+                byte[] spki = key.getEncoded();
+                return Ed25519.verify(signature, 0, spki, spki.length - Ed25519.PUBLIC_KEY_SIZE, digest, 0,
+                        digest.length);
             }
             Signature rsa = Signature.getInstance(hash.equals("sha1") ? "SHA1withRSA" : "SHA256withRSA");
             rsa.initVerify(key);
