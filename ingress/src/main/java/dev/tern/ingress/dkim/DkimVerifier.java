@@ -33,6 +33,7 @@ public final class DkimVerifier {
     public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofMinutes(5);
 
     private final DkimKeyRecords keys;
+    private final DkimKeyCache parsedKeys = new DkimKeyCache();
     private final Clock clock;
     private final Duration clockSkew;
 
@@ -121,10 +122,12 @@ public final class DkimVerifier {
             return DkimResult.of(Result.PERMERROR, "no key for signature", s, false);
         }
         DkimKeyRecord key = null;
+        String keyText = null;
         String keyError = null;
         for (String record : ((Found) lookup).records()) {
             try {
-                key = DkimKeyRecord.parse(record);
+                key = parsedKeys.record(record);
+                keyText = record;
                 break;
             } catch (DkimPermanentError e) {
                 keyError = e.getMessage();
@@ -134,13 +137,13 @@ public final class DkimVerifier {
             return DkimResult.of(Result.PERMERROR, "key syntax error: " + keyError, s, false);
         }
         try {
-            return check(s, key, field, headers);
+            return check(s, key, keyText, field, headers);
         } catch (DkimPermanentError e) {
             return DkimResult.of(Result.PERMERROR, e.getMessage(), s, key.testing());
         }
     }
 
-    private DkimResult check(DkimSignature s, DkimKeyRecord key, Field field, List<Field> headers) {
+    private DkimResult check(DkimSignature s, DkimKeyRecord key, String keyText, Field field, List<Field> headers) {
         if (key.revoked()) {
             return DkimResult.of(Result.PERMERROR, "key revoked", s, key.testing());
         }
@@ -160,7 +163,7 @@ public final class DkimVerifier {
         if (key.strictIdentity() && !identityDomain.equalsIgnoreCase(s.domain())) {
             return DkimResult.of(Result.PERMERROR, "key requires i= in exactly d= (t=s)", s, key.testing());
         }
-        boolean valid = DkimSignatureCheck.verifies(s, key.publicKey(), hash,
+        boolean valid = DkimSignatureCheck.verifies(s, parsedKeys.publicKey(keyText, key), hash,
                 DkimSignatureCheck.signedData(s, field, headers));
         if (!valid) {
             return DkimResult.of(key.testing() ? Result.NEUTRAL : Result.FAIL, "signature mismatch", s,

@@ -68,7 +68,7 @@ public record EdgeChecks(SenderChecks sender, RecipientChecks recipient, Message
         var validator = new RecipientValidator(files, new RecipientCallout(calloutThreads, hostname),
                 new LazyCalloutCache(calloutCache));
         return new EdgeChecks(new SenderChecks(spf, metrics),
-                new RecipientChecks(validator, new DnsblChecker(dns), greylist, metrics, blocking),
+                new RecipientChecks(validator, files, new DnsblChecker(dns), greylist, metrics, blocking),
                 new MessageChecks(dkim, senderId, new DmarcChecker(dns), metrics), files);
     }
 

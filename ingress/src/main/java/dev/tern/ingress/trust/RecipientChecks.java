@@ -7,7 +7,9 @@ import dev.tern.ingress.metrics.IngressMetrics;
 import dev.tern.ingress.trust.dnsbl.DnsblChecker;
 import dev.tern.ingress.trust.dnsbl.DnsblVerdict;
 import dev.tern.ingress.trust.greylist.Greylist;
+import dev.tern.ingress.trust.recipients.RecipientCheck;
 import dev.tern.ingress.trust.recipients.RecipientValidator;
+import dev.tern.ingress.trust.recipients.RecipientsFileWatcher;
 import dev.tern.smtp.address.Mailbox;
 import dev.tern.smtp.reply.Reply;
 import java.net.InetAddress;
@@ -30,6 +32,7 @@ public final class RecipientChecks {
     private static final Logger LOG = Logger.getLogger(RecipientChecks.class);
 
     private final RecipientValidator validator;
+    private final RecipientsFileWatcher files;
     private final DnsblChecker dnsbl;
     private final Supplier<Greylist> greylist;
     private final IngressMetrics metrics;
@@ -39,9 +42,10 @@ public final class RecipientChecks {
      * @param greylist made on first use: an ingress that never greylists never connects to Infinispan for it
      * @param blocking where validation starts, since its first look at a recipients file reads the file
      */
-    public RecipientChecks(RecipientValidator validator, DnsblChecker dnsbl, Supplier<Greylist> greylist,
-            IngressMetrics metrics, Executor blocking) {
+    public RecipientChecks(RecipientValidator validator, RecipientsFileWatcher files, DnsblChecker dnsbl,
+            Supplier<Greylist> greylist, IngressMetrics metrics, Executor blocking) {
         this.validator = validator;
+        this.files = files;
         this.dnsbl = dnsbl;
         this.greylist = greylist;
         this.metrics = metrics;
@@ -100,9 +104,12 @@ public final class RecipientChecks {
         if (relay.recipientsFile() == null && !relay.recipientCallout().enabled()) {
             return CompletableFuture.completedFuture(null);
         }
-        return CompletableFuture.supplyAsync(() -> validator.verify(recipient, policy), blocking)
-                .thenCompose(stage -> stage)
-                .thenApply(check -> {
+        // Only a recipients file not read yet (a reload naming a new one) needs the blocking pool.
+        CompletionStage<RecipientCheck> checked = relay.recipientsFile() == null || files.loaded(relay.recipientsFile())
+                ? validator.verify(recipient, policy)
+                : CompletableFuture.supplyAsync(() -> validator.verify(recipient, policy), blocking)
+                        .thenCompose(stage -> stage);
+        return checked.thenApply(check -> {
                     if (check.refusal() != null) {
                         metrics.refused(check.refusal().code() >= 500 ? "recipient_unknown" : "recipient_unverified");
                         LOG.debugf("recipient %s refused (%s): %s", recipient, check.outcome(), check.detail());

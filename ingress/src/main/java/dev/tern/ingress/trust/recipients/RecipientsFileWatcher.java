@@ -65,6 +65,11 @@ public final class RecipientsFileWatcher implements AutoCloseable {
         return w != null ? w.list : watch(file);
     }
 
+    /** Whether {@code file} is loaded already, so {@link #current} will not read it. */
+    public boolean loaded(Path file) {
+        return watched.containsKey(key(file));
+    }
+
     /** The last refused reload's message for {@code file}, or null when what is in force is on disk. */
     public String lastError(Path file) {
         Watched w = watched.get(key(file));
