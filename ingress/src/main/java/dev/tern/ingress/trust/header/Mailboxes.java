@@ -175,21 +175,15 @@ public final class Mailboxes {
     }
 
     private static int indexOutsideQuotes(String s, char wanted) {
-        boolean quoted = false;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '\\' && quoted) {
-                i++;
-            } else if (c == '"') {
-                quoted = !quoted;
-            } else if (c == wanted && !quoted) {
-                return i;
-            }
-        }
-        return -1;
+        return outsideQuotes(s, wanted, false);
     }
 
     private static int lastIndexOutsideQuotes(String s, char wanted) {
+        return outsideQuotes(s, wanted, true);
+    }
+
+    /** The first (or last) {@code wanted} not inside a quoted string, or -1. */
+    private static int outsideQuotes(String s, char wanted, boolean last) {
         int found = -1;
         boolean quoted = false;
         for (int i = 0; i < s.length(); i++) {
@@ -200,6 +194,9 @@ public final class Mailboxes {
                 quoted = !quoted;
             } else if (c == wanted && !quoted) {
                 found = i;
+                if (!last) {
+                    return i;
+                }
             }
         }
         return found;

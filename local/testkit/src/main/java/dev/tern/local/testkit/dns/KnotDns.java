@@ -1,6 +1,7 @@
 package dev.tern.local.testkit.dns;
 
 import dev.tern.local.runtime.process.FreePorts;
+import dev.tern.local.testkit.tools.StdinTiedProcess;
 import dev.tern.local.testkit.tools.DebianTools;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -95,10 +96,8 @@ public final class KnotDns implements AutoCloseable {
                             .append(dir.resolve("absent-" + n++ + ".zone")).append('\n');
                 }
                 Path confFile = Files.writeString(dir.resolve("knot.conf"), conf);
-                // sh keeps knotd only as long as our end of its stdin is open.
-                Process p = new ProcessBuilder("sh", "-c",
-                        "\"$0\" -c \"$1\" & k=$!; cat >/dev/null; kill $k; wait $k", knotd.toString(),
-                        confFile.toString()).redirectErrorStream(true).start();
+                Process p = new ProcessBuilder(StdinTiedProcess.command(knotd.toString(),
+                        List.of("-c", confFile.toString()))).redirectErrorStream(true).start();
                 var server = new KnotDns(p, dir, port);
                 server.awaitLoaded(zones.keySet());
                 return server;
@@ -159,18 +158,7 @@ public final class KnotDns implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            process.getOutputStream().close();
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
-            }
-        } catch (IOException e) {
-            process.destroyForcibly();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-        }
+        StdinTiedProcess.stop(process);
         try (var files = Files.walk(dir)) {
             for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(f);

@@ -1,6 +1,7 @@
 package dev.tern.local.testkit.smtp;
 
 import dev.tern.local.runtime.process.FreePorts;
+import dev.tern.local.testkit.tools.StdinTiedProcess;
 import dev.tern.local.testkit.tools.DebianTools;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -48,18 +49,7 @@ public final class PostfixSmtpSink implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            process.getOutputStream().close();
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
-            }
-        } catch (IOException e) {
-            process.destroyForcibly();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-        }
+        StdinTiedProcess.stop(process);
         try {
             Files.deleteIfExists(log);
         } catch (IOException e) {
@@ -96,14 +86,14 @@ public final class PostfixSmtpSink implements AutoCloseable {
         public PostfixSmtpSink start() {
             String binary = DebianTools.postfixTool("smtp-sink").toString();
             int port = FreePorts.pick();
-            List<String> command = new ArrayList<>(List.of("sh", "-c",
-                    "\"$0\" \"$@\" & k=$!; cat >/dev/null; kill $k; wait $k", binary));
+            List<String> args = new ArrayList<>();
             if ("root".equals(System.getProperty("user.name"))) {
                 // smtp-sink refuses to keep root privileges after opening its socket.
-                command.addAll(List.of("-u", "nobody"));
+                args.addAll(List.of("-u", "nobody"));
             }
-            command.addAll(options);
-            command.addAll(List.of(FreePorts.LOOPBACK + ":" + port, "16"));
+            args.addAll(options);
+            args.addAll(List.of(FreePorts.LOOPBACK + ":" + port, "16"));
+            List<String> command = StdinTiedProcess.command(binary, args);
             try {
                 // To a file, not a pipe nobody reads: a full pipe would block smtp-sink mid-test.
                 Path log = Files.createTempFile("tern-smtp-sink-", ".log");
