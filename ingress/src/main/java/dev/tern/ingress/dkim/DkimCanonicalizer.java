@@ -64,7 +64,14 @@ public final class DkimCanonicalizer {
         String text = new String(m, 0, end, StandardCharsets.ISO_8859_1);
         List<Field> out = new ArrayList<>();
         StringBuilder field = null;
-        for (String line : text.split("\r\n", -1)) {
+        // Lines end at CRLF only (a bare LF stays inside its line, as it was signed); no regex
+        // split, since this runs for every inbound message.
+        for (int at = 0, crlf; at <= text.length(); at = crlf + 2) {
+            crlf = text.indexOf("\r\n", at);
+            if (crlf < 0) {
+                crlf = text.length();
+            }
+            String line = text.substring(at, crlf);
             if (line.isEmpty()) {
                 continue;
             }
@@ -98,7 +105,24 @@ public final class DkimCanonicalizer {
     /** RFC 6376 §3.4.2: lower-case name, unfolded value, runs of WSP as one SP, trimmed. */
     public static String relaxedHeader(String name, String value) {
         String unfolded = value.replace("\r\n", "");
-        return name.toLowerCase(Locale.ROOT).trim() + ":" + trimWsp(unfolded.replaceAll("[ \t]+", " "));
+        return name.toLowerCase(Locale.ROOT).trim() + ":" + trimWsp(collapseWsp(unfolded));
+    }
+
+    /** Each run of spaces and tabs as one space. */
+    private static String collapseWsp(String s) {
+        var out = new StringBuilder(s.length());
+        boolean inRun = false;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean wsp = c == ' ' || c == '\t';
+            if (!wsp) {
+                out.append(c);
+            } else if (!inRun) {
+                out.append(' ');
+            }
+            inRun = wsp;
+        }
+        return out.toString();
     }
 
     private static String trimWsp(String s) {

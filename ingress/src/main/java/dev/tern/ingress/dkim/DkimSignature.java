@@ -51,7 +51,7 @@ public record DkimSignature(String algorithm, byte[] signature, byte[] bodyHash,
             throw new DkimPermanentError("empty s=");
         }
         List<String> signed = Arrays.stream(tags.required("h").split(":"))
-                .map(n -> n.replaceAll("[ \t\r\n]+", "").toLowerCase(Locale.ROOT)).toList();
+                .map(n -> DkimTagList.removeFws(n).toLowerCase(Locale.ROOT)).toList();
         if (!signed.contains("from")) {
             throw new DkimPermanentError("h= does not include From");
         }
@@ -74,7 +74,7 @@ public record DkimSignature(String algorithm, byte[] signature, byte[] bodyHash,
         }
         String withoutB = rawValue.substring(0, b.valueStart()) + rawValue.substring(b.valueEnd());
         return new DkimSignature(algorithm, signature, bodyHash, c[0], c[1], domain, selector, signed, identity,
-                length, timestamp, expiry, b.value().replaceAll("[ \t\r\n]+", ""), withoutB);
+                length, timestamp, expiry, DkimTagList.removeFws(b.value()), withoutB);
     }
 
     private static Canonicalization[] canonicalization(String value) {

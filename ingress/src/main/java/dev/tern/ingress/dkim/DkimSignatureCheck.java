@@ -13,7 +13,20 @@ import org.bouncycastle.math.ec.rfc8032.Ed25519;
 /** The header hash and signature check of RFC 6376 §3.7 and §5.4.2, RFC 8463 for Ed25519. */
 final class DkimSignatureCheck {
 
+    // One verifier object per thread and algorithm: Signature.getInstance searches the security
+    // providers and builds a new object on every call. initVerify resets all state.
+    private static final ThreadLocal<Signature> RSA_SHA256 = ThreadLocal.withInitial(() -> rsa("SHA256withRSA"));
+    private static final ThreadLocal<Signature> RSA_SHA1 = ThreadLocal.withInitial(() -> rsa("SHA1withRSA"));
+
     private DkimSignatureCheck() {
+    }
+
+    private static Signature rsa(String algorithm) {
+        try {
+            return Signature.getInstance(algorithm);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK lacks " + algorithm, e);
+        }
     }
 
     /**
@@ -55,7 +68,7 @@ final class DkimSignatureCheck {
                 return Ed25519.verify(signature, 0, spki, spki.length - Ed25519.PUBLIC_KEY_SIZE, digest, 0,
                         digest.length);
             }
-            Signature rsa = Signature.getInstance(hash.equals("sha1") ? "SHA1withRSA" : "SHA256withRSA");
+            Signature rsa = (hash.equals("sha1") ? RSA_SHA1 : RSA_SHA256).get();
             rsa.initVerify(key);
             rsa.update(data);
             return rsa.verify(s.signature());

@@ -163,7 +163,7 @@ public final class DkimVerifier {
         if (key.strictIdentity() && !identityDomain.equalsIgnoreCase(s.domain())) {
             return DkimResult.of(Result.PERMERROR, "key requires i= in exactly d= (t=s)", s, key.testing());
         }
-        boolean valid = DkimSignatureCheck.verifies(s, parsedKeys.publicKey(keyText, key), hash,
+        boolean valid = DkimSignatureCheck.verifies(s, parsedKeys.publicKey(keyText), hash,
                 DkimSignatureCheck.signedData(s, field, headers));
         if (!valid) {
             return DkimResult.of(key.testing() ? Result.NEUTRAL : Result.FAIL, "signature mismatch", s,

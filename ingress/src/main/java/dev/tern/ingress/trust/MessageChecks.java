@@ -11,6 +11,7 @@ import dev.tern.ingress.trust.dmarc.DmarcPolicy;
 import dev.tern.ingress.trust.dmarc.DmarcResult;
 import dev.tern.ingress.trust.dmarc.DmarcVerdict;
 import dev.tern.ingress.trust.dmarc.FromHeader;
+import dev.tern.ingress.trust.header.HeaderFields;
 import dev.tern.ingress.trust.senderid.SenderIdChecker;
 import dev.tern.ingress.trust.senderid.SenderIdVerdict;
 import dev.tern.ingress.trust.spf.SpfResult;
@@ -48,12 +49,15 @@ public final class MessageChecks {
         if (!checks.authenticates()) {
             return CompletableFuture.completedFuture(MessageVerdict.NOT_CHECKED);
         }
+        // The header section parsed once for Sender ID and DMARC (DKIM reads it raw, as signed).
+        List<HeaderFields.Field> fields = checks.senderId().enabled() || checks.dmarc().enabled()
+                ? HeaderFields.of(message) : List.of();
         CompletableFuture<List<DkimResult>> signatures = checks.dkim() || checks.dmarc().enabled()
                 ? dkim.verify(message).toCompletableFuture() : CompletableFuture.completedFuture(List.of());
         CompletableFuture<SenderIdVerdict> pra = checks.senderId().enabled()
-                ? senderId.check(client, message, helo).toCompletableFuture() : CompletableFuture.completedFuture(null);
+                ? senderId.check(client, fields, helo).toCompletableFuture() : CompletableFuture.completedFuture(null);
         CompletableFuture<DmarcVerdict> dmarcVerdict = checks.dmarc().enabled()
-                ? signatures.thenCompose(d -> dmarc.check(FromHeader.of(message), spf, d))
+                ? signatures.thenCompose(d -> dmarc.check(FromHeader.of(fields), spf, d))
                 : CompletableFuture.completedFuture(null);
         return CompletableFuture.allOf(signatures, pra, dmarcVerdict).thenApply(done -> verdict(checks, spf,
                 signatures.join(), pra.join(), dmarcVerdict.join()));

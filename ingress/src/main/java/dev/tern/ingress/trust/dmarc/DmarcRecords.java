@@ -2,6 +2,7 @@ package dev.tern.ingress.trust.dmarc;
 
 import dev.tern.common.dns.DnsAnswer;
 import dev.tern.common.dns.DnsLookup;
+import dev.tern.common.memo.BoundedMemo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -41,6 +42,8 @@ final class DmarcRecords {
     }
 
     private final DnsLookup dns;
+    /** Records by their text: the DNS answer is cached, so each message would parse the same text again. */
+    private final BoundedMemo<String, Parsed> parsedRecords = new BoundedMemo<>(10_000, Parsed::of);
 
     DmarcRecords(DnsLookup dns) {
         this.dns = dns;
@@ -63,20 +66,30 @@ final class DmarcRecords {
         });
     }
 
-    private static Discovery choose(List<String> dmarc, String domain) {
+    private Discovery choose(List<String> dmarc, String domain) {
         if (dmarc.isEmpty()) {
             return new NotFound(DmarcResult.NONE, null);
         }
         if (dmarc.size() > 1) {
             return new NotFound(DmarcResult.NONE, domain + " publishes " + dmarc.size() + " DMARC records");
         }
-        try {
-            DmarcRecord record = DmarcRecord.parse(dmarc.get(0));
-            String problem = DmarcRecord.policiesValid(dmarc.get(0)) ? null
-                    : domain + ": no valid p= (or an invalid sp=), read as p=none for its rua=";
-            return new Found(record, domain, problem);
-        } catch (IllegalArgumentException e) {
-            return new NotFound(DmarcResult.NONE, domain + ": unusable DMARC record: " + e.getMessage());
+        Parsed parsed = parsedRecords.get(dmarc.get(0));
+        if (parsed.record() == null) {
+            return new NotFound(DmarcResult.NONE, domain + ": unusable DMARC record: " + parsed.error());
+        }
+        return new Found(parsed.record(), domain, parsed.policiesValid() ? null
+                : domain + ": no valid p= (or an invalid sp=), read as p=none for its rua=");
+    }
+
+    /** A record's text read once: the record, or why it is unusable. */
+    private record Parsed(DmarcRecord record, boolean policiesValid, String error) {
+
+        static Parsed of(String text) {
+            try {
+                return new Parsed(DmarcRecord.parse(text), DmarcRecord.policiesValid(text), null);
+            } catch (IllegalArgumentException e) {
+                return new Parsed(null, false, e.getMessage());
+            }
         }
     }
 

@@ -26,7 +26,12 @@ public record FromHeader(List<String> domains, String problem) {
 
     /** Reads the From field of {@code message}'s header section. */
     public static FromHeader of(byte[] message) {
-        List<String> from = HeaderFields.values(HeaderFields.of(message), "from");
+        return of(HeaderFields.of(message));
+    }
+
+    /** Reads the From field among a message's header {@code fields}. */
+    public static FromHeader of(List<HeaderFields.Field> fields) {
+        List<String> from = HeaderFields.values(fields, "from");
         if (from.isEmpty()) {
             return failed("the message has no From header field");
         }

@@ -1,6 +1,7 @@
 package dev.tern.ingress.trust.dmarc;
 
 import com.google.common.net.InternetDomainName;
+import dev.tern.common.memo.BoundedMemo;
 import java.util.Locale;
 
 /**
@@ -18,12 +19,21 @@ import java.util.Locale;
  */
 public final class OrganizationalDomain {
 
+    /**
+     * Answers by normalised name: walking the suffix list is a good part of a DMARC check's
+     * cost, and a receiver sees the same few thousand domains over and over.
+     */
+    private static final BoundedMemo<String, String> KNOWN = new BoundedMemo<>(50_000, OrganizationalDomain::lookUp);
+
     private OrganizationalDomain() {
     }
 
     /** The Organizational Domain of {@code name}, lower case, without a trailing dot. */
     public static String of(String name) {
-        String domain = normalize(name);
+        return KNOWN.get(normalize(name));
+    }
+
+    private static String lookUp(String domain) {
         InternetDomainName parsed;
         try {
             parsed = InternetDomainName.from(domain);

@@ -4,8 +4,11 @@ import dev.tern.common.policy.Checks;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
@@ -24,6 +27,13 @@ import org.jboss.logging.Logger;
  * greylist for a while is the smaller harm; the other checks still run. (docs/ARCHITECTURE.md,
  * "Durability rules": shared state being unreachable must not stop mail.)
  *
+ * <p>A triplet this pod saw pass is remembered locally with the time the store confirmed it, and
+ * passes without a store read until that time is as old as the store's own refresh threshold
+ * ({@link GreylistRules#REFRESH_FRACTION}): up to then the store's answer could only be "passed,
+ * nothing to write", since a passed triplet expires only after its whole lifetime. A sender that
+ * writes to the same recipient all day then costs one store read per refresh, not one per
+ * message.
+ *
  * <p>The policy is passed per call since policies are reloaded at run time. Thread-safe and
  * non-blocking; never fails.
  */
@@ -33,12 +43,15 @@ public final class Greylist {
 
     /** Conditional writes lost to other pods before this call settles for the last decision. */
     static final int MAX_ATTEMPTS = 3;
+    /** Bound of the local memory of passed triplets; it is forgotten whole when full. */
+    static final int MAX_REMEMBERED = 100_000;
 
     private final GreylistStore store;
     private final Clock clock;
     private final Duration callTimeout;
     private final LongAdder storeFailures = new LongAdder();
     private final AtomicBoolean storeDown = new AtomicBoolean();
+    private final Map<String, Instant> passedSince = new ConcurrentHashMap<>();
 
     /** @param callTimeout how long one check may wait for the store before the mail passes */
     public Greylist(GreylistStore store, Clock clock, Duration callTimeout) {
@@ -56,6 +69,9 @@ public final class Greylist {
             return CompletableFuture.completedFuture(GreylistVerdict.pass(GreylistVerdict.Outcome.WHITELISTED));
         }
         String key = Triplet.of(client, sender, recipient).key();
+        if (recentlyPassed(key, policy)) {
+            return CompletableFuture.completedFuture(GreylistVerdict.pass(GreylistVerdict.Outcome.KNOWN));
+        }
         CompletableFuture<GreylistVerdict> decided;
         try {
             decided = attempt(key, policy, 1).toCompletableFuture();
@@ -78,12 +94,18 @@ public final class Greylist {
             GreylistRules.Step step = GreylistRules.next(stored.map(GreylistStore.Stored::state), clock.instant(),
                     policy);
             if (step.write() == null) {
+                if (step.verdict().outcome() == GreylistVerdict.Outcome.KNOWN) {
+                    remember(key, stored.get().state().since());
+                }
                 return CompletableFuture.completedFuture(step.verdict());
             }
             CompletionStage<Boolean> written = stored.isEmpty()
                     ? store.create(key, step.write(), step.lifespan())
                     : store.replace(key, stored.get().version(), step.write(), step.lifespan());
             return written.thenCompose(won -> {
+                if (won && step.write().phase() == TripletState.Phase.PASSED) {
+                    remember(key, step.write().since());
+                }
                 if (won || !step.required() || attempt >= MAX_ATTEMPTS) {
                     // Out of attempts, other pods are writing this triplet this very moment; their
                     // writes follow the same rules, so our last decision is theirs too.
@@ -92,6 +114,23 @@ public final class Greylist {
                 return attempt(key, policy, attempt + 1);
             });
         });
+    }
+
+    /** Whether {@code key} passed here so recently that the store would answer "passed" without a write. */
+    private boolean recentlyPassed(String key, Checks.Greylisting policy) {
+        Instant since = passedSince.get(key);
+        if (since == null) {
+            return false;
+        }
+        Duration age = Duration.between(since, clock.instant());
+        return age.compareTo(policy.passLifetime().dividedBy(GreylistRules.REFRESH_FRACTION)) < 0;
+    }
+
+    private void remember(String key, Instant confirmed) {
+        if (passedSince.size() >= MAX_REMEMBERED) {
+            passedSince.clear();
+        }
+        passedSince.put(key, confirmed);
     }
 
     private GreylistVerdict storeFailed(Throwable error) {

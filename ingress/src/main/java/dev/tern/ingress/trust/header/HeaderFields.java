@@ -26,7 +26,12 @@ public final class HeaderFields {
         String text = new String(message, 0, headerEnd(message), StandardCharsets.UTF_8);
         var fields = new ArrayList<Field>();
         StringBuilder current = null;
-        for (String line : text.split("\r?\n", -1)) {
+        for (int at = 0, lf; at <= text.length(); at = lf + 1) {
+            lf = text.indexOf('\n', at);
+            if (lf < 0) {
+                lf = text.length();
+            }
+            String line = text.substring(at, lf < text.length() && lf > at && text.charAt(lf - 1) == '\r' ? lf - 1 : lf);
             if (line.isEmpty()) {
                 continue;
             }

@@ -23,7 +23,8 @@ public record PurportedResponsibleAddress(String field, Mailboxes.Mailbox mailbo
         return of(HeaderFields.of(message));
     }
 
-    static PurportedResponsibleAddress of(List<Field> fields) {
+    /** Finds the PRA among a message's header {@code fields}, top first. */
+    public static PurportedResponsibleAddress of(List<Field> fields) {
         int resentSender = first(fields, named("resent-sender"));
         if (resentSender >= 0) {
             // Step 1: a Resent-Sender counts unless a Resent-From above it is separated from it by a

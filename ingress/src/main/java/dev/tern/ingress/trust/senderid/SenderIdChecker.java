@@ -1,10 +1,12 @@
 package dev.tern.ingress.trust.senderid;
 
 import dev.tern.common.dns.DnsLookup;
+import dev.tern.ingress.trust.header.HeaderFields;
 import dev.tern.ingress.trust.spf.SpfChecker;
 import dev.tern.ingress.trust.spf.SpfResult;
 import java.net.InetAddress;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -28,7 +30,12 @@ public final class SenderIdChecker {
 
     /** Sender ID for {@code message} (at least its header section) sent by {@code ip}, which said {@code helo}. */
     public CompletionStage<SenderIdVerdict> check(InetAddress ip, byte[] message, String helo) {
-        PurportedResponsibleAddress pra = PurportedResponsibleAddress.of(message);
+        return check(ip, HeaderFields.of(message), helo);
+    }
+
+    /** Sender ID for a message with these header {@code fields} sent by {@code ip}, which said {@code helo}. */
+    public CompletionStage<SenderIdVerdict> check(InetAddress ip, List<HeaderFields.Field> fields, String helo) {
+        PurportedResponsibleAddress pra = PurportedResponsibleAddress.of(fields);
         if (pra.mailbox() == null) {
             return CompletableFuture.completedFuture(
                     new SenderIdVerdict(SpfResult.PERMERROR, null, null, pra.problem()));

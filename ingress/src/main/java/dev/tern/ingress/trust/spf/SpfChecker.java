@@ -1,6 +1,7 @@
 package dev.tern.ingress.trust.spf;
 
 import dev.tern.common.dns.DnsLookup;
+import dev.tern.common.memo.BoundedMemo;
 import dev.tern.ingress.trust.spf.SpfRecord.Directive;
 import java.net.InetAddress;
 import java.time.Clock;
@@ -28,6 +29,8 @@ public final class SpfChecker {
     private final String receiver;
     private final Clock clock;
     private final SpfRecordSelector selector;
+    /** Records by their text (a malformed one is not kept: it throws permerror every time). */
+    private final BoundedMemo<String, SpfRecord> parsedRecords = new BoundedMemo<>(10_000, SpfRecordParser::parse);
 
     /** {@code receiver} is this host's name, what {@code %{r}} expands to in explanations. */
     public SpfChecker(DnsLookup dns, String receiver, Clock clock) {
@@ -110,7 +113,7 @@ public final class SpfChecker {
             if (spf.size() > 1) {
                 throw SpfException.permerror(domain + " publishes " + spf.size() + " SPF records");
             }
-            SpfRecord record = SpfRecordParser.parse(spf.get(0));
+            SpfRecord record = parsedRecords.get(spf.get(0));
             return directive(check, lookups, domain, record, 0);
         });
     }

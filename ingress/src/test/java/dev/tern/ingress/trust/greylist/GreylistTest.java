@@ -123,6 +123,33 @@ class GreylistTest {
     }
 
     @Test
+    void aTripletThisPodSawPassSkipsTheStoreUntilTheStoreWouldRefreshIt() {
+        var reads = new java.util.concurrent.atomic.AtomicInteger();
+        var counted = new Greylist(new Wrapped(store, key -> {
+            reads.incrementAndGet();
+            return store.read(key);
+        }), clock, Duration.ofSeconds(10));
+        check(counted, "192.0.2.1", "alice@sender.example", "bob@here.example");
+        clock.advance(Duration.ofMinutes(5));
+        assertThat(check(counted, "192.0.2.1", "alice@sender.example", "bob@here.example").outcome())
+                .isEqualTo(Outcome.RETRIED);
+        int afterPass = reads.get();
+        for (int i = 0; i < 5; i++) {
+            clock.advance(Duration.ofHours(20));
+            assertThat(check(counted, "192.0.2.1", "alice@sender.example", "bob@here.example").outcome())
+                    .isEqualTo(Outcome.KNOWN);
+        }
+        assertThat(reads.get()).as("100 hours after the pass: under a pass lifetime / 8 (108 h)").isEqualTo(afterPass);
+        clock.advance(Duration.ofHours(9));
+        assertThat(check(counted, "192.0.2.1", "alice@sender.example", "bob@here.example").outcome())
+                .isEqualTo(Outcome.KNOWN);
+        assertThat(reads.get()).as("past it the store is asked, and refreshes the triplet").isEqualTo(afterPass + 1);
+        assertThat(stored()).contains(TripletState.passed(clock.instant()));
+        assertThat(check("192.0.2.1").outcome()).as("another pod without the memory asks the store")
+                .isEqualTo(Outcome.KNOWN);
+    }
+
+    @Test
     void otherTripletsWaitOnTheirOwn() {
         check("192.0.2.1");
         clock.advance(Duration.ofMinutes(5));
