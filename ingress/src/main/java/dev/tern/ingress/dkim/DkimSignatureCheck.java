@@ -36,12 +36,16 @@ final class DkimSignatureCheck {
      * add such a field later). Then the signature field itself with {@code b=} blanked and no CRLF.
      */
     static byte[] signedData(DkimSignature s, Field signatureField, List<Field> headers) {
-        var data = new StringBuilder();
+        var data = new StringBuilder(1024);
+        String[] keys = new String[headers.size()];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = headers.get(i).key();
+        }
         Map<String, Integer> nextFromBottom = new HashMap<>();
         for (String name : s.signedHeaders()) {
             int from = nextFromBottom.getOrDefault(name, headers.size() - 1);
             int i = from;
-            while (i >= 0 && !headers.get(i).key().equals(name)) {
+            while (i >= 0 && !keys[i].equals(name)) {
                 i--;
             }
             nextFromBottom.put(name, i - 1);
