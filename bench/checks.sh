@@ -154,10 +154,11 @@ run() { # mode → one line
   send 1 1 > /dev/null; sleep 1.5
   local ingress; ingress=$(pgrep -f "quarkus.http.port=$PORT_METRICS" | head -1)
   # Warm-up (DNS cache, greylist pass, JIT), not recorded: rounds of 3,000 messages until the JIT
-  # compilers take under 10% of ingress's CPU, at most 10 rounds. On two busy cores C2 takes tens of
-  # thousands of messages to settle, and a measurement before that is mostly compile time.
+  # compilers take under 10% of ingress's CPU, at most 30 rounds. On two busy cores C2 needs some
+  # 40,000 messages to settle (the accept rate then doubles), and a measurement before that is
+  # mostly compile time.
   local warm=0 cpu0 jit0 cpu1 jit1
-  while [ "$warm" -lt 10 ]; do
+  while [ "$warm" -lt 30 ]; do
     cpu0=$(cpu_ticks "$ingress"); jit0=$(jit_ticks "$ingress")
     send 3000 "$SESSIONS" > /dev/null
     cpu1=$(cpu_ticks "$ingress"); jit1=$(jit_ticks "$ingress")

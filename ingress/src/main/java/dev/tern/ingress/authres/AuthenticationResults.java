@@ -1,7 +1,6 @@
 package dev.tern.ingress.authres;
 
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * Renders the {@code Authentication-Results} header field of RFC 8601: the authserv-id, then one
@@ -14,8 +13,8 @@ public final class AuthenticationResults {
     /** The field name. */
     public static final String NAME = "Authentication-Results";
 
-    private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+\\-.0-9A-Z^_`a-z{|}~]+");
-    private static final Pattern ADDRESS = Pattern.compile("[!#$%&'*+\\-.0-9A-Z^_`a-z{|}~]*@[-.0-9A-Za-z]+");
+    /** RFC 2045 token characters that are not letters or digits (the field is built per message: no regex). */
+    private static final String TOKEN_SYMBOLS = "!#$%&'*+-.^_`{|}~";
 
     private AuthenticationResults() {
     }
@@ -27,7 +26,7 @@ public final class AuthenticationResults {
 
     /** The field value: {@code authserv-id; method=result ...; method=result ...} or {@code authserv-id; none}. */
     public static String value(String authservId, List<MethodResult> results) {
-        var out = new StringBuilder(quoted(authservId, TOKEN));
+        var out = new StringBuilder(256).append(isToken(authservId) ? authservId : quote(authservId));
         if (results.isEmpty()) {
             return out.append("; none").toString();
         }
@@ -41,29 +40,82 @@ public final class AuthenticationResults {
             }
             for (MethodResult.Property p : r.properties()) {
                 out.append(' ').append(p.type()).append('.').append(p.name()).append('=')
-                        .append(quoted(p.value(), ADDRESS));
+                        .append(isToken(p.value()) || isAddress(p.value()) ? p.value() : quote(p.value()));
             }
         }
         return out.toString();
     }
 
-    /** {@code value} as is when it is a token or matches {@code alsoBare}, else as a quoted-string. */
-    private static String quoted(String value, Pattern alsoBare) {
-        if (TOKEN.matcher(value).matches() || alsoBare.matcher(value).matches()) {
+    /** An RFC 2045 token: one or more token characters. */
+    static boolean isToken(String value) {
+        if (value.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            if (!isTokenChar(value.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@code local@domain} with a token-character local part (maybe empty) and an LDH domain. */
+    static boolean isAddress(String value) {
+        int at = value.indexOf('@');
+        if (at < 0 || at == value.length() - 1) {
+            return false;
+        }
+        for (int i = 0; i < at; i++) {
+            if (!isTokenChar(value.charAt(i))) {
+                return false;
+            }
+        }
+        for (int i = at + 1; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (!(isAsciiLetterOrDigit(c) || c == '-' || c == '.')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isTokenChar(char c) {
+        return isAsciiLetterOrDigit(c) || TOKEN_SYMBOLS.indexOf(c) >= 0;
+    }
+
+    private static boolean isAsciiLetterOrDigit(char c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9';
+    }
+
+    /** {@code value} on one line: each run of CR and LF becomes one space. */
+    private static String oneLine(String value) {
+        if (value.indexOf('\r') < 0 && value.indexOf('\n') < 0) {
             return value;
         }
-        return quote(value);
+        var out = new StringBuilder(value.length());
+        boolean inBreak = false;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            boolean lineBreak = c == '\r' || c == '\n';
+            if (!lineBreak) {
+                out.append(c);
+            } else if (!inBreak) {
+                out.append(' ');
+            }
+            inBreak = lineBreak;
+        }
+        return out.toString();
     }
 
     /** A comment's text (RFC 5322 §3.2.2): one line, its parentheses and backslashes escaped. */
     private static String comment(String value) {
-        String flat = value.replaceAll("[\r\n]+", " ");
+        String flat = oneLine(value);
         return flat.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)");
     }
 
     private static String quote(String value) {
         // No CR/LF may appear in a quoted-string; a reason is one line.
-        String flat = value.replaceAll("[\r\n]+", " ");
+        String flat = oneLine(value);
         return '"' + flat.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
     }
 }

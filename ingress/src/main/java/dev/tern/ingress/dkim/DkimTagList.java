@@ -72,7 +72,12 @@ final class DkimTagList {
     }
 
     Optional<Tag> tag(String name) {
-        return tags.stream().filter(t -> t.name().equals(name)).findFirst();
+        for (Tag t : tags) {
+            if (t.name().equals(name)) {
+                return Optional.of(t);
+            }
+        }
+        return Optional.empty();
     }
 
     Optional<String> value(String name) {

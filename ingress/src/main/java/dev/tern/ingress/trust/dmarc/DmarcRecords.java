@@ -41,6 +41,9 @@ final class DmarcRecords {
     private record Txt(List<String> records, String failure) {
     }
 
+    /** {@link DmarcRecord#isDmarc} by record text: the same few cached records come back for every message. */
+    private static final BoundedMemo<String, Boolean> DMARC_TEXTS = new BoundedMemo<>(10_000, DmarcRecord::isDmarc);
+
     private final DnsLookup dns;
     /** Records by their text: the DNS answer is cached, so each message would parse the same text again. */
     private final BoundedMemo<String, Parsed> parsedRecords = new BoundedMemo<>(10_000, Parsed::of);
@@ -94,7 +97,7 @@ final class DmarcRecords {
     }
 
     private static List<String> dmarcOnly(List<String> txt) {
-        return txt.stream().filter(DmarcRecord::isDmarc).toList();
+        return txt.stream().filter(DMARC_TEXTS::get).toList();
     }
 
     private CompletionStage<Txt> at(String domain) {

@@ -51,7 +51,8 @@ public final class Greylist {
     private final Duration callTimeout;
     private final LongAdder storeFailures = new LongAdder();
     private final AtomicBoolean storeDown = new AtomicBoolean();
-    private final Map<String, Instant> passedSince = new ConcurrentHashMap<>();
+    /** Triplet key to when the store last confirmed its pass, epoch milliseconds. */
+    private final Map<String, Long> passedSince = new ConcurrentHashMap<>();
 
     /** @param callTimeout how long one check may wait for the store before the mail passes */
     public Greylist(GreylistStore store, Clock clock, Duration callTimeout) {
@@ -118,19 +119,17 @@ public final class Greylist {
 
     /** Whether {@code key} passed here so recently that the store would answer "passed" without a write. */
     private boolean recentlyPassed(String key, Checks.Greylisting policy) {
-        Instant since = passedSince.get(key);
-        if (since == null) {
-            return false;
-        }
-        Duration age = Duration.between(since, clock.instant());
-        return age.compareTo(policy.passLifetime().dividedBy(GreylistRules.REFRESH_FRACTION)) < 0;
+        Long since = passedSince.get(key);
+        // Milliseconds, not Duration arithmetic: Duration.dividedBy goes through BigDecimal, per RCPT.
+        return since != null
+                && clock.millis() - since < policy.passLifetime().toMillis() / GreylistRules.REFRESH_FRACTION;
     }
 
     private void remember(String key, Instant confirmed) {
         if (passedSince.size() >= MAX_REMEMBERED) {
             passedSince.clear();
         }
-        passedSince.put(key, confirmed);
+        passedSince.put(key, confirmed.toEpochMilli());
     }
 
     private GreylistVerdict storeFailed(Throwable error) {

@@ -161,7 +161,7 @@ public final class Mailboxes {
             throw new IllegalArgumentException("no local@domain in " + spec);
         }
         String local = spec.substring(0, at).strip();
-        String domain = spec.substring(at + 1).replaceAll("\\s+", "").toLowerCase(Locale.ROOT);
+        String domain = withoutWhiteSpace(spec.substring(at + 1)).toLowerCase(Locale.ROOT);
         if (domain.endsWith(".")) {
             domain = domain.substring(0, domain.length() - 1);
         }
@@ -172,6 +172,18 @@ public final class Mailboxes {
             local = local.substring(1, local.length() - 1).replaceAll("\\\\(.)", "$1");
         }
         return new Mailbox(local, domain);
+    }
+
+    /** {@code s} without the white space {@code \\s} matches (no regex: this runs per message). */
+    private static String withoutWhiteSpace(String s) {
+        var out = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!(c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r')) {
+                out.append(c);
+            }
+        }
+        return out.toString();
     }
 
     private static int indexOutsideQuotes(String s, char wanted) {

@@ -1,5 +1,6 @@
 package dev.tern.ingress.trust.senderid;
 
+import dev.tern.common.memo.BoundedMemo;
 import dev.tern.ingress.trust.spf.SpfRecordSelector;
 import java.util.List;
 import java.util.Locale;
@@ -19,6 +20,8 @@ final class SenderIdRecords implements SpfRecordSelector {
     private static final Pattern VERSION = Pattern.compile("(?i)spf2\\.0/([A-Za-z0-9,-]+)(?: .*)?");
 
     private final String scope;
+    /** {@link #hasScope} by record text: the same few cached records come back for every message. */
+    private final BoundedMemo<String, Boolean> scoped = new BoundedMemo<>(10_000, this::readScope);
 
     SenderIdRecords(String scope) {
         this.scope = scope.toLowerCase(Locale.ROOT);
@@ -31,6 +34,10 @@ final class SenderIdRecords implements SpfRecordSelector {
     }
 
     private boolean hasScope(String txt) {
+        return scoped.get(txt);
+    }
+
+    private boolean readScope(String txt) {
         Matcher m = VERSION.matcher(txt);
         if (!m.matches()) {
             return false;

@@ -205,8 +205,16 @@ public final class SpfChecker {
         });
     }
 
+    /** {@link #checkDomain} by name: senders' domains repeat all day. */
+    private static final BoundedMemo<String, Boolean> VALID_DOMAINS = new BoundedMemo<>(50_000,
+            SpfChecker::checkDomain);
+
     /** §4.3: a malformed or single-label domain gives "none" without any lookup. */
     static boolean validDomain(String domain) {
+        return domain != null && VALID_DOMAINS.get(domain);
+    }
+
+    private static boolean checkDomain(String domain) {
         if (domain == null || domain.isEmpty() || domain.length() > 253) {
             return false;
         }

@@ -1,5 +1,6 @@
 package dev.tern.ingress.trust.spf;
 
+import dev.tern.common.memo.BoundedMemo;
 import dev.tern.common.policy.Cidr;
 import dev.tern.ingress.trust.spf.SpfRecord.Directive;
 import dev.tern.ingress.trust.spf.SpfRecord.Kind;
@@ -29,9 +30,13 @@ final class SpfRecordParser {
     private SpfRecordParser() {
     }
 
+    /** Verdicts of {@link #isSpf} by text: every check asks it of the same few cached records. */
+    private static final BoundedMemo<String, Boolean> SPF_TEXTS = new BoundedMemo<>(10_000,
+            txt -> VERSION.matcher(txt).matches());
+
     /** Whether a TXT string is an SPF record at all: {@code v=spf1} then a space or the end (§4.5). */
     static boolean isSpf(String txt) {
-        return VERSION.matcher(txt).matches();
+        return SPF_TEXTS.get(txt);
     }
 
     static SpfRecord parse(String text) {
