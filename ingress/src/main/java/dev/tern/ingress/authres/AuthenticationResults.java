@@ -1,5 +1,6 @@
 package dev.tern.ingress.authres;
 
+import dev.tern.ingress.text.CharRuns;
 import java.util.List;
 
 /**
@@ -87,35 +88,15 @@ public final class AuthenticationResults {
         return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9';
     }
 
-    /** {@code value} on one line: each run of CR and LF becomes one space. */
-    private static String oneLine(String value) {
-        if (value.indexOf('\r') < 0 && value.indexOf('\n') < 0) {
-            return value;
-        }
-        var out = new StringBuilder(value.length());
-        boolean inBreak = false;
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            boolean lineBreak = c == '\r' || c == '\n';
-            if (!lineBreak) {
-                out.append(c);
-            } else if (!inBreak) {
-                out.append(' ');
-            }
-            inBreak = lineBreak;
-        }
-        return out.toString();
-    }
-
     /** A comment's text (RFC 5322 §3.2.2): one line, its parentheses and backslashes escaped. */
     private static String comment(String value) {
-        String flat = oneLine(value);
+        String flat = CharRuns.collapse(value, "\r\n");
         return flat.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)");
     }
 
     private static String quote(String value) {
         // No CR/LF may appear in a quoted-string; a reason is one line.
-        String flat = oneLine(value);
+        String flat = CharRuns.collapse(value, "\r\n");
         return '"' + flat.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
     }
 }

@@ -1,5 +1,6 @@
 package dev.tern.ingress.dkim;
 
+import dev.tern.ingress.text.CharRuns;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -105,24 +106,7 @@ public final class DkimCanonicalizer {
     /** RFC 6376 §3.4.2: lower-case name, unfolded value, runs of WSP as one SP, trimmed. */
     public static String relaxedHeader(String name, String value) {
         String unfolded = value.replace("\r\n", "");
-        return name.toLowerCase(Locale.ROOT).trim() + ":" + trimWsp(collapseWsp(unfolded));
-    }
-
-    /** Each run of spaces and tabs as one space. */
-    private static String collapseWsp(String s) {
-        var out = new StringBuilder(s.length());
-        boolean inRun = false;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            boolean wsp = c == ' ' || c == '\t';
-            if (!wsp) {
-                out.append(c);
-            } else if (!inRun) {
-                out.append(' ');
-            }
-            inRun = wsp;
-        }
-        return out.toString();
+        return name.toLowerCase(Locale.ROOT).trim() + ":" + trimWsp(CharRuns.collapse(unfolded, " \t"));
     }
 
     private static String trimWsp(String s) {
