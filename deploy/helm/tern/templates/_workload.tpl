@@ -15,7 +15,8 @@ Every pod runs non-root with a read-only root filesystem; /tmp is an emptyDir. T
 policy ConfigMap (and the users and TLS Secrets) are one projected volume at /etc/tern,
 mounted without subPath so a ConfigMap change reaches the pod and is reloaded live. DKIM keys
 (dkim.existingSecret) are mounted at /etc/tern-dkim in every pod: every service reads the one
-policy file, and with it the keys it names.
+policy file, and with it the keys it names. The Secrets of _security.tpl (Kafka and Infinispan
+credentials, admin tokens, smarthost passwords) follow the same rule.
 */}}
 {{- define "tern.deployment" -}}
 {{- $ctx := .ctx }}
@@ -120,6 +121,9 @@ spec:
               mountPath: /etc/tern-dkim
               readOnly: true
             {{- end }}
+            {{- with include "tern.secretMounts" $ctx }}
+            {{- . | nindent 12 }}
+            {{- end }}
       volumes:
         - name: config
           projected:
@@ -148,6 +152,9 @@ spec:
             secretName: {{ . }}
             defaultMode: 288 # 0440: the pod's group (fsGroup) reads the keys, nobody else
         {{- end }}
+        {{- with include "tern.secretVolumes" $ctx }}
+        {{- . | nindent 8 }}
+        {{- end }}
       {{- with include "tern.affinity" . | trim }}
       {{- . | nindent 6 }}
       {{- end }}
@@ -162,9 +169,10 @@ spec:
 {{- end }}
 
 {{/*
-tern.env: the environment every service gets: where Kafka, Infinispan and the policy are.
-Names follow TernConfig (tern.kafka.*, tern.infinispan.*, tern.policy); KAFKA_BOOTSTRAP_SERVERS
-is kafka.bootstrap.servers, the default of tern.kafka.bootstrap-servers.
+tern.env: the environment every service gets: where Kafka, Infinispan and the policy are, and
+how to reach them securely (tern.securityEnv). Names follow TernConfig (tern.kafka.*,
+tern.infinispan.*, tern.policy); KAFKA_BOOTSTRAP_SERVERS is kafka.bootstrap.servers, the
+default of tern.kafka.bootstrap-servers.
 */}}
 {{- define "tern.env" -}}
 - name: KAFKA_BOOTSTRAP_SERVERS
@@ -207,9 +215,7 @@ is kafka.bootstrap.servers, the default of tern.kafka.bootstrap-servers.
   valueFrom:
     fieldRef:
       fieldPath: metadata.namespace
-{{- with .Values.kafka.extraEnv }}
-{{ toYaml . }}
-{{- end }}
+{{- include "tern.securityEnv" . }}
 {{- with .Values.extraEnv }}
 {{ toYaml . }}
 {{- end }}

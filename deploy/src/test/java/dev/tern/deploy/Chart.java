@@ -67,6 +67,21 @@ final class Chart {
         return render(cmd -> cmd.withValuesFile(CHART.resolve(valuesFile)), sets);
     }
 
+    /** Renders with the default values overlaid by {@code valuesYaml} (for what --set cannot say, e.g. an empty list). */
+    static String renderValues(String valuesYaml) {
+        try {
+            Path file = Files.createTempFile("tern-values", ".yaml");
+            Files.writeString(file, valuesYaml);
+            try {
+                return render(cmd -> cmd.withValuesFile(file), Map.of());
+            } finally {
+                Files.delete(file);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static String render(UnaryOperator<TemplateCommand> configure, Map<String, Object> sets) {
         TemplateCommand cmd = configure.apply(template());
         sets.forEach(cmd::set);
