@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -173,6 +175,29 @@ class HardeningTest {
                             || n.equals("TERN_ADMIN_TOKENS_FILE"));
             assertThat(c.getVolumeMounts()).extracting(m -> m.getMountPath()).containsExactlyInAnyOrder("/etc/tern", "/tmp");
         }
+    }
+
+    @Test
+    void theStrimziExampleRendersHardenedAndItsUserMayUseEveryTernTopicAndGroup() throws Exception {
+        Path example = Chart.MODULE.resolve("examples/strimzi");
+        List<HasMetadata> objects = Chart.parse(Chart.renderValues(Files.readString(example.resolve("values-secured.yaml"))));
+        Map<String, Object> user = Yaml.read(example.resolve("kafka-user.yaml"));
+        for (Deployment d : Chart.ofKind(objects, Deployment.class)) {
+            assertThat(PodSecurityRestricted.violations(d.getSpec().getTemplate().getSpec())).isEmpty();
+            EnvVar jaas = d.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+                    .filter(e -> e.getName().equals("TERN_KAFKA_PROPERTIES_SASL_JAAS_CONFIG")).findFirst().orElseThrow();
+            assertThat(jaas.getValueFrom().getSecretKeyRef().getName()).isEqualTo(Yaml.at(user, "metadata", "name"));
+        }
+        List<Object> acls = Yaml.list(Yaml.at(user, "spec", "authorization", "acls"));
+        assertThat(acls).anySatisfy(acl -> {
+            assertThat(Yaml.at(Yaml.map(acl), "resource")).isEqualTo(Map.of("type", "topic", "name", "tern.", "patternType", "prefix"));
+            assertThat(Yaml.list(Yaml.map(acl).get("operations"))).contains("Read", "Write", "Describe", "Create");
+        });
+        // the consumer groups' defaults: tern-delivery, tern-bounce, tern-bounce-delay
+        assertThat(acls).anySatisfy(acl -> {
+            assertThat(Yaml.at(Yaml.map(acl), "resource")).isEqualTo(Map.of("type", "group", "name", "tern-", "patternType", "prefix"));
+            assertThat(Yaml.list(Yaml.map(acl).get("operations"))).contains("Read", "Describe");
+        });
     }
 
     private static Set<Integer> egressPorts(NetworkPolicy p) {
