@@ -25,7 +25,8 @@ import java.util.concurrent.TimeUnit;
  * <p>It is a private instance: its own configuration, queue and log in a temporary directory, its
  * {@code master} run in the foreground and tied to this JVM ({@link StdinTiedProcess}), listening
  * on a free loopback port. Postfix's main instance is never touched. Needs root (the queue is owned
- * by the {@code postfix} user) and the {@code postfix} and {@code sasl2-bin} packages, which
+ * by the {@code postfix} user) and the {@code postfix}, {@code sasl2-bin} and {@code libsasl2-modules}
+ * packages, which
  * {@link DebianTools} installs when missing.
  */
 public final class PostfixRelay implements AutoCloseable {
@@ -70,7 +71,7 @@ public final class PostfixRelay implements AutoCloseable {
      * {@code 127.0.0.1:nextHopPort}.
      */
     public static PostfixRelay start(int port, String user, String realm, String password, int nextHopPort) {
-        Path saslpasswd = DebianTools.ensure("saslpasswd2", "sasl2-bin");
+        Path saslpasswd = DebianTools.saslpasswd2();
         Path master = DebianTools.postfixTool("master");
         Path dir = null;
         try {
