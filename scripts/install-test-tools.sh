@@ -2,7 +2,10 @@
 # Installs the Debian test peers the tests and benchmarks use (idempotent; needs root):
 #   swaks            - sends test mail over STARTTLS + AUTH in tests
 #   postfix          - smtp-source / smtp-sink for benchmarks and load in end-to-end tests
-#                      (preseeded "No configuration": the Postfix MTA itself is never started)
+#                      (preseeded "No configuration": the main Postfix instance is never started);
+#                      PostfixRelay runs a private instance as an authenticating smarthost
+#   sasl2-bin        - Cyrus SASL's saslpasswd2, which writes that relay's user database
+#   libsasl2-modules - Cyrus SASL's PLAIN and LOGIN mechanisms for that relay
 #   python3-dkim     - dkimpy, the independent verifier of Tern's DKIM signatures in tests, and a
 #                      signer whose signatures Tern's DKIM verifier must accept
 #   opendkim         - OpenDKIM, a second independent signer, run offline in test mode (opendkim -t)
@@ -15,6 +18,8 @@ set -euo pipefail
 need=()
 { command -v swaks && perl -MIO::Socket::SSL -e1; } >/dev/null 2>&1 || need+=(swaks libnet-ssleay-perl libio-socket-ssl-perl)
 [ -x /usr/sbin/smtp-source ] || need+=(postfix)
+[ -x /usr/sbin/saslpasswd2 ] || need+=(sasl2-bin)
+dpkg -s libsasl2-modules >/dev/null 2>&1 || need+=(libsasl2-modules)
 [ -x /usr/bin/dkimverify ] || need+=(python3-dkim)
 [ -x /usr/sbin/knotd ] || need+=(knot)
 /usr/bin/python3 -c 'import spf, dns.resolver' >/dev/null 2>&1 || need+=(python3-spf python3-dnspython)

@@ -57,6 +57,11 @@ public record Policy(
         }
     }
 
+    /** Files the policy read besides itself that a reload must notice: the routes' {@code auth-secret}s. */
+    public List<java.nio.file.Path> watchedFiles() {
+        return routes.stream().map(Route::authSecret).filter(java.util.Objects::nonNull).distinct().toList();
+    }
+
     /** The transport for a recipient domain: the first matching route, else MX. */
     public Transport transportFor(String domain) {
         for (Route r : routes) {

@@ -42,7 +42,7 @@ public final class PolicyParser {
     private static final Set<String> RELAY = Set.of("local-domains", "trusted-networks", "users-file", "recipients",
             "recipient-callout");
     private static final Set<String> CALLOUT = Set.of("enabled", "cache", "negative-cache", "timeout");
-    private static final Set<String> ROUTE = Set.of("match", "via");
+    private static final Set<String> ROUTE = Set.of("match", "via", "auth-secret");
     private static final Set<String> DESTINATION = Set.of("mx-rollup", "max-connections",
             "max-messages-per-connection", "rate", "tls", "connect-timeout", "command-timeout", "data-timeout",
             "backoff", "source-ip", "source-pool", "per-source");
@@ -76,7 +76,7 @@ public final class PolicyParser {
         }
         requireObject(root, "(file)", TOP);
         Relay relay = relay(root.path("relay"), baseDir);
-        List<Route> routes = routes(root.path("routes"));
+        List<Route> routes = routes(root.path("routes"), baseDir);
         Map<String, EgressSource> sources = sources(root.path("sources"));
         Map<String, List<EgressSource>> pools = sourcePools(root.path("source-pools"), sources);
         var destinations = destinations(root.path("destinations"), new Egress(sources, pools));
@@ -172,19 +172,40 @@ public final class PolicyParser {
                 optionalDuration(n, key, "timeout", d.timeout()));
     }
 
-    private static List<Route> routes(JsonNode n) {
+    private static List<Route> routes(JsonNode n, Path baseDir) {
         return list(n, "routes", (r, key) -> {
             requireObject(r, key, ROUTE);
             String match = text(r.path("match"), key + ".match").toLowerCase(Locale.ROOT);
             if (!match.equals("*") && !match.startsWith("*.")) {
                 domain(r.path("match"), key + ".match");
             }
+            Transport via;
             try {
-                return new Route(match, Transport.parse(text(r.path("via"), key + ".via")));
+                via = Transport.parse(text(r.path("via"), key + ".via"));
             } catch (IllegalArgumentException e) {
                 throw new PolicyException(key + ".via", e.getMessage());
             }
+            return withAuthSecret(r, key, new Route(match, via), baseDir);
         });
+    }
+
+    /** {@code auth-secret}: the password of via's user, read now (docs/ARCHITECTURE.md, "Authenticated smarthost"). */
+    private static Route withAuthSecret(JsonNode r, String key, Route route, Path baseDir) {
+        Transport via = route.via();
+        String secretKey = key + ".auth-secret";
+        if (!r.hasNonNull("auth-secret")) {
+            if (via.user() != null) {
+                throw new PolicyException(secretKey, "is required: via names the user " + via.user()
+                        + ", whose password this file must hold");
+            }
+            return route;
+        }
+        if (via.user() == null) {
+            throw new PolicyException(secretKey, "needs a user in via, e.g. smtp://user@" + via.host() + ":587");
+        }
+        String name = text(r.get("auth-secret"), secretKey);
+        Path file = baseDir == null ? Path.of(name) : baseDir.resolve(name);
+        return new Route(route.match(), via.withPassword(Password.read(file, secretKey)), file);
     }
 
     /** What {@code source-ip} and {@code source-pool} of a destination resolve against. */

@@ -1,6 +1,7 @@
 package dev.tern.common.policy;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -21,7 +22,9 @@ import org.jboss.logging.Logger;
  * <p>The file is polled by content hash, not by mtime or inotify: a Kubernetes ConfigMap update
  * swaps a symlink, which neither changes the watched file's mtime nor fires an event on it. A file
  * that fails to parse is refused with one log line naming the key, and the last good policy stays
- * in force. The first load happens in the constructor and throws, so a bad policy fails the start.
+ * in force. The files the policy read besides itself ({@link Policy#watchedFiles()}: smarthost
+ * passwords from mounted Secrets, which change the same way) are part of the hash, so a rotated
+ * password applies without touching the policy. The first load happens in the constructor and throws, so a bad policy fails the start.
  * Thread-safe: {@link #current()} is a volatile read.
  */
 public final class PolicyWatcher implements AutoCloseable {
@@ -37,8 +40,10 @@ public final class PolicyWatcher implements AutoCloseable {
 
     public PolicyWatcher(Path file, Duration pollInterval) {
         this.file = file;
-        this.lastHash = hash(read());
-        current.set(PolicyParser.parse(file));
+        byte[] bytes = read();
+        Policy first = parse(bytes);
+        current.set(first);
+        this.lastHash = hash(bytes, first);
         this.poller = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "tern-policy-watcher");
             t.setDaemon(true);
@@ -85,14 +90,16 @@ public final class PolicyWatcher implements AutoCloseable {
             refuse(e.getMessage());
             return false;
         }
-        String h = hash(bytes);
+        String h = hash(bytes, current.get());
         if (h.equals(lastHash)) {
             return false;
         }
         lastHash = h;
         try {
-            Policy next = PolicyParser.parse(file);
+            Policy next = parse(bytes);
             current.set(next);
+            // The new policy may read other files: hash those from now on.
+            lastHash = hash(bytes, next);
             lastError = null;
             LOG.infof("policy reloaded from %s", file);
             for (Consumer<Policy> l : listeners) {
@@ -120,9 +127,24 @@ public final class PolicyWatcher implements AutoCloseable {
         }
     }
 
-    private static String hash(byte[] bytes) {
+    private Policy parse(byte[] bytes) {
+        return PolicyParser.parse(new String(bytes, StandardCharsets.UTF_8), file.toAbsolutePath().getParent());
+    }
+
+    /** The policy's bytes and those of every file it read; an unreadable file hashes as such. */
+    private static String hash(byte[] bytes, Policy policy) {
         try {
-            return java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            digest.update(bytes);
+            for (Path f : policy == null ? List.<Path>of() : policy.watchedFiles()) {
+                digest.update(f.toString().getBytes(StandardCharsets.UTF_8));
+                try {
+                    digest.update(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f)));
+                } catch (IOException e) {
+                    digest.update((byte) 0);
+                }
+            }
+            return java.util.HexFormat.of().formatHex(digest.digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

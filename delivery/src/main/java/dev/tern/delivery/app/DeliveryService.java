@@ -138,7 +138,8 @@ public class DeliveryService implements DeliveryOperations {
         var journal = new ReconnectingJournal(() -> new InfinispanDeliveryJournal(infinispan.manager(),
                 config.journalCache(), retention), blocking);
         var metrics = new DeliveryMetrics(registry, () -> loop == null ? 0 : loop.inFlight(), () -> pool.open());
-        var sender = new GroupSender(onLoop, pool, gate, throttle, journal, heloName(), config.maxThrottleWait());
+        var sender = new GroupSender(onLoop, pool, gate, throttle, journal, heloName(), config.maxThrottleWait(),
+                metrics);
         var suppression = new SuppressionCheck(!config.honourSuppression() ? null : new BackgroundOpener<>(
                 "suppression list", () -> (SuppressionList) new InfinispanSuppressionList(infinispan.manager(),
                         config.suppressionCache(), Clock.systemUTC()), blocking, Duration.ofSeconds(10)));

@@ -30,7 +30,9 @@ public final class ConnectFailure extends RuntimeException {
         TLS_REQUIRED,
         /** The TLS handshake failed. */
         TLS_FAILED,
-        /** The server refused the session (greeting, EHLO, AUTH) or broke the protocol. */
+        /** The smarthost rejected our credentials (the client's {@code 4.7.8}, after e.g. {@code 535 5.7.8}). */
+        AUTH_FAILED,
+        /** The server refused the session (greeting, EHLO, AUTH for another reason) or broke the protocol. */
         REJECTED;
 
         /** The kind of a failed TCP connect (a slow one ends by the connection's own timer: {@link #TIMEOUT}). */
@@ -41,10 +43,16 @@ public final class ConnectFailure extends RuntimeException {
         /**
          * The kind of a session the SMTP client closed on a reply before it was ready, when no
          * timeout, lost connection or TLS handshake failure was the cause: the client reports TLS
-         * being required but unavailable only as its {@code 4.7.4} reply ({@code LocalReplies}).
+         * being required but unavailable only as its {@code 4.7.4} reply, and rejected credentials as
+         * its {@code 4.7.8} ({@code LocalReplies}).
          */
         public static Kind ofSessionClosed(Reply reason) {
-            return reason.status() != null && reason.status().toString().equals("4.7.4") ? TLS_REQUIRED : REJECTED;
+            String status = reason.status() == null ? "" : reason.status().toString();
+            return switch (status) {
+                case "4.7.4" -> TLS_REQUIRED;
+                case "4.7.8" -> AUTH_FAILED;
+                default -> REJECTED;
+            };
         }
     }
 

@@ -24,7 +24,9 @@ import java.util.function.Supplier;
  *       was, relative to its due time (the tier's backlog, expressed as time);</li>
  *   <li>{@code tern_delivery_refused_total{reason}}: recipients failed without a connection,
  *       {@code suppressed} (on the suppression list) or {@code operator} (a bounce order); they
- *       also count as {@code bounced} attempts.</li>
+ *       also count as {@code bounced} attempts;</li>
+ *   <li>{@code tern_delivery_smarthost_auth_failures_total{destination_class}}: connections whose
+ *       smarthost rejected our credentials (the mail is deferred), per route.</li>
  * </ul>
  * Thread-safe.
  */
@@ -34,6 +36,7 @@ public final class DeliveryMetrics {
     private final Map<String, Counter> attempts = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> retryLagMillis = new ConcurrentHashMap<>();
     private final Map<String, Counter> refused = new ConcurrentHashMap<>();
+    private final Map<String, Counter> authFailures = new ConcurrentHashMap<>();
     private final Timer attemptTimer;
 
     public DeliveryMetrics(MeterRegistry registry, Supplier<Number> inflight, Supplier<Number> connections) {
@@ -67,6 +70,13 @@ public final class DeliveryMetrics {
         refused.computeIfAbsent(reason, r -> Counter.builder("tern.delivery.refused")
                 .description("Recipients failed without a connection: suppressed, or bounced by the operator")
                 .tag("reason", r).register(registry)).increment();
+    }
+
+    /** Counts one connection whose smarthost rejected our credentials, for the route's destination class. */
+    public void smarthostAuthFailed(String destinationClass) {
+        authFailures.computeIfAbsent(destinationClass, c -> Counter.builder("tern.delivery.smarthost.auth.failures")
+                .description("Connections whose smarthost rejected the route's credentials")
+                .tag("destination_class", c).register(registry)).increment();
     }
 
     public void attemptLatency(Duration d) {

@@ -10,12 +10,15 @@ import dev.tern.delivery.attempt.RecipientResult;
 import dev.tern.delivery.client.ConnectFailure;
 import dev.tern.delivery.client.ConnectionPool;
 import dev.tern.delivery.client.EgressChoice;
+import dev.tern.delivery.metrics.DeliveryMetrics;
 import dev.tern.delivery.route.NextHop;
 import dev.tern.delivery.route.RoutePlan;
 import dev.tern.delivery.throttle.DestinationGate;
 import dev.tern.delivery.throttle.ShapingKey;
 import dev.tern.delivery.throttle.ShapingKeys;
 import dev.tern.delivery.throttle.ThrottleQueue;
+import dev.tern.common.policy.Transport;
+import dev.tern.smtp.client.ClientCredentials;
 import dev.tern.smtp.client.HandshakeConfig;
 import dev.tern.smtp.client.Phase;
 import dev.tern.smtp.client.RecipientOutcome;
@@ -44,6 +47,11 @@ import org.jboss.logging.Logger;
  * failures are reported to the {@link DestinationGate}, which backs the key off on 421 / 4.7.x
  * "rate" replies and runs of connection failures.
  *
+ * <p>A route with a user (docs/ARCHITECTURE.md, "Authenticated smarthost") authenticates each new
+ * connection once, after STARTTLS; such a connection is pooled apart from others by its
+ * credentials, never retried in plain text, and a rejected credential is counted
+ * ({@link DeliveryMetrics#smarthostAuthFailed}) and defers the mail with the smarthost's reply.
+ *
  * <p>Durability: recipients accepted with a 2xx are written to the {@link DeliveryJournal} right
  * after the reply and before the result is returned, so a crash before the Kafka offset commit
  * repeats them at most once. A journal failure is logged and delivery carries on.
@@ -63,9 +71,10 @@ public final class GroupSender {
     private final DeliveryJournal journal;
     private final String heloName;
     private final Duration maxThrottleWait;
+    private final DeliveryMetrics metrics;
 
     public GroupSender(Executor loop, ConnectionPool pool, DestinationGate gate, ThrottleQueue throttle,
-            DeliveryJournal journal, String heloName, Duration maxThrottleWait) {
+            DeliveryJournal journal, String heloName, Duration maxThrottleWait, DeliveryMetrics metrics) {
         this.loop = loop;
         this.pool = pool;
         this.gate = gate;
@@ -73,6 +82,7 @@ public final class GroupSender {
         this.journal = journal;
         this.heloName = heloName;
         this.maxThrottleWait = maxThrottleWait;
+        this.metrics = metrics;
     }
 
     /** Delivers {@code m} to {@code recipients} (all routed by {@code plan}); never completes exceptionally. */
@@ -138,8 +148,12 @@ public final class GroupSender {
                 case THROTTLED:
                     // Another hop of the same destination would not help; nothing was tried.
                     return CompletableFuture.completedFuture(notTried(f.reply(), hop, null));
+                case AUTH_FAILED:
+                    metrics.smarthostAuthFailed(plan.destinationClass());
+                    break;
                 case TLS_FAILED:
-                    if (handshake.tlsPolicy() == TlsPolicy.OPPORTUNISTIC) {
+                    // Credentials never go in plain text, so an authenticating route has no such fallback.
+                    if (handshake.tlsPolicy() == TlsPolicy.OPPORTUNISTIC && !handshake.authenticates()) {
                         // Postfix "may": a failed handshake is retried in plain text, once.
                         LOG.debugf("%s: %s, retrying without TLS", hop, f.reply());
                         return plainText().tryHop(index, f.reply(), hop);
@@ -279,7 +293,12 @@ public final class GroupSender {
             case REQUIRED -> TlsPolicy.REQUIRED;
             case OPPORTUNISTIC -> TlsPolicy.OPPORTUNISTIC;
         };
-        return plan.lmtp() ? HandshakeConfig.lmtp(heloName, tls) : HandshakeConfig.smtp(heloName, tls);
+        if (plan.lmtp()) {
+            return HandshakeConfig.lmtp(heloName, tls);
+        }
+        Transport t = plan.transport();
+        HandshakeConfig smtp = HandshakeConfig.smtp(heloName, tls);
+        return t.authenticates() ? smtp.withCredentials(new ClientCredentials(t.user(), t.password().value())) : smtp;
     }
 
     static Throwable unwrap(Throwable t) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tern.delivery.client.ConnectFailure.Kind;
 import dev.tern.delivery.route.NextHop;
 import dev.tern.smtp.client.HandshakeConfig;
+import dev.tern.smtp.client.LocalReplies;
 import dev.tern.smtp.client.TlsPolicy;
 import dev.tern.smtp.reply.Reply;
 import io.vertx.core.Vertx;
@@ -140,5 +141,14 @@ class ConnectFailureKindTest {
                 .isEqualTo(Kind.TLS_REQUIRED);
         assertThat(Kind.ofSessionClosed(Reply.of(421, "4.7.0", "Throttled: too many connections")))
                 .as("a remote 421 is the server's refusal, not our own throttling").isEqualTo(Kind.REJECTED);
+    }
+
+    @Test
+    void aSessionClosedOnRejectedCredentialsIsAnAuthFailure() {
+        assertThat(Kind.ofSessionClosed(LocalReplies.authRejected(Reply.of(535, "5.7.8", "authentication failed"))))
+                .isEqualTo(Kind.AUTH_FAILED);
+        assertThat(Kind.ofSessionClosed(LocalReplies.tlsNotOfferedForAuth())).isEqualTo(Kind.TLS_REQUIRED);
+        assertThat(Kind.ofSessionClosed(LocalReplies.authUnavailable("it offers neither AUTH PLAIN nor LOGIN")))
+                .isEqualTo(Kind.REJECTED);
     }
 }

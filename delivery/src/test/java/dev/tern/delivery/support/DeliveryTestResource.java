@@ -21,18 +21,46 @@ import java.util.Map;
  * {@code pool.egress.test} from the pool 127.0.0.2 + 127.0.0.3, {@code warm-a.egress.test} and
  * {@code warm-b.egress.test} from 127.0.0.4, which is limited to 1 connection and 4 msg/s across
  * every destination; {@code spill.egress.test} from the pool 127.0.0.5 (1 msg/min) + 127.0.0.6;
+ * {@code auth.test} and {@code badauth.test} → the authenticating Postfix relay as
+ * {@link #RELAY_LOGIN} with the right and a wrong password ({@code auth-secret} files written
+ * here), {@code cleartext.test} → a relay without STARTTLS with the right one;
  * everything else by MX through the test DNS server (MX port = the SMTP sink's
  * port), retry ladder {@code [2s, 4s]}.
  */
 public final class DeliveryTestResource implements QuarkusTestResourceLifecycleManager {
+
+    /** The smarthost user of the {@code auth.test} routes, as Cyrus SASL names it: user@realm. */
+    public static final String RELAY_USER = "tern";
+    public static final String RELAY_REALM = "relay.test";
+    public static final String RELAY_LOGIN = RELAY_USER + "@" + RELAY_REALM;
+    public static final String RELAY_PASSWORD = "correct horse battery staple";
 
     @Override
     public Map<String, String> start() {
         int smtp = TestPorts.smtp();
         int lmtp = TestPorts.lmtp();
         int dns = TestPorts.dns();
+        Path right;
+        Path wrong;
+        try {
+            right = secret(RELAY_PASSWORD + "\n");
+            wrong = secret("not the password");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         String policy = """
                 routes:
+                  - match: auth.test
+                    via: smtp://%1$s@127.0.0.1:%2$d
+                    auth-secret: %3$s
+                  - match: badauth.test
+                    via: smtp://%1$s@127.0.0.1:%2$d
+                    auth-secret: %4$s
+                  - match: cleartext.test
+                    via: smtp://%1$s@127.0.0.1:%5$d
+                    auth-secret: %3$s
+                """.formatted(RELAY_LOGIN.replace("@", "%40"), TestPorts.relay(), right, wrong, TestPorts.cleartext())
+                + """
                   - match: relay.test
                     via: smtp://127.0.0.1:%d
                   - match: lmtp.test
@@ -103,6 +131,14 @@ public final class DeliveryTestResource implements QuarkusTestResourceLifecycleM
         }
     }
 
+    // A Kubernetes Secret mounted as a file; deleted with the JVM.
+    private static Path secret(String content) throws IOException {
+        Path file = Files.createTempFile("tern-relay-password", "");
+        Files.writeString(file, content);
+        file.toFile().deleteOnExit();
+        return file;
+    }
+
     @Override
     public void stop() {
     }
@@ -122,6 +158,16 @@ public final class DeliveryTestResource implements QuarkusTestResourceLifecycleM
 
         public static synchronized int dns() {
             return port("delivery-test.dns-port");
+        }
+
+        /** The authenticating Postfix relay. */
+        public static synchronized int relay() {
+            return port("delivery-test.relay-port");
+        }
+
+        /** A relay that offers AUTH but not STARTTLS. */
+        public static synchronized int cleartext() {
+            return port("delivery-test.cleartext-port");
         }
 
         private static int port(String key) {

@@ -3,18 +3,21 @@ package dev.tern.smtp.client;
 import dev.tern.smtp.reply.Reply;
 
 /**
- * Session opening without I/O: greeting, EHLO (or LHLO), STARTTLS by policy, EHLO again, AUTH PLAIN.
+ * Session opening without I/O: greeting, EHLO (or LHLO), STARTTLS by policy, EHLO again, AUTH.
  *
  * <p>Implements RFC 5321 §3.1 (a greeting other than 220 closes the session) and §3.2 (a 5xx reply to
  * EHLO falls back to HELO, never for LMTP, RFC 2033 §4.1), RFC 3207 §4.2 (after TLS everything learnt
- * before is forgotten and EHLO is sent again) and RFC 4954 §4 with the PLAIN mechanism of RFC 4616.
+ * before is forgotten and EHLO is sent again) and RFC 4954 §4 through {@link ClientAuth} (PLAIN,
+ * else LOGIN).
  *
  * <p>STARTTLS per {@link TlsPolicy}: {@code OPPORTUNISTIC} continues in plaintext when STARTTLS is
  * not offered or refused; {@code REQUIRED} ends with {@link LocalReplies#tlsNotOffered()} /
  * {@link LocalReplies#tlsRefused(Reply)} (451 4.7.4, transient, as Postfix does). A failed TLS
  * handshake ends with 451 4.7.5 under either policy; like Postfix's "may" level, a caller may then
- * retry the destination on a new connection with {@code TlsPolicy.NONE}. Credentials are only sent
- * after TLS unless {@link HandshakeConfig#authWithoutTls()}.
+ * retry the destination on a new connection with {@code TlsPolicy.NONE}, but never one that
+ * authenticates. With credentials, STARTTLS is required under any policy (not offered or refused:
+ * {@link LocalReplies#tlsNotOfferedForAuth()} / {@link LocalReplies#tlsRefusedForAuth(Reply)}), and
+ * AUTH is sent only once TLS is up and the second EHLO has been answered.
  *
  * <p>Ends with {@link ClientAction.Ready} or {@link ClientAction.Close}. Not thread-safe.
  */
@@ -26,6 +29,7 @@ public final class ClientHandshake {
     private State state = State.NEW;
     private boolean tlsActive;
     private EhloCapabilities capabilities = EhloCapabilities.none();
+    private ClientAuth auth;
 
     public ClientHandshake(HandshakeConfig config) {
         this.config = config;
@@ -73,6 +77,9 @@ public final class ClientHandshake {
                     state = State.TLS_HANDSHAKE;
                     return ClientAction.START_TLS;
                 }
+                if (config.authenticates()) {
+                    return close(LocalReplies.tlsRefusedForAuth(reply));
+                }
                 if (config.tlsPolicy() == TlsPolicy.REQUIRED) {
                     return close(LocalReplies.tlsRefused(reply));
                 }
@@ -84,13 +91,14 @@ public final class ClientHandshake {
                 capabilities = EhloCapabilities.parse(reply);
                 return authenticateOrReady();
             case AUTH:
-                if (reply.code() == 235) {
-                    return ready();
+                ClientAuth.Step step = auth.onReply(reply);
+                if (step instanceof ClientAuth.Step.Send send) {
+                    return new ClientAction.Write(send.bytes());
                 }
-                if (reply.codeClass() == 5) {
-                    return close(LocalReplies.authRejected(reply));
+                if (step instanceof ClientAuth.Step.Failed failed) {
+                    return close(failed.reason());
                 }
-                return close(reply.codeClass() == 4 ? reply : LocalReplies.protocolError("AUTH answered with " + reply));
+                return ready();
             default:
                 return close(LocalReplies.protocolError("unexpected reply " + reply));
         }
@@ -127,10 +135,13 @@ public final class ClientHandshake {
     }
 
     private ClientAction afterFirstHello() {
-        if (!tlsActive && config.tlsPolicy() != TlsPolicy.NONE) {
+        if (!tlsActive && (config.tlsPolicy() != TlsPolicy.NONE || config.authenticates())) {
             if (capabilities.startTls()) {
                 state = State.STARTTLS;
                 return new ClientAction.Write(SmtpCommands.startTls());
+            }
+            if (config.authenticates()) {
+                return close(LocalReplies.tlsNotOfferedForAuth());
             }
             if (config.tlsPolicy() == TlsPolicy.REQUIRED) {
                 return close(LocalReplies.tlsNotOffered());
@@ -143,14 +154,19 @@ public final class ClientHandshake {
         if (!config.authenticates()) {
             return ready();
         }
-        if (!tlsActive && !config.authWithoutTls()) {
+        if (!tlsActive) {
+            // Unreachable through afterFirstHello; kept so no future path can send credentials in clear.
             return close(LocalReplies.authUnavailable("refusing to send credentials without TLS"));
         }
-        if (!capabilities.authMechanisms().contains("PLAIN")) {
-            return close(LocalReplies.authUnavailable("server does not offer AUTH PLAIN"));
+        var mechanism = ClientAuth.choose(capabilities.authMechanisms());
+        if (mechanism.isEmpty()) {
+            return close(LocalReplies.authUnavailable("it offers neither AUTH PLAIN nor LOGIN (offers: "
+                    + (capabilities.authMechanisms().isEmpty() ? "no AUTH"
+                            : String.join(" ", capabilities.authMechanisms())) + ")"));
         }
+        auth = new ClientAuth(mechanism.get(), config.credentials());
         state = State.AUTH;
-        return new ClientAction.Write(SmtpCommands.authPlain(config.username(), config.password()));
+        return new ClientAction.Write(auth.start());
     }
 
     private byte[] hello() {

@@ -5,48 +5,45 @@ import java.util.Objects;
 /**
  * How {@link ClientHandshake} opens a session.
  *
- * @param heloName      our name for EHLO/LHLO/HELO (RFC 5321 §4.1.1.1: the FQDN of this host)
- * @param tlsPolicy     STARTTLS policy; ignored when {@code implicitTls}
- * @param implicitTls   the socket is already TLS (port 465, RFC 8314): no STARTTLS
- * @param lmtp          speak LMTP: LHLO, never HELO (RFC 2033 §4.1)
- * @param username      AUTH PLAIN user for a smarthost, or {@code null} for no AUTH
- * @param password      AUTH PLAIN password, or {@code null}
- * @param authWithoutTls allow sending credentials over an unencrypted channel (default: refuse)
+ * <p>With {@code credentials}, STARTTLS is required whatever {@code tlsPolicy} says (unless
+ * {@code implicitTls}): credentials are never sent over an unencrypted channel. {@code tlsPolicy}
+ * still tells the driver how strictly to verify the certificate. {@link #toString()} hides the
+ * password ({@link ClientCredentials}).
+ *
+ * @param heloName    our name for EHLO/LHLO/HELO (RFC 5321 §4.1.1.1: the FQDN of this host)
+ * @param tlsPolicy   STARTTLS policy; ignored when {@code implicitTls}
+ * @param implicitTls the socket is already TLS (port 465, RFC 8314): no STARTTLS
+ * @param lmtp        speak LMTP: LHLO, never HELO (RFC 2033 §4.1)
+ * @param credentials AUTH for a smarthost after TLS and the second EHLO, or {@code null} for no AUTH
  */
 public record HandshakeConfig(String heloName, TlsPolicy tlsPolicy, boolean implicitTls, boolean lmtp,
-                              String username, String password, boolean authWithoutTls) {
+                              ClientCredentials credentials) {
 
     public HandshakeConfig {
         Objects.requireNonNull(heloName, "heloName");
         Objects.requireNonNull(tlsPolicy, "tlsPolicy");
-        if ((username == null) != (password == null)) {
-            throw new IllegalArgumentException("username and password go together");
-        }
     }
 
     /** SMTP to an MX: opportunistic STARTTLS, no AUTH. */
     public static HandshakeConfig smtp(String heloName, TlsPolicy tlsPolicy) {
-        return new HandshakeConfig(heloName, tlsPolicy, false, false, null, null, false);
+        return new HandshakeConfig(heloName, tlsPolicy, false, false, null);
     }
 
     /** LMTP to a mailbox server. */
     public static HandshakeConfig lmtp(String heloName, TlsPolicy tlsPolicy) {
-        return new HandshakeConfig(heloName, tlsPolicy, false, true, null, null, false);
+        return new HandshakeConfig(heloName, tlsPolicy, false, true, null);
     }
 
-    public HandshakeConfig withCredentials(String user, String pass) {
-        return new HandshakeConfig(heloName, tlsPolicy, implicitTls, lmtp, user, pass, authWithoutTls);
+    public HandshakeConfig withCredentials(ClientCredentials value) {
+        return new HandshakeConfig(heloName, tlsPolicy, implicitTls, lmtp, value);
     }
 
     public HandshakeConfig withImplicitTls() {
-        return new HandshakeConfig(heloName, tlsPolicy, true, lmtp, username, password, authWithoutTls);
+        return new HandshakeConfig(heloName, tlsPolicy, true, lmtp, credentials);
     }
 
-    public HandshakeConfig withAuthWithoutTls() {
-        return new HandshakeConfig(heloName, tlsPolicy, implicitTls, lmtp, username, password, true);
-    }
-
-    boolean authenticates() {
-        return username != null;
+    /** Whether the session authenticates (and so must be encrypted first). */
+    public boolean authenticates() {
+        return credentials != null;
     }
 }

@@ -14,9 +14,13 @@ import dev.tern.smtp.reply.Reply;
  *   <li>{@code 451 4.7.4} TLS required by policy but not offered or refused, as Postfix reports
  *       "TLS is required, but was not offered" (transient: the peer may be fixed).</li>
  *   <li>{@code 451 4.7.5} TLS handshake failed (RFC 3463 X.7.5 cryptographic failure).</li>
- *   <li>{@code 451 4.7.0} credentials configured but AUTH PLAIN unavailable or the channel is not
- *       encrypted; {@code 451 4.7.8} the server rejected our credentials. Both are transient, like
- *       Postfix's {@code smtp_sasl_auth_soft_bounce}: our misconfiguration must not bounce mail.</li>
+ *   <li>{@code 451 4.7.4} also when credentials are configured and the smarthost does not offer
+ *       or refuses STARTTLS: they are never sent in clear.</li>
+ *   <li>{@code 451 4.7.0} credentials configured but neither AUTH PLAIN nor LOGIN offered, or the
+ *       channel is not encrypted; {@code 451 4.7.8} the smarthost rejected our credentials
+ *       (typically {@code 535 5.7.8}). All transient, like Postfix's
+ *       {@code smtp_sasl_auth_soft_bounce}: our misconfiguration must not bounce mail, and the
+ *       operator can fix the credential.</li>
  *   <li>{@code 451 4.4.2} connection lost or timed out (RFC 3463 X.4.2 bad connection).</li>
  *   <li>{@code 451 4.5.0} the server broke the protocol (malformed or unexpected reply).</li>
  * </ul>
@@ -51,12 +55,21 @@ public final class LocalReplies {
         return Reply.of(451, "4.7.5", "TLS handshake failed: " + oneLine(reason));
     }
 
+    public static Reply tlsNotOfferedForAuth() {
+        return Reply.of(451, "4.7.4", "Smarthost does not offer STARTTLS; refusing to send credentials in clear");
+    }
+
+    public static Reply tlsRefusedForAuth(Reply reply) {
+        return Reply.of(451, "4.7.4", "Smarthost refused STARTTLS (" + reply
+                + "); refusing to send credentials in clear");
+    }
+
     public static Reply authUnavailable(String why) {
-        return Reply.of(451, "4.7.0", "Cannot authenticate to the remote server: " + oneLine(why));
+        return Reply.of(451, "4.7.0", "Cannot authenticate to the smarthost: " + oneLine(why));
     }
 
     public static Reply authRejected(Reply reply) {
-        return Reply.of(451, "4.7.8", "Authentication failed: " + reply);
+        return Reply.of(451, "4.7.8", "Smarthost authentication failed: " + reply);
     }
 
     public static Reply connectionLost() {

@@ -45,6 +45,16 @@ public final class SmtpCommands {
         return line("AUTH PLAIN " + Base64.getEncoder().encodeToString(response));
     }
 
+    /** RFC 4954 §4, LOGIN mechanism without an initial response: the server prompts for each part. */
+    public static byte[] authLogin() {
+        return line("AUTH LOGIN");
+    }
+
+    /** One base64 response to a {@code 334} challenge (RFC 4954 §4); empty bytes give an empty line. */
+    public static byte[] saslResponse(byte[] response) {
+        return line(Base64.getEncoder().encodeToString(response));
+    }
+
     public static byte[] mail(OutboundEnvelope envelope, EhloCapabilities caps) {
         var command = new StringBuilder("MAIL FROM:<").append(envelope.reversePath()).append('>');
         if (caps.size()) {

@@ -52,7 +52,14 @@ class ClientDialogueTest {
             "starttls-injection",
             "auth-plain-after-tls",
             "auth-rejected",
-            "auth-without-tls-refused",
+            "auth-starttls-not-offered",
+            "auth-starttls-refused",
+            "auth-login-after-tls",
+            "auth-login-rejected",
+            "auth-no-usable-mechanism",
+            "auth-temporary-failure",
+            "auth-plain-unexpected-challenge",
+            "auth-once-per-connection",
             "greeting-refused",
             "malformed-reply",
             "idle-421");
@@ -233,8 +240,43 @@ class ClientDialogueTest {
     }
 
     @Test
-    void neverSendsCredentialsWithoutTls() {
-        golden("auth-without-tls-refused");
+    void neverSendsCredentialsWhenStartTlsIsNotOffered() {
+        golden("auth-starttls-not-offered");
+    }
+
+    @Test
+    void neverFallsBackToPlainTextAuthWhenStartTlsIsRefused() {
+        golden("auth-starttls-refused");
+    }
+
+    @Test
+    void answersLoginPromptsWhenPlainIsNotOffered() {
+        golden("auth-login-after-tls");
+    }
+
+    @Test
+    void defersWhenLoginCredentialsRejected() {
+        golden("auth-login-rejected");
+    }
+
+    @Test
+    void defersWhenNoMechanismIsShared() {
+        golden("auth-no-usable-mechanism");
+    }
+
+    @Test
+    void keepsTheRelaysTemporaryAuthFailure() {
+        golden("auth-temporary-failure");
+    }
+
+    @Test
+    void treatsAChallengeAfterPlainInitialResponseAsProtocolError() {
+        golden("auth-plain-unexpected-challenge");
+    }
+
+    @Test
+    void authenticatesOncePerConnection() {
+        golden("auth-once-per-connection");
     }
 
     @Test

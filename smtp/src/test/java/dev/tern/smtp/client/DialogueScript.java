@@ -81,7 +81,6 @@ final class DialogueScript {
         TlsPolicy tls = TlsPolicy.NONE;
         boolean lmtp = false;
         boolean implicit = false;
-        boolean plainAuth = false;
         String user = null;
         String pass = null;
         for (String word : spec.trim().split("\\s+")) {
@@ -93,8 +92,6 @@ final class DialogueScript {
                 lmtp = true;
             } else if (word.equals("implicit-tls")) {
                 implicit = true;
-            } else if (word.equals("auth-without-tls")) {
-                plainAuth = true;
             } else if (word.startsWith("auth=")) {
                 String[] up = word.substring(5).split(":", 2);
                 user = up[0];
@@ -103,7 +100,7 @@ final class DialogueScript {
                 throw new IllegalArgumentException("bad config word: " + word);
             }
         }
-        return new HandshakeConfig(helo, tls, implicit, lmtp, user, pass, plainAuth);
+        return new HandshakeConfig(helo, tls, implicit, lmtp, user == null ? null : new ClientCredentials(user, pass));
     }
 
     private static OutboundRecipient recipient(String spec) {

@@ -78,6 +78,20 @@ public final class DebianTools {
         }
     }
 
+    /**
+     * {@code saslpasswd2} of Cyrus SASL, with the PLAIN/LOGIN and sasldb plugins an authenticating
+     * Postfix needs ({@code libsasl2-modules} is only recommended, and installs here skip those).
+     */
+    public static Path saslpasswd2() {
+        synchronized (LOCK) {
+            Path tool = ensure("saslpasswd2", "sasl2-bin");
+            if (!succeeds(List.of("dpkg", "-s", "libsasl2-modules"))) {
+                run(List.of("apt-get", "install", "-y", "-q", "--no-install-recommends", "libsasl2-modules"));
+            }
+            return tool;
+        }
+    }
+
     private static boolean succeeds(List<String> command) {
         try {
             return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
