@@ -1,6 +1,7 @@
 package dev.tern.delivery.app;
 
 import dev.tern.common.config.TernConfig;
+import dev.tern.common.kafka.KafkaClientProperties;
 import dev.tern.common.kafka.KafkaClients;
 import dev.tern.common.kafka.TopicPlan;
 import dev.tern.common.policy.Policy;
@@ -23,9 +24,9 @@ final class Topology {
     private Topology() {
     }
 
-    static void createTopics(TernConfig tern, Policy policy) {
+    static void createTopics(TernConfig tern, KafkaClientProperties kafkaProperties, Policy policy) {
         var k = tern.kafka();
-        try (Admin admin = Admin.create(KafkaClients.admin(k.bootstrapServers()))) {
+        try (Admin admin = Admin.create(KafkaClients.admin(k.bootstrapServers(), kafkaProperties))) {
             for (TopicPlan t : TopicPlan.forLadder(policy.retry(), k.partitions(), k.replicationFactor(),
                     k.maxMessageBytes())) {
                 try {
