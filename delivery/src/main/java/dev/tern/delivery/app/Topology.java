@@ -1,6 +1,7 @@
 package dev.tern.delivery.app;
 
 import dev.tern.common.config.TernConfig;
+import dev.tern.common.kafka.KafkaAuthFailures;
 import dev.tern.common.kafka.KafkaClientProperties;
 import dev.tern.common.kafka.KafkaClients;
 import dev.tern.common.kafka.TopicPlan;
@@ -34,13 +35,18 @@ final class Topology {
                             .configs(t.configs()))).all().get(30, TimeUnit.SECONDS);
                     LOG.infof("created topic %s", t.name());
                 } catch (ExecutionException e) {
+                    if (KafkaAuthFailures.report(e)) {
+                        return;
+                    }
                     if (!(e.getCause() instanceof TopicExistsException)) {
                         LOG.warnf("cannot create topic %s: %s", t.name(), e.getCause().toString());
                     }
                 }
             }
         } catch (Exception e) {
-            LOG.warnf("topic creation failed: %s", e.toString());
+            if (!KafkaAuthFailures.report(e)) {
+                LOG.warnf("topic creation failed: %s", e.toString());
+            }
         }
     }
 }

@@ -93,8 +93,8 @@ public final class KafkaBroker implements AutoCloseable {
             int brokerPort = port != 0 ? port : Integer.parseInt(ports.getProperty("broker.port", "0"));
             brokerPort = FreePorts.orPick(brokerPort);
             int controllerPort = FreePorts.orPick(Integer.parseInt(ports.getProperty("controller.port", "0")));
-            int saslSslPort = secured == null ? 0 : FreePorts.orPick(Integer.parseInt(ports.getProperty("sasl-ssl.port", "0")));
-            int sslPort = secured == null ? 0 : FreePorts.orPick(Integer.parseInt(ports.getProperty("ssl.port", "0")));
+            int saslSslPort = secured == null ? 0 : securedPort(secured.saslSslPort(), ports, "sasl-ssl.port");
+            int sslPort = secured == null ? 0 : securedPort(secured.sslPort(), ports, "ssl.port");
             ports.setProperty("broker.port", Integer.toString(brokerPort));
             ports.setProperty("controller.port", Integer.toString(controllerPort));
             if (secured != null) {
@@ -224,6 +224,10 @@ public final class KafkaBroker implements AutoCloseable {
             }
             return false;
         }
+    }
+
+    private static int securedPort(int wanted, Properties ports, String key) {
+        return FreePorts.orPick(wanted != 0 ? wanted : Integer.parseInt(ports.getProperty(key, "0")));
     }
 
     private static Properties loadPorts(Path dir) throws IOException {

@@ -17,8 +17,16 @@ import java.util.Map;
  * @param truststore    PKCS12 with the CA that signs client certificates
  * @param storePassword password of both stores and of the key
  * @param scramUsers    SCRAM-SHA-512 user name → password; names and passwords without {@code , [ ] = "}
+ * @param saslSslPort   port of the {@code SASL_SSL} listener; 0: the one used last time in the data directory, else a free one
+ * @param sslPort       port of the {@code SSL} listener; 0 as for {@code saslSslPort}
  */
-public record SecuredListeners(Path keystore, Path truststore, String storePassword, Map<String, String> scramUsers) {
+public record SecuredListeners(Path keystore, Path truststore, String storePassword, Map<String, String> scramUsers,
+        int saslSslPort, int sslPort) {
+
+    /** On free ports (or those of the last start in the same data directory). */
+    public SecuredListeners(Path keystore, Path truststore, String storePassword, Map<String, String> scramUsers) {
+        this(keystore, truststore, storePassword, scramUsers, 0, 0);
+    }
 
     public SecuredListeners {
         keystore = keystore.toAbsolutePath();
