@@ -3,6 +3,8 @@ package dev.tern.common.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tern.common.config.TernConfig;
+import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
@@ -46,6 +48,20 @@ class KafkaClientPropertiesTest {
         assertThat(props.values()).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "security.protocol", "SASL_SSL", "sasl.mechanism", "SCRAM-SHA-512", "sasl.jaas.config", JAAS,
                 "ssl.truststore.type", "PEM", "ssl.truststore.location", "/etc/tern/kafka/ca.crt"));
+    }
+
+    @Test
+    void theNamesAreKnownToTernsConfigMappingSoAServiceStartsWithThem() {
+        var config = new SmallRyeConfigBuilder()
+                .withMapping(TernConfig.class)
+                .withConverter(java.time.Duration.class, 100, new DurationConverter())
+                .withValidateUnknown(true)
+                .withSources(new EnvConfigSource(Map.of("TERN_KAFKA_PROPERTIES_SASL_JAAS_CONFIG", JAAS), 300))
+                .withSources(new PropertiesConfigSource(Map.of("tern.kafka.properties.security.protocol", "SASL_SSL",
+                        "tern.kafka.properties.ssl.truststore.location", "/etc/tern/kafka/ca.crt"), "sys", 400))
+                .build();
+        assertThat(KafkaClientProperties.fromConfig(config).values()).containsOnlyKeys("security.protocol",
+                "ssl.truststore.location", "sasl.jaas.config");
     }
 
     @Test
