@@ -12,6 +12,7 @@ import dev.tern.bounce.publish.NoticePublisher;
 import dev.tern.bounce.suppression.ReconnectingSuppressionList;
 import dev.tern.common.config.TernConfig;
 import dev.tern.common.infinispan.InfinispanClient;
+import dev.tern.common.kafka.KafkaClientProperties;
 import dev.tern.common.kafka.KafkaClients;
 import dev.tern.common.policy.PolicyHolder;
 import dev.tern.common.queue.Topics;
@@ -54,6 +55,7 @@ public class BounceService {
     private static final Pattern RETRY_TIERS = Pattern.compile(Pattern.quote(Topics.RETRY_PREFIX) + ".+");
 
     private final TernConfig tern;
+    private final KafkaClientProperties kafkaProperties;
     private final BounceConfig config;
     private final PolicyHolder policy;
     private final SuppressionList suppression;
@@ -64,9 +66,10 @@ public class BounceService {
     private Running failed;
     private Running delay;
 
-    public BounceService(TernConfig tern, BounceConfig config, PolicyHolder policy, InfinispanClient infinispan,
-            MeterRegistry registry) {
+    public BounceService(TernConfig tern, KafkaClientProperties kafkaProperties, BounceConfig config,
+            PolicyHolder policy, InfinispanClient infinispan, MeterRegistry registry) {
         this.tern = tern;
+        this.kafkaProperties = kafkaProperties;
         this.config = config;
         this.policy = policy;
         this.infinispan = infinispan;
@@ -80,7 +83,7 @@ public class BounceService {
             LOG.info("bounce consumers disabled (tern.bounce.enabled=false)");
             return;
         }
-        producer = new KafkaProducer<>(KafkaClients.producer(tern.kafka().bootstrapServers(),
+        producer = new KafkaProducer<>(KafkaClients.producer(tern.kafka().bootstrapServers(), kafkaProperties,
                 tern.kafka().maxMessageBytes(), "tern-bounce-" + instance()));
         startConsumers();
         LOG.infof("bounce started: reporting MTA %s, group %s, delay notices from %s after %s", hostname(),
@@ -133,7 +136,8 @@ public class BounceService {
     }
 
     private KafkaConsumer<String, byte[]> consumer(String group) {
-        var props = KafkaClients.consumer(tern.kafka().bootstrapServers(), tern.kafka().maxMessageBytes(), group,
+        var props = KafkaClients.consumer(tern.kafka().bootstrapServers(), kafkaProperties, tern.kafka().maxMessageBytes(),
+                group,
                 group + "-" + instance());
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(config.maxPollRecords()));
         return new KafkaConsumer<>(props);

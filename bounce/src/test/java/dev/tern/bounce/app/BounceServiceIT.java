@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tern.bounce.support.DsnParts;
 import dev.tern.bounce.support.InboundReader;
 import dev.tern.common.config.TernConfig;
+import dev.tern.common.kafka.KafkaClientProperties;
 import dev.tern.common.kafka.KafkaClients;
 import dev.tern.common.queue.Provenance;
 import dev.tern.common.queue.QueuedEnvelope;
@@ -68,7 +69,7 @@ class BounceServiceIT {
 
     @BeforeEach
     void connect() {
-        producer = new KafkaProducer<>(KafkaClients.producer(tern.kafka().bootstrapServers(), 1 << 20, "test"));
+        producer = new KafkaProducer<>(KafkaClients.producer(tern.kafka().bootstrapServers(), KafkaClientProperties.none(), 1 << 20, "test"));
         inbound = new InboundReader(tern.kafka().bootstrapServers());
     }
 

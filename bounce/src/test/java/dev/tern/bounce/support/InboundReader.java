@@ -1,5 +1,6 @@
 package dev.tern.bounce.support;
 
+import dev.tern.common.kafka.KafkaClientProperties;
 import dev.tern.common.kafka.KafkaClients;
 import dev.tern.common.queue.QueuedMessage;
 import dev.tern.common.queue.RecordCodec;
@@ -19,7 +20,7 @@ public final class InboundReader implements AutoCloseable {
     private final List<QueuedMessage> seen = new ArrayList<>();
 
     public InboundReader(String bootstrap) {
-        var props = KafkaClients.consumer(bootstrap, 1 << 20, "unused", "test-inbound-reader");
+        var props = KafkaClients.consumer(bootstrap, KafkaClientProperties.none(), 1 << 20, "unused", "test-inbound-reader");
         props.remove(org.apache.kafka.clients.consumer.ConsumerConfig.GROUP_ID_CONFIG);
         consumer = new KafkaConsumer<>(props);
         var partitions = consumer.partitionsFor(Topics.INBOUND).stream()

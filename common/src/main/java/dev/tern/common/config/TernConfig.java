@@ -6,6 +6,7 @@ import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Map;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -46,6 +47,14 @@ public interface TernConfig {
         /** Replication factor for new topics: 3 in production, 1 on a single local broker. */
         @WithDefault("3")
         short replicationFactor();
+
+        /**
+         * Standard Kafka client properties for every producer, consumer and admin client, names
+         * unchanged ({@code tern.kafka.properties.security.protocol=SASL_SSL}); in the environment
+         * {@code TERN_KAFKA_PROPERTIES_SECURITY_PROTOCOL}. Declared so these names are known; read and
+         * checked by {@code KafkaClientProperties}, which also resolves the environment form.
+         */
+        Map<String, String> properties();
     }
 
     interface Infinispan {

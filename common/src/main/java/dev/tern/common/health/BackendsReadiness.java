@@ -3,6 +3,7 @@ package dev.tern.common.health;
 import dev.tern.common.config.TernConfig;
 import dev.tern.common.infinispan.InfinispanClient;
 import dev.tern.common.kafka.KafkaAdmin;
+import dev.tern.common.kafka.KafkaAuthFailures;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -38,7 +39,8 @@ public class BackendsReadiness implements HealthCheck {
             b.withData("kafka-brokers", kafka.liveBrokers(TIMEOUT_MS));
         } catch (Exception e) {
             up = false;
-            b.withData("kafka", "unreachable: " + e.getClass().getSimpleName());
+            b.withData("kafka", KafkaAuthFailures.report(e) ? "authentication failed"
+                    : "unreachable: " + e.getClass().getSimpleName());
         }
         if (!infinispanRequired) {
             b.withData("infinispan", "not used");

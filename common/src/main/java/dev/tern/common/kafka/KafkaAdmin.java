@@ -15,10 +15,17 @@ import org.apache.kafka.clients.admin.DescribeClusterOptions;
 public class KafkaAdmin {
 
     private final TernConfig config;
+    private final KafkaClientProperties properties;
     private volatile Admin admin;
 
-    public KafkaAdmin(TernConfig config) {
+    public KafkaAdmin(TernConfig config, KafkaClientProperties properties) {
         this.config = config;
+        this.properties = properties;
+    }
+
+    /** The operator's Kafka client properties, for clients made beside this one. */
+    public KafkaClientProperties clientProperties() {
+        return properties;
     }
 
     public Admin admin() {
@@ -26,7 +33,7 @@ public class KafkaAdmin {
         if (a == null) {
             synchronized (this) {
                 if (admin == null) {
-                    admin = Admin.create(KafkaClients.admin(config.kafka().bootstrapServers()));
+                    admin = Admin.create(KafkaClients.admin(config.kafka().bootstrapServers(), properties));
                 }
                 a = admin;
             }

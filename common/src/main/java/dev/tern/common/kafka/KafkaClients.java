@@ -16,6 +16,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * producers wait for all in-sync replicas and are idempotent; consumers never auto-commit (the
  * delivery service commits only after every recipient has a durable outcome); size limits of the
  * producer, the topic and the consumer fetch are all derived from the one max message size.
+ *
+ * <p>The operator's {@link KafkaClientProperties} (security settings) go in first; Tern's own
+ * settings are put over them, and {@link KafkaClientProperties#of} refuses the reserved ones anyway.
  */
 public final class KafkaClients {
 
@@ -25,8 +28,10 @@ public final class KafkaClients {
     private KafkaClients() {
     }
 
-    public static Properties producer(String bootstrap, int maxMessageBytes, String clientId) {
+    public static Properties producer(String bootstrap, KafkaClientProperties extra, int maxMessageBytes,
+            String clientId) {
         var p = new Properties();
+        extra.applyToProducer(p);
         p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -40,8 +45,10 @@ public final class KafkaClients {
         return p;
     }
 
-    public static Properties consumer(String bootstrap, int maxMessageBytes, String groupId, String clientId) {
+    public static Properties consumer(String bootstrap, KafkaClientProperties extra, int maxMessageBytes,
+            String groupId, String clientId) {
         var p = new Properties();
+        extra.applyToConsumer(p);
         p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
@@ -55,8 +62,9 @@ public final class KafkaClients {
         return p;
     }
 
-    public static Properties admin(String bootstrap) {
+    public static Properties admin(String bootstrap, KafkaClientProperties extra) {
         var p = new Properties();
+        extra.applyToAdmin(p);
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");

@@ -13,7 +13,8 @@ import org.jboss.logging.Logger;
  *
  * <p>Failure: an exception from one poll is logged and the loop polls again after
  * {@code errorBackoff}, so a broker outage does not end the loop; an exception while setting up or
- * finishing ends it (logged). {@link WakeupException}s are how {@link #stop()} interrupts a blocking
+ * finishing ends it (logged), except an authentication failure, which {@link KafkaAuthFailures}
+ * reports and after which set-up is tried again. {@link WakeupException}s are how {@link #stop()} interrupts a blocking
  * call and are not errors. Threading: {@link #run()} on the consumer's thread; {@link #stop()} from
  * any thread.
  */
@@ -62,14 +63,16 @@ public final class PollLoop implements Runnable {
     @Override
     public void run() {
         try {
-            body.start();
+            startOnceAuthenticated();
             while (running) {
                 try {
                     body.pollOnce();
                 } catch (WakeupException e) {
                     // stop() woke us up; the loop condition decides.
                 } catch (RuntimeException e) {
-                    LOG.errorf(e, "%s: poll failed, polling again in %s", name, errorBackoff);
+                    if (!KafkaAuthFailures.report(e)) {
+                        LOG.errorf(e, "%s: poll failed, polling again in %s", name, errorBackoff);
+                    }
                     sleep(errorBackoff);
                 }
             }
@@ -82,6 +85,21 @@ public final class PollLoop implements Runnable {
             consumer.close(closeTimeout);
             stopped = true;
             LOG.infof("%s: consumer closed", name);
+        }
+    }
+
+    /** Wrong credentials are no reason to end the loop: they are reported (once) and set-up is tried again. */
+    private void startOnceAuthenticated() {
+        while (true) {
+            try {
+                body.start();
+                return;
+            } catch (RuntimeException e) {
+                if (!running || !KafkaAuthFailures.report(e)) {
+                    throw e;
+                }
+                sleep(errorBackoff);
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.tern.delivery.admin;
 
+import dev.tern.common.kafka.KafkaClientProperties;
 import dev.tern.common.kafka.KafkaClients;
 import dev.tern.common.queue.RecordCodec;
 import java.time.Duration;
@@ -33,12 +34,15 @@ public final class QueueReport {
 
     private final Admin admin;
     private final String bootstrap;
+    private final KafkaClientProperties kafkaProperties;
     private final String groupId;
     private final int maxRecords;
 
-    public QueueReport(Admin admin, String bootstrap, String groupId, int maxRecords) {
+    public QueueReport(Admin admin, String bootstrap, KafkaClientProperties kafkaProperties, String groupId,
+            int maxRecords) {
         this.admin = admin;
         this.bootstrap = bootstrap;
+        this.kafkaProperties = kafkaProperties;
         this.groupId = groupId;
         this.maxRecords = maxRecords;
     }
@@ -76,7 +80,7 @@ public final class QueueReport {
 
     private Map<String, Object> scan(Map<TopicPartition, Long> from, Map<TopicPartition, Long> ends) {
         var byDestination = new TreeMap<String, Map<String, Long>>();
-        var props = KafkaClients.consumer(bootstrap, 1 << 20, "unused", "tern-delivery-queue-report");
+        var props = KafkaClients.consumer(bootstrap, kafkaProperties, 1 << 20, "unused", "tern-delivery-queue-report");
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         int seen = 0;
         var open = new ArrayList<TopicPartition>();

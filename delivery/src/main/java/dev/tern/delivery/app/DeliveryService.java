@@ -4,6 +4,7 @@ import dev.tern.common.config.TernConfig;
 import dev.tern.common.dns.DnsjavaLookup;
 import dev.tern.common.infinispan.InfinispanClient;
 import dev.tern.common.journal.InfinispanDeliveryJournal;
+import dev.tern.common.kafka.KafkaClientProperties;
 import dev.tern.common.kafka.KafkaClients;
 import dev.tern.common.kafka.KafkaSends;
 import dev.tern.common.policy.PolicyHolder;
@@ -76,6 +77,7 @@ public class DeliveryService implements DeliveryOperations {
     private static final Logger LOG = Logger.getLogger(DeliveryService.class);
 
     private final TernConfig tern;
+    private final KafkaClientProperties kafkaProperties;
     private final DeliveryConfig config;
     private final PolicyHolder policy;
     private final InfinispanClient infinispan;
@@ -94,11 +96,12 @@ public class DeliveryService implements DeliveryOperations {
     private Thread loopThread;
     private Thread controlThread;
 
-    public DeliveryService(TernConfig tern, DeliveryConfig config, PolicyHolder policy, InfinispanClient infinispan,
+    public DeliveryService(TernConfig tern, KafkaClientProperties kafkaProperties, DeliveryConfig config, PolicyHolder policy, InfinispanClient infinispan,
             MeterRegistry registry, Vertx vertx, TrafficShaping shaping) {
         this.shaping = shaping;
         this.gate = shaping.gate();
         this.tern = tern;
+        this.kafkaProperties = kafkaProperties;
         this.config = config;
         this.policy = policy;
         this.infinispan = infinispan;
@@ -113,12 +116,12 @@ public class DeliveryService implements DeliveryOperations {
         }
         validate();
         if (config.createTopics()) {
-            Topology.createTopics(tern, policy.current());
+            Topology.createTopics(tern, kafkaProperties, policy.current());
         }
         String bootstrap = tern.kafka().bootstrapServers();
         int maxBytes = tern.kafka().maxMessageBytes();
         String instance = UUID.randomUUID().toString().substring(0, 8);
-        producer = new KafkaProducer<>(KafkaClients.producer(bootstrap, maxBytes, "tern-delivery-" + instance));
+        producer = new KafkaProducer<>(KafkaClients.producer(bootstrap, kafkaProperties, maxBytes, "tern-delivery-" + instance));
         context = vertx.getOrCreateContext();
         Executor onLoop = task -> context.runOnContext(v -> task.run());
 
@@ -147,7 +150,7 @@ public class DeliveryService implements DeliveryOperations {
                 new OutcomeWriter(producer),
                 controls, metrics, Clock.systemUTC());
 
-        var consumerProps = KafkaClients.consumer(bootstrap, maxBytes, config.groupId(), "tern-delivery-" + instance);
+        var consumerProps = KafkaClients.consumer(bootstrap, kafkaProperties, maxBytes, config.groupId(), "tern-delivery-" + instance);
         consumerProps.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(config.maxPollRecords()));
         consumerProps.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, Long.toString(config.sessionTimeout().toMillis()));
         consumerProps.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG,
@@ -162,7 +165,8 @@ public class DeliveryService implements DeliveryOperations {
         }, "tern-delivery-consumer");
         loopThread.start();
 
-        var controlProps = KafkaClients.consumer(bootstrap, maxBytes, "tern-delivery-control-" + instance,
+        var controlProps = KafkaClients.consumer(bootstrap, kafkaProperties, maxBytes,
+                "tern-delivery-control-" + instance,
                 "tern-delivery-control-" + instance);
         controlProps.remove(ConsumerConfig.GROUP_ID_CONFIG);
         control = new ControlListener(new KafkaConsumer<>(controlProps), controls);

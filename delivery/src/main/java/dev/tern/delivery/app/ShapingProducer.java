@@ -2,6 +2,7 @@ package dev.tern.delivery.app;
 
 import dev.tern.common.config.TernConfig;
 import dev.tern.common.infinispan.InfinispanClient;
+import dev.tern.common.kafka.KafkaClientProperties;
 import dev.tern.common.shaping.Backoff;
 import dev.tern.common.shaping.ConnectionLeases;
 import dev.tern.common.shaping.Fallback;
@@ -59,7 +60,8 @@ public class ShapingProducer {
 
     @Produces
     @Singleton
-    TrafficShaping shaping(DeliveryConfig delivery, TernConfig tern, InfinispanClient infinispan,
+    TrafficShaping shaping(DeliveryConfig delivery, TernConfig tern, KafkaClientProperties kafkaProperties,
+            InfinispanClient infinispan,
             MeterRegistry registry) {
         DeliveryConfig.Shaping config = delivery.shaping();
         validate(config);
@@ -82,7 +84,7 @@ public class ShapingProducer {
         } else {
             // Its own thread: a slow Kafka must not delay lease renewals.
             ScheduledExecutorService counter = daemon("tern-shaping-pods");
-            var live = new LivePods(tern.kafka().bootstrapServers(), delivery.groupId(), config.livePodsRefresh(),
+            var live = new LivePods(tern.kafka().bootstrapServers(), kafkaProperties, delivery.groupId(), config.livePodsRefresh(),
                     counter);
             pods = live;
             podCounter = () -> {

@@ -1,6 +1,8 @@
 package dev.tern.delivery.app;
 
 import dev.tern.common.config.TernConfig;
+import dev.tern.common.kafka.KafkaAuthFailures;
+import dev.tern.common.kafka.KafkaClientProperties;
 import dev.tern.common.kafka.KafkaClients;
 import dev.tern.common.kafka.TopicPlan;
 import dev.tern.common.policy.Policy;
@@ -23,9 +25,9 @@ final class Topology {
     private Topology() {
     }
 
-    static void createTopics(TernConfig tern, Policy policy) {
+    static void createTopics(TernConfig tern, KafkaClientProperties kafkaProperties, Policy policy) {
         var k = tern.kafka();
-        try (Admin admin = Admin.create(KafkaClients.admin(k.bootstrapServers()))) {
+        try (Admin admin = Admin.create(KafkaClients.admin(k.bootstrapServers(), kafkaProperties))) {
             for (TopicPlan t : TopicPlan.forLadder(policy.retry(), k.partitions(), k.replicationFactor(),
                     k.maxMessageBytes())) {
                 try {
@@ -33,13 +35,18 @@ final class Topology {
                             .configs(t.configs()))).all().get(30, TimeUnit.SECONDS);
                     LOG.infof("created topic %s", t.name());
                 } catch (ExecutionException e) {
+                    if (KafkaAuthFailures.report(e)) {
+                        return;
+                    }
                     if (!(e.getCause() instanceof TopicExistsException)) {
                         LOG.warnf("cannot create topic %s: %s", t.name(), e.getCause().toString());
                     }
                 }
             }
         } catch (Exception e) {
-            LOG.warnf("topic creation failed: %s", e.toString());
+            if (!KafkaAuthFailures.report(e)) {
+                LOG.warnf("topic creation failed: %s", e.toString());
+            }
         }
     }
 }

@@ -102,7 +102,8 @@ public class AdminRoutes {
     private void queues(RoutingContext rc) {
         var body = new LinkedHashMap<String, Object>();
         try {
-            body.putAll(new QueueReport(kafka.admin(), tern.kafka().bootstrapServers(), config.groupId(),
+            body.putAll(new QueueReport(kafka.admin(), tern.kafka().bootstrapServers(), kafka.clientProperties(),
+                    config.groupId(),
                     SCAN_LIMIT).report(service.consumedTopics()));
         } catch (Exception e) {
             body.put("waiting", Map.of("error", e.toString()));

@@ -1,5 +1,6 @@
 package dev.tern.delivery.throttle;
 
+import dev.tern.common.kafka.KafkaClientProperties;
 import dev.tern.common.kafka.KafkaClients;
 import java.time.Duration;
 import java.util.List;
@@ -25,13 +26,16 @@ public final class LivePods implements IntSupplier, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(LivePods.class);
 
     private final String bootstrap;
+    private final KafkaClientProperties kafkaProperties;
     private final String groupId;
     private final ScheduledFuture<?> task;
     private volatile Admin admin;
     private volatile int count = 1;
 
-    public LivePods(String bootstrap, String groupId, Duration refresh, ScheduledExecutorService timer) {
+    public LivePods(String bootstrap, KafkaClientProperties kafkaProperties, String groupId, Duration refresh,
+            ScheduledExecutorService timer) {
         this.bootstrap = bootstrap;
+        this.kafkaProperties = kafkaProperties;
         this.groupId = groupId;
         this.task = timer.scheduleWithFixedDelay(this::refresh, 0, Math.max(1, refresh.toMillis()),
                 TimeUnit.MILLISECONDS);
@@ -50,7 +54,7 @@ public final class LivePods implements IntSupplier, AutoCloseable {
     private void refresh() {
         try {
             if (admin == null) {
-                admin = Admin.create(KafkaClients.admin(bootstrap));
+                admin = Admin.create(KafkaClients.admin(bootstrap, kafkaProperties));
             }
             var group = admin.describeConsumerGroups(List.of(groupId)).describedGroups().get(groupId)
                     .get(10, TimeUnit.SECONDS);

@@ -1,6 +1,7 @@
 package dev.tern.delivery.support;
 
 import dev.tern.common.event.DeliveryEvent;
+import dev.tern.common.kafka.KafkaClientProperties;
 import dev.tern.common.kafka.KafkaClients;
 import dev.tern.common.queue.Provenance;
 import dev.tern.common.queue.QueuedEnvelope;
@@ -35,7 +36,7 @@ public final class QueueProbe implements AutoCloseable {
 
     public QueueProbe() {
         bootstrap = ConfigProvider.getConfig().getValue("tern.kafka.bootstrap-servers", String.class);
-        producer = new KafkaProducer<>(KafkaClients.producer(bootstrap, 1 << 20, "delivery-test"));
+        producer = new KafkaProducer<>(KafkaClients.producer(bootstrap, KafkaClientProperties.none(), 1 << 20, "delivery-test"));
     }
 
     public static QueuedMessage message(String sender, String... recipients) {
@@ -59,7 +60,7 @@ public final class QueueProbe implements AutoCloseable {
     }
 
     private <T> List<T> read(String topic, Function<ConsumerRecord<String, byte[]>, T> pick) {
-        var props = KafkaClients.consumer(bootstrap, 1 << 20, "unused", "delivery-test-reader");
+        var props = KafkaClients.consumer(bootstrap, KafkaClientProperties.none(), 1 << 20, "unused", "delivery-test-reader");
         props.remove("group.id");
         try (var consumer = new KafkaConsumer<String, byte[]>(props)) {
             var partitions = consumer.partitionsFor(topic).stream()

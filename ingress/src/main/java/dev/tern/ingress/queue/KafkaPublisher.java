@@ -1,6 +1,7 @@
 package dev.tern.ingress.queue;
 
 import dev.tern.common.config.TernConfig;
+import dev.tern.common.kafka.KafkaClientProperties;
 import dev.tern.common.kafka.KafkaClients;
 import dev.tern.common.kafka.KafkaSends;
 import dev.tern.common.queue.QueuedMessage;
@@ -36,9 +37,10 @@ public class KafkaPublisher {
     private final Duration ackTimeout;
     private final Timer publishTimer;
 
-    public KafkaPublisher(TernConfig tern, IngressConfig config, MeterRegistry registry) {
+    public KafkaPublisher(TernConfig tern, KafkaClientProperties kafkaProperties, IngressConfig config,
+            MeterRegistry registry) {
         this.ackTimeout = config.kafkaAckTimeout();
-        var props = KafkaClients.producer(tern.kafka().bootstrapServers(), config.limits().maxMessageBytes(),
+        var props = KafkaClients.producer(tern.kafka().bootstrapServers(), kafkaProperties, config.limits().maxMessageBytes(),
                 "tern-ingress");
         long ms = ackTimeout.toMillis();
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.max(1000, ms - 1)));

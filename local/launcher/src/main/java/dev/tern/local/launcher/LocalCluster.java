@@ -4,6 +4,7 @@ import dev.tern.common.kafka.TopicPlan;
 import dev.tern.common.policy.Policy;
 import dev.tern.common.policy.PolicyParser;
 import dev.tern.local.runtime.ProcessCluster;
+import dev.tern.local.runtime.kafka.SecuredListeners;
 import dev.tern.local.runtime.kafka.TopicSpec;
 import dev.tern.local.runtime.process.ChildProcess;
 import dev.tern.local.runtime.process.FreePorts;
@@ -60,12 +61,23 @@ public final class LocalCluster implements AutoCloseable {
 
     /** As {@link #start(LocalOptions)}, with extra system properties per service (tests). */
     public static LocalCluster start(LocalOptions options, Map<Service, Map<String, String>> extra) {
+        return start(options, null, extra);
+    }
+
+    /**
+     * As {@link #start(LocalOptions, Map)}, the broker also with {@code kafkaSecured}'s listeners
+     * (tests of Kafka security): topics are still made over PLAINTEXT; which listener a service
+     * uses, and how, is up to {@code extra} ({@code tern.kafka.bootstrap-servers}, {@code tern.kafka.properties.*}).
+     */
+    public static LocalCluster start(LocalOptions options, SecuredListeners kafkaSecured,
+            Map<Service, Map<String, String>> extra) {
         if (options.wipe()) {
             wipe(options.dataDir());
         }
         Preflight.check(options);
         Policy policy = PolicyParser.parse(options.policy());
-        ProcessCluster backends = ProcessCluster.start(options.dataDir(), options.kafkaPort(), options.infinispanPort());
+        ProcessCluster backends = ProcessCluster.start(options.dataDir(), options.kafkaPort(), options.infinispanPort(),
+                kafkaSecured);
         var cluster = new LocalCluster(options, policy, backends);
         try {
             cluster.extraConfig.putAll(extra);
@@ -99,7 +111,7 @@ public final class LocalCluster implements AutoCloseable {
             throw new IllegalStateException(s + " is already running");
         }
         services.put(s, launch(s, s.module(), options.httpPort(s),
-                new SmtpPorts(options.smtpPort(), options.submissionPort(), options.smtpsPort())));
+                new SmtpPorts(options.smtpPort(), options.submissionPort(), options.smtpsPort()), Map.of()));
     }
 
     /**
@@ -110,6 +122,11 @@ public final class LocalCluster implements AutoCloseable {
      * pod behind the same Service would.
      */
     public synchronized Replica startReplica(Service s, String name) {
+        return startReplica(s, name, Map.of());
+    }
+
+    /** As {@link #startReplica(Service, String)}, with system properties of its own over the service's. */
+    public synchronized Replica startReplica(Service s, String name, Map<String, String> overrides) {
         if (replicas.containsKey(name) || name.equals(s.module())) {
             throw new IllegalStateException("an instance named " + name + " already exists");
         }
@@ -117,7 +134,7 @@ public final class LocalCluster implements AutoCloseable {
         int smtp = s == Service.INGRESS ? FreePorts.pick() : 0;
         var ports = s == Service.INGRESS ? new SmtpPorts(smtp, FreePorts.pick(), FreePorts.pick())
                 : new SmtpPorts(options.smtpPort(), options.submissionPort(), options.smtpsPort());
-        var replica = new Replica(s, name, port, smtp, launch(s, name, port, ports));
+        var replica = new Replica(s, name, port, smtp, launch(s, name, port, ports, overrides));
         replicas.put(name, replica);
         return replica;
     }
@@ -125,7 +142,8 @@ public final class LocalCluster implements AutoCloseable {
     private record SmtpPorts(int smtp, int submission, int smtps) {
     }
 
-    private ChildProcess launch(Service s, String name, int httpPort, SmtpPorts smtpPorts) {
+    private ChildProcess launch(Service s, String name, int httpPort, SmtpPorts smtpPorts,
+            Map<String, String> overrides) {
         Path dir = options.dataDir().resolve(name);
         var b = ChildProcess.java(name, "io.quarkus.bootstrap.runner.QuarkusEntryPoint")
                 .classpath(List.of(watchdogLocation(), s.runJar(options.repo())))
@@ -148,6 +166,7 @@ public final class LocalCluster implements AutoCloseable {
                     .systemProperty("tern.ingress.tls.generated-dir", options.dataDir().resolve("tls").toAbsolutePath());
         }
         extraConfig.getOrDefault(s, Map.of()).forEach(b::systemProperty);
+        overrides.forEach(b::systemProperty);
         return b.start();
     }
 

@@ -1,5 +1,6 @@
 package dev.tern.local.launcher;
 
+import dev.tern.local.runtime.kafka.SecuredListeners;
 import dev.tern.local.testkit.smtp.SmtpSink;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -46,6 +47,12 @@ final class ClusterFixture implements AutoCloseable {
      */
     static ClusterFixture start(String retry, Map<String, String> destinations,
             Map<Service, Map<String, String>> extra) {
+        return start(retry, destinations, null, extra);
+    }
+
+    /** As {@link #start(String, Map, Map)}, the broker also with {@code kafkaSecured}'s listeners unless null. */
+    static ClusterFixture start(String retry, Map<String, String> destinations, SecuredListeners kafkaSecured,
+            Map<Service, Map<String, String>> extra) {
         StringBuilder shaped = new StringBuilder();
         destinations.forEach((name, limits) -> shaped.append("\n  ").append(name).append(": ").append(limits));
         return startWithPolicy(sinkPort -> """
@@ -62,7 +69,7 @@ final class ClusterFixture implements AutoCloseable {
                   default: {max-connections: 20, max-messages-per-connection: 100}%s
                 retry: %s
                 max-queue-lifetime: 1h
-                """.formatted(sinkPort, sinkPort, shaped, retry), Map.of(), extra);
+                """.formatted(sinkPort, sinkPort, shaped, retry), Map.of(), kafkaSecured, extra);
     }
 
     /**
@@ -72,6 +79,11 @@ final class ClusterFixture implements AutoCloseable {
      */
     static ClusterFixture startWithPolicy(java.util.function.IntFunction<String> policy, Map<String, String> files,
             Map<Service, Map<String, String>> extra) {
+        return startWithPolicy(policy, files, null, extra);
+    }
+
+    private static ClusterFixture startWithPolicy(java.util.function.IntFunction<String> policy,
+            Map<String, String> files, SecuredListeners kafkaSecured, Map<Service, Map<String, String>> extra) {
         SmtpSink sink = SmtpSink.builder().hostname("sink.test").start();
         try {
             Path dir = Files.createTempDirectory("tern-e2e-");
@@ -81,7 +93,7 @@ final class ClusterFixture implements AutoCloseable {
             }
             Path file = Files.writeString(dir.resolve("policy.yaml"), policy.apply(sink.port()));
             var options = LocalOptions.forTest(LocalOptions.findRepo(Path.of("")), dir.resolve("data"), file);
-            return new ClusterFixture(sink, LocalCluster.start(options, extra), dir);
+            return new ClusterFixture(sink, LocalCluster.start(options, kafkaSecured, extra), dir);
         } catch (IOException e) {
             sink.close();
             throw new UncheckedIOException(e);

@@ -8,6 +8,7 @@ import java.util.concurrent.CompletionException;
 
 import dev.tern.local.runtime.infinispan.InfinispanServer;
 import dev.tern.local.runtime.kafka.KafkaBroker;
+import dev.tern.local.runtime.kafka.SecuredListeners;
 import dev.tern.local.runtime.kafka.TopicSpec;
 import dev.tern.local.runtime.process.ChildProcess;
 
@@ -33,9 +34,16 @@ public final class ProcessCluster implements EmbeddedCluster {
 
     /** Starts both servers (ports 0: free ports) and returns once both answer. */
     public static ProcessCluster start(Path dataDir, int kafkaPort, int infinispanPort) {
+        return start(dataDir, kafkaPort, infinispanPort, null);
+    }
+
+    /** As {@link #start(Path, int, int)}, the broker also with {@code kafkaSecured}'s listeners unless null. */
+    public static ProcessCluster start(Path dataDir, int kafkaPort, int infinispanPort,
+            SecuredListeners kafkaSecured) {
         long started = System.nanoTime();
         CompletableFuture<KafkaBroker> kafka = CompletableFuture.supplyAsync(
-                () -> KafkaBroker.start(dataDir.resolve("kafka"), kafkaPort), ProcessCluster::runOnNewThread);
+                () -> KafkaBroker.start(dataDir.resolve("kafka"), kafkaPort, kafkaSecured),
+                ProcessCluster::runOnNewThread);
         CompletableFuture<InfinispanServer> infinispan = CompletableFuture.supplyAsync(
                 () -> InfinispanServer.start(dataDir.resolve("infinispan"), infinispanPort), ProcessCluster::runOnNewThread);
         try {
@@ -84,7 +92,7 @@ public final class ProcessCluster implements EmbeddedCluster {
     public synchronized void restartKafka() {
         KafkaBroker old = kafka;
         old.stop();
-        kafka = KafkaBroker.start(old.dataDir(), old.port());
+        kafka = KafkaBroker.start(old.dataDir(), old.port(), old.securedListeners().orElse(null));
     }
 
     public InfinispanServer infinispan() {

@@ -7,7 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
@@ -31,6 +33,9 @@ import dev.tern.local.runtime.process.ServerClasspath;
  * 0 are remembered in {@code ports.properties} and reused on restart, because the controller's
  * address is part of the persisted quorum state.
  *
+ * <p>With {@link SecuredListeners} it also listens with {@code SASL_SSL} (SCRAM-SHA-512) and
+ * {@code SSL} (client certificate required) on ports of their own, remembered the same way.
+ *
  * <p>{@link #start} returns once an Admin client's {@code describeCluster} succeeds, and throws
  * {@link IllegalStateException} with the tail of the broker log if the broker exits or is not
  * ready within {@link #START_TIMEOUT}. Thread-safe.
@@ -48,11 +53,18 @@ public final class KafkaBroker implements AutoCloseable {
 
     private final Path dataDir;
     private final int port;
+    private final SecuredListeners secured;
+    private final int saslSslPort;
+    private final int sslPort;
     private final ChildProcess process;
 
-    private KafkaBroker(Path dataDir, int port, ChildProcess process) {
+    private KafkaBroker(Path dataDir, int port, SecuredListeners secured, int saslSslPort, int sslPort,
+            ChildProcess process) {
         this.dataDir = dataDir;
         this.port = port;
+        this.secured = secured;
+        this.saslSslPort = saslSslPort;
+        this.sslPort = sslPort;
         this.process = process;
     }
 
@@ -66,6 +78,14 @@ public final class KafkaBroker implements AutoCloseable {
      * time in this directory, else a free one) and waits until it answers.
      */
     public static KafkaBroker start(Path dataDir, int port) {
+        return start(dataDir, port, null);
+    }
+
+    /**
+     * As {@link #start(Path, int)}, with the {@code SASL_SSL} and {@code SSL} listeners of
+     * {@code secured} on free ports as well (none when it is null).
+     */
+    public static KafkaBroker start(Path dataDir, int port, SecuredListeners secured) {
         Path dir = dataDir.toAbsolutePath();
         try {
             Files.createDirectories(dir);
@@ -73,18 +93,25 @@ public final class KafkaBroker implements AutoCloseable {
             int brokerPort = port != 0 ? port : Integer.parseInt(ports.getProperty("broker.port", "0"));
             brokerPort = FreePorts.orPick(brokerPort);
             int controllerPort = FreePorts.orPick(Integer.parseInt(ports.getProperty("controller.port", "0")));
+            int saslSslPort = secured == null ? 0 : securedPort(secured.saslSslPort(), ports, "sasl-ssl.port");
+            int sslPort = secured == null ? 0 : securedPort(secured.sslPort(), ports, "ssl.port");
             ports.setProperty("broker.port", Integer.toString(brokerPort));
             ports.setProperty("controller.port", Integer.toString(controllerPort));
+            if (secured != null) {
+                ports.setProperty("sasl-ssl.port", Integer.toString(saslSslPort));
+                ports.setProperty("ssl.port", Integer.toString(sslPort));
+            }
             try (var out = Files.newBufferedWriter(dir.resolve("ports.properties"))) {
                 ports.store(out, "ports of the local Kafka broker, reused on restart");
             }
 
             Path logDir = dir.resolve("kraft");
             Files.writeString(dir.resolve("server.properties"),
-                    KafkaServerProperties.render(KafkaServerProperties.of(brokerPort, controllerPort, logDir)));
+                    KafkaServerProperties.render(KafkaServerProperties.of(brokerPort, controllerPort, logDir,
+                            secured, saslSslPort, sslPort)));
             Resources.copy("tern/kafka-log4j2.xml", dir.resolve("log4j2.xml"));
             if (!Files.exists(logDir.resolve("meta.properties"))) {
-                format(dir);
+                format(dir, secured);
             }
 
             ChildProcess child = javaChild("kafka", "kafka.Kafka", dir)
@@ -93,7 +120,7 @@ public final class KafkaBroker implements AutoCloseable {
             String bootstrap = FreePorts.LOOPBACK + ":" + brokerPort;
             int readyPort = brokerPort;
             Await.ready(child, START_TIMEOUT, () -> describesCluster(bootstrap, readyPort));
-            return new KafkaBroker(dir, brokerPort, child);
+            return new KafkaBroker(dir, brokerPort, secured, saslSslPort, sslPort, child);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare Kafka data directory " + dir, e);
         }
@@ -102,6 +129,28 @@ public final class KafkaBroker implements AutoCloseable {
     /** {@code 127.0.0.1:<port>}, the value for {@code bootstrap.servers}. */
     public String bootstrapServers() {
         return FreePorts.LOOPBACK + ":" + port;
+    }
+
+    /** {@code 127.0.0.1:<port>} of the SCRAM-SHA-512 {@code SASL_SSL} listener. */
+    public String saslSslBootstrapServers() {
+        return FreePorts.LOOPBACK + ":" + securedPort(saslSslPort);
+    }
+
+    /** {@code 127.0.0.1:<port>} of the {@code SSL} listener that requires a client certificate. */
+    public String sslBootstrapServers() {
+        return FreePorts.LOOPBACK + ":" + securedPort(sslPort);
+    }
+
+    /** The secured listeners it was started with, if any (a restart takes them again). */
+    public Optional<SecuredListeners> securedListeners() {
+        return Optional.ofNullable(secured);
+    }
+
+    private int securedPort(int securedListenerPort) {
+        if (secured == null) {
+            throw new IllegalStateException("this broker was started without secured listeners");
+        }
+        return securedListenerPort;
     }
 
     public int port() {
@@ -136,11 +185,15 @@ public final class KafkaBroker implements AutoCloseable {
         stop();
     }
 
-    private static void format(Path dir) {
+    private static void format(Path dir, SecuredListeners secured) {
+        List<String> args = new ArrayList<>(List.of("format", "--standalone", "--ignore-formatted",
+                "-t", Uuid.randomUuid().toString(), "-c", dir.resolve("server.properties").toString()));
+        if (secured != null) {
+            secured.scramUsers().forEach((name, password) -> args.addAll(List.of("--add-scram",
+                    "SCRAM-SHA-512=[name=" + name + ",password=" + password + "]")));
+        }
         ChildProcess formatter = javaChild("kafka-format", "kafka.tools.StorageTool", dir)
-                .args("format", "--standalone", "--ignore-formatted",
-                        "-t", Uuid.randomUuid().toString(),
-                        "-c", dir.resolve("server.properties").toString())
+                .args(args.toArray(String[]::new))
                 .start();
         int exit = formatter.awaitExit(START_TIMEOUT);
         if (exit != 0) {
@@ -171,6 +224,10 @@ public final class KafkaBroker implements AutoCloseable {
             }
             return false;
         }
+    }
+
+    private static int securedPort(int wanted, Properties ports, String key) {
+        return FreePorts.orPick(wanted != 0 ? wanted : Integer.parseInt(ports.getProperty(key, "0")));
     }
 
     private static Properties loadPorts(Path dir) throws IOException {

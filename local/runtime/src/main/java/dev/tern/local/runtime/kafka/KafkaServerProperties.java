@@ -23,15 +23,33 @@ final class KafkaServerProperties {
     }
 
     static Map<String, String> of(int brokerPort, int controllerPort, Path logDir) {
+        return of(brokerPort, controllerPort, logDir, null, 0, 0);
+    }
+
+    /**
+     * As {@link #of(int, int, Path)}, plus the listeners {@code SASL_SSL} on {@code saslSslPort} and
+     * {@code SSL} (client certificate required) on {@code sslPort} when {@code secured} is not null.
+     */
+    static Map<String, String> of(int brokerPort, int controllerPort, Path logDir, SecuredListeners secured,
+            int saslSslPort, int sslPort) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("process.roles", "broker,controller");
         p.put("node.id", "1");
         p.put("controller.quorum.bootstrap.servers", "127.0.0.1:" + controllerPort);
-        p.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        String listeners = "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort;
+        String protocols = "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT";
+        if (secured != null) {
+            listeners += ",SASL_SSL://127.0.0.1:" + saslSslPort + ",SSL://127.0.0.1:" + sslPort;
+            protocols += ",SASL_SSL:SASL_SSL,SSL:SSL";
+        }
+        p.put("listeners", listeners);
+        p.put("advertised.listeners", listeners);
         p.put("controller.listener.names", "CONTROLLER");
         p.put("inter.broker.listener.name", "PLAINTEXT");
-        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.put("listener.security.protocol.map", protocols);
+        if (secured != null) {
+            secure(p, secured);
+        }
         p.put("log.dirs", logDir.toAbsolutePath().toString());
 
         p.put("num.partitions", "1");
@@ -60,6 +78,23 @@ final class KafkaServerProperties {
         p.put("log.cleaner.threads", "1");
         p.put("log.cleaner.dedupe.buffer.size", Integer.toString(16 * 1024 * 1024));
         return p;
+    }
+
+    private static void secure(Map<String, String> p, SecuredListeners secured) {
+        String password = secured.storePassword();
+        p.put("ssl.keystore.type", "PKCS12");
+        p.put("ssl.keystore.location", secured.keystore().toString());
+        p.put("ssl.keystore.password", password);
+        p.put("ssl.key.password", password);
+        p.put("ssl.truststore.type", "PKCS12");
+        p.put("ssl.truststore.location", secured.truststore().toString());
+        p.put("ssl.truststore.password", password);
+        p.put("listener.name.ssl.ssl.client.auth", "required");
+        p.put("listener.name.sasl_ssl.ssl.client.auth", "none");
+        p.put("sasl.enabled.mechanisms", "SCRAM-SHA-512");
+        p.put("listener.name.sasl_ssl.sasl.enabled.mechanisms", "SCRAM-SHA-512");
+        p.put("listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required;");
     }
 
     static String render(Map<String, String> props) {
