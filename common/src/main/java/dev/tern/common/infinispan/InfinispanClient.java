@@ -1,16 +1,12 @@
 package dev.tern.common.infinispan;
 
 import dev.tern.common.config.TernConfig;
-import dev.tern.common.logging.ThrottledWarning;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.time.Duration;
-import java.util.Optional;
 import org.infinispan.client.hotrod.RemoteCacheManager;
 import org.infinispan.client.hotrod.configuration.Configuration;
-import org.jboss.logging.Logger;
 
 /**
  * The service's one Hot Rod connection pool to Infinispan (shared limits, leases, journal).
@@ -20,17 +16,13 @@ import org.jboss.logging.Logger;
  * the start. The connection is opened on first use.
  *
  * <p>Wrong credentials or an untrusted server certificate are not an outage: retrying cannot
- * fix them, so {@link #ping()} reports them in one clear line (again at most every
- * {@link #MISCONFIGURATION_LOG_INTERVAL}) and readiness stays DOWN; the pod keeps running.
+ * fix them, so {@link #ping()} reports them in one clear line ({@link HotRodFailures}) and
+ * readiness stays DOWN; the pod keeps running.
  */
 @ApplicationScoped
 public class InfinispanClient {
 
-    static final Duration MISCONFIGURATION_LOG_INTERVAL = Duration.ofMinutes(10);
-    private static final Logger LOG = Logger.getLogger(InfinispanClient.class);
-
     private final TernConfig config;
-    private final ThrottledWarning misconfigured = new ThrottledWarning(LOG, MISCONFIGURATION_LOG_INTERVAL);
     private volatile Configuration settings;
     private volatile RemoteCacheManager manager;
     private volatile String lastProblem = "not tried yet";
@@ -80,9 +72,7 @@ public class InfinispanClient {
             lastProblem = null;
             return true;
         } catch (RuntimeException e) {
-            Optional<String> misconfiguration = HotRodFailures.misconfiguration(e);
-            misconfiguration.ifPresent(line -> misconfigured.warn("%s", line));
-            lastProblem = misconfiguration.isPresent() ? "misconfigured (see the log)" : "unreachable";
+            lastProblem = HotRodFailures.reportIfMisconfigured(e) ? "misconfigured (see the log)" : "unreachable";
             return false;
         }
     }
