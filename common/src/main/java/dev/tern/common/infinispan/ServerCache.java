@@ -92,6 +92,9 @@ public final class ServerCache {
             if (secured && mentions(e, "Global security authorization should be enabled")) {
                 LOG.warnf("Infinispan does not enforce authorization: cache %s is created without it, so every "
                         + "authenticated user may use it", name);
+                // The refused definition stays registered on the server and would refuse the next one.
+                // Another pod's cache created meanwhile may go with it: empty, and re-created on use.
+                manager.administration().removeCache(name);
                 return create(manager, name, false);
             }
             RemoteCache<String, String> existing = mentions(e, "lacks 'CREATE' permission") ? manager.getCache(name) : null;

@@ -158,6 +158,18 @@ class SecuredInfinispanIT {
         }
     }
 
+    @Test
+    void aServerWithoutAuthorizationGetsTheCachesWithoutIt() throws Exception {
+        try (SecuredInfinispan plain = SecuredInfinispan.startWithoutAuthorization();
+                RemoteCacheManager manager = client(TestInfinispanConfig.of(plain.hosts())
+                        .withCredentials(SecuredInfinispan.TERN_USER, SecuredInfinispan.PASSWORD)
+                        .withTrust(plain.pki().caPem(), null))) {
+            var cache = new ServerCache(manager, "tern-no-authz-" + System.nanoTime());
+            await(cache.call(c -> c.putAsync("k", "v")));
+            assertThat(get(cache)).isEqualTo("v");
+        }
+    }
+
     private static String get(ServerCache cache) throws Exception {
         return await(cache.call(c -> c.getAsync("k")));
     }

@@ -12,9 +12,9 @@ import java.util.stream.Collectors;
 /**
  * What makes an {@link InfinispanServer} secured: its Hot Rod endpoint requires TLS (the server
  * identity is the PKCS12 {@code keystore}) and SASL authentication against a properties realm
- * holding {@code users}, and the cache container enforces authorization with Infinispan's default
- * roles ({@code admin}, {@code deployer}, {@code application}, {@code observer}, {@code monitor}),
- * a user's roles being its groups.
+ * holding {@code users}, and, with {@code authorization}, the cache container enforces
+ * authorization with Infinispan's default roles ({@code admin}, {@code deployer},
+ * {@code application}, {@code observer}, {@code monitor}), a user's roles being its groups.
  *
  * <p>The runtime cannot depend on the test PKI (local/testkit depends on the runtime), so the
  * caller brings the keystore.
@@ -22,8 +22,10 @@ import java.util.stream.Collectors;
  * @param keystore PKCS12 store with the server's key and certificate chain
  * @param keystorePassword password of {@code keystore} and of its key
  * @param users the realm's accounts; the first one is also the one the start-up probe logs in with
+ * @param authorization whether the cache container enforces authorization (the Infinispan
+ *     Operator's default is authentication without it)
  */
-public record InfinispanSecurity(Path keystore, String keystorePassword, List<User> users) {
+public record InfinispanSecurity(Path keystore, String keystorePassword, List<User> users, boolean authorization) {
 
     /** Realm name the server announces; Hot Rod clients default to it for DIGEST mechanisms. */
     public static final String REALM = "default";

@@ -25,7 +25,8 @@ import dev.tern.local.runtime.process.ServerClasspath;
  * <p>Owns its server root: {@code conf/infinispan.xml} and {@code conf/log4j2.xml} (copied from
  * this module on every start; see the comment in {@code tern/infinispan.xml} for why the
  * endpoint has no authentication; a server started with {@link InfinispanSecurity} also gets the
- * overlay {@code conf/infinispan-security.xml}, its keystore and its users), {@code lib/} (empty; the server requires it), {@code data/}
+ * overlays {@code conf/infinispan-security.xml} and {@code conf/infinispan-authorization.xml},
+ * its keystore and its users), {@code lib/} (empty; the server requires it), {@code data/}
  * (global state, survives restarts) and the server log {@code infinispan.log}. Each start uses a
  * fresh JGroups cluster name so that no two local servers ever join each other.
  *
@@ -97,6 +98,10 @@ public final class InfinispanServer implements AutoCloseable {
             Resources.copy("tern/infinispan-security.xml", root.resolve("conf/infinispan-security.xml"));
             security.writeTo(root.resolve("conf"));
             args.addAll(List.of("-c", "infinispan-security.xml"));
+            if (security.authorization()) {
+                Resources.copy("tern/infinispan-authorization.xml", root.resolve("conf/infinispan-authorization.xml"));
+                args.addAll(List.of("-c", "infinispan-authorization.xml"));
+            }
         }
 
         ChildProcess child = ChildProcess.java("infinispan", "org.infinispan.server.Bootstrap")

@@ -37,13 +37,22 @@ public final class SecuredInfinispan implements AutoCloseable {
 
     /** A new CA and server certificate for {@code localhost}/{@code 127.0.0.1}, and the server. */
     public static SecuredInfinispan start() {
+        return start(true);
+    }
+
+    /** Like {@link #start()}, but the server authenticates and does not enforce authorization. */
+    public static SecuredInfinispan startWithoutAuthorization() {
+        return start(false);
+    }
+
+    private static SecuredInfinispan start(boolean authorization) {
         try {
             Path dir = Files.createTempDirectory("tern-secured-infinispan");
             TestPki pki = TestPki.create(dir.resolve("pki"));
             var security = new InfinispanSecurity(pki.server("infinispan"), TestPki.PASSWORD, List.of(
                     new InfinispanSecurity.User(TERN_USER, PASSWORD, List.of("deployer")),
                     new InfinispanSecurity.User(APPLICATION_USER, PASSWORD, List.of("application")),
-                    new InfinispanSecurity.User(NO_ROLE_USER, PASSWORD, List.of())));
+                    new InfinispanSecurity.User(NO_ROLE_USER, PASSWORD, List.of())), authorization);
             return new SecuredInfinispan(pki, InfinispanServer.startSecured(dir.resolve("server"), security));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
