@@ -1,5 +1,6 @@
 package dev.tern.bounce.delay;
 
+import dev.tern.common.infinispan.ServerCache;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -7,20 +8,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.infinispan.client.hotrod.RemoteCache;
 import org.infinispan.client.hotrod.RemoteCacheManager;
-import org.infinispan.commons.configuration.StringConfiguration;
 
 /**
  * {@link NotifiedMessages} in an Infinispan cache shared by every bounce pod: key = queue id,
  * value {@code "1"}, Hot Rod lifespan = the given lifespan, so the server forgets ids by itself.
  *
- * <p>The cache (synchronous distributed, ProtoStream strings) is created on first use and again
+ * <p>The cache ({@link ServerCache#open}) is created on first use and again
  * after a failed creation, so the service starts while Infinispan is down; creation blocks, and
  * the first use is on the consumer thread. Thread-safe; lookups and writes are asynchronous.
  */
 public final class InfinispanNotifiedMessages implements NotifiedMessages {
-
-    private static final String CACHE_XML = "<distributed-cache name=\"%s\" mode=\"SYNC\">"
-            + "<encoding media-type=\"application/x-protostream\"/></distributed-cache>";
 
     private final Supplier<RemoteCacheManager> manager;
     private final String cacheName;
@@ -54,8 +51,7 @@ public final class InfinispanNotifiedMessages implements NotifiedMessages {
         if (c == null) {
             synchronized (this) {
                 if (cache == null) {
-                    cache = manager.get().administration().getOrCreateCache(cacheName,
-                            new StringConfiguration(CACHE_XML.formatted(cacheName)));
+                    cache = ServerCache.open(manager.get(), cacheName);
                 }
                 c = cache;
             }

@@ -5,6 +5,7 @@ import dev.tern.common.dns.DnsServerConverter;
 import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.time.Duration;
@@ -65,8 +66,24 @@ public interface TernConfig {
         /** Hot Rod user, when the server requires authentication (the Infinispan Operator's default). */
         Optional<String> username();
 
-        /** Password for {@link #username()}. */
+        /** Password for {@link #username()} ({@code TERN_INFINISPAN_PASSWORD}); never logged. */
         Optional<String> password();
+
+        /**
+         * File holding the password (a mounted Secret), read at start; trailing line breaks are
+         * ignored. Wins over {@link #password()}. A missing or unreadable file fails the start.
+         */
+        Optional<Path> passwordFile();
+
+        /**
+         * SASL mechanism used with {@link #username()}: SCRAM-SHA-512 (the strongest the server's
+         * properties realm offers), SCRAM-SHA-256, DIGEST-SHA-512, DIGEST-MD5 or PLAIN (over TLS only).
+         */
+        @WithDefault("SCRAM-SHA-512")
+        String saslMechanism();
+
+        /** TLS to the Hot Rod endpoint (docs/ARCHITECTURE.md, "Infinispan security"). */
+        InfinispanTls tls();
 
         /**
          * Whether {@code /q/health/ready} needs Infinispan. False for ingress, which keeps no state
@@ -74,6 +91,39 @@ public interface TernConfig {
          */
         @WithDefault("true")
         boolean requiredForReadiness();
+    }
+
+    interface InfinispanTls {
+        /** Whether Hot Rod connections use TLS ({@code TERN_INFINISPAN_TLS_ENABLED}). */
+        @WithDefault("false")
+        boolean enabled();
+
+        /**
+         * CA certificates to trust: a PEM file (one or more certificates) or a PKCS12/JKS store.
+         * Absent: the JVM's default trusted CAs.
+         */
+        Optional<Path> truststore();
+
+        /** {@code PEM}, {@code PKCS12} or {@code JKS}; absent: from the file name (.p12/.pfx, .jks), else PEM. */
+        Optional<String> truststoreType();
+
+        /** Password of a PKCS12/JKS truststore, if it has one. */
+        Optional<String> truststorePassword();
+
+        /**
+         * Host name the server certificate must match, also sent as SNI. Absent: the host of the
+         * first entry of {@code tern.infinispan.hosts}. The name is always checked.
+         */
+        Optional<String> sniHostName();
+
+        /** Client identity for mutual TLS: a PKCS12/JKS keystore with one key entry. */
+        Optional<Path> keystore();
+
+        /** {@code PKCS12} or {@code JKS}; absent: from the file name (.jks), else PKCS12. */
+        Optional<String> keystoreType();
+
+        /** Password of the keystore and of its key. */
+        Optional<String> keystorePassword();
     }
 
     interface Dns {

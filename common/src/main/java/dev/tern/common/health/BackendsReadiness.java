@@ -48,7 +48,7 @@ public class BackendsReadiness implements HealthCheck {
             b.withData("infinispan", "up");
         } else {
             up = false;
-            b.withData("infinispan", "unreachable");
+            b.withData("infinispan", String.valueOf(infinispan.lastProblem()));
         }
         return b.status(up).build();
     }

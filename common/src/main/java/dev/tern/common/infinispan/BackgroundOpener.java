@@ -59,8 +59,11 @@ public final class BackgroundOpener<T> {
                 LOG.infof("%s open", what);
             } catch (RuntimeException e) {
                 nextTry = System.nanoTime() + retryNanos;
-                LOG.warnf("%s unavailable, retrying in %d s: %s", what, Duration.ofNanos(retryNanos).toSeconds(),
-                        e.toString());
+                // A refused password is reported once for the whole service, not once per retry.
+                if (!HotRodFailures.reportIfMisconfigured(e)) {
+                    LOG.warnf("%s unavailable, retrying in %d s: %s", what, Duration.ofNanos(retryNanos).toSeconds(),
+                            e.toString());
+                }
             } finally {
                 opening.set(false);
             }

@@ -22,14 +22,16 @@ import org.jboss.logging.Logger;
  *
  * <p>The cache is created off the caller's thread (creation blocks): a service that starts
  * while Infinispan is down must still start, and a creation that failed is tried again on the
- * next call. The definition is a synchronous distributed cache of ProtoStream-encoded strings; a
- * server that already has the cache keeps its own definition. Thread-safe.
+ * next call. The definition is a synchronous distributed cache of ProtoStream-encoded strings,
+ * with authorization when the client authenticates ({@link #open}); a server that already has the
+ * cache keeps its own definition. Thread-safe.
  */
 public final class ServerCache {
 
     private static final Logger LOG = Logger.getLogger(ServerCache.class);
     private static final String CACHE_XML = "<distributed-cache name=\"%s\" mode=\"SYNC\">"
-            + "<encoding media-type=\"application/x-protostream\"/></distributed-cache>";
+            + "<encoding media-type=\"application/x-protostream\"/>%s</distributed-cache>";
+    private static final String AUTHORIZATION = "<security><authorization/></security>";
 
     private final RemoteCacheManager manager;
     private final String name;
@@ -67,8 +69,7 @@ public final class ServerCache {
             synchronized (this) {
                 c = cache;
                 if (c == null || c.isCompletedExceptionally()) {
-                    c = CompletableFuture.supplyAsync(() -> manager.administration()
-                            .getOrCreateCache(name, new StringConfiguration(CACHE_XML.formatted(name))));
+                    c = CompletableFuture.supplyAsync(() -> open(manager, name));
                     cache = c;
                 }
             }
@@ -76,11 +77,47 @@ public final class ServerCache {
         return c;
     }
 
+    /**
+     * Cache {@code name} on the server, created when missing (blocks). When the client
+     * authenticates, the cache is created with authorization, so only the server's roles with
+     * the matching permissions may use it (docs/ARCHITECTURE.md, "Infinispan security"); a user
+     * without the {@code CREATE} permission (role {@code application}) gets a cache an operator
+     * created beforehand.
+     */
+    public static RemoteCache<String, String> open(RemoteCacheManager manager, String name) {
+        boolean secured = manager.getConfiguration().security().authentication().enabled();
+        try {
+            return create(manager, name, secured);
+        } catch (RuntimeException e) {
+            if (secured && mentions(e, "Global security authorization should be enabled")) {
+                LOG.warnf("Infinispan does not enforce authorization: cache %s is created without it, so every "
+                        + "authenticated user may use it", name);
+                // The refused definition stays registered on the server and would refuse the next one.
+                // Another pod's cache created meanwhile may go with it: empty, and re-created on use.
+                manager.administration().removeCache(name);
+                return create(manager, name, false);
+            }
+            RemoteCache<String, String> existing = mentions(e, "lacks 'CREATE' permission") ? manager.getCache(name) : null;
+            if (existing == null) {
+                throw e;
+            }
+            return existing;
+        }
+    }
+
+    private static RemoteCache<String, String> create(RemoteCacheManager manager, String name, boolean authorization) {
+        return manager.administration().getOrCreateCache(name,
+                new StringConfiguration(CACHE_XML.formatted(name, authorization ? AUTHORIZATION : "")));
+    }
+
     static boolean isMissingCache(Throwable error) {
+        return mentions(error, "CacheNotFoundException") || mentions(error, "not found amongst the configured caches");
+    }
+
+    private static boolean mentions(Throwable error, String text) {
         for (Throwable t = error; t != null; t = t.getCause()) {
             String message = t.getMessage();
-            if (message != null && (message.contains("CacheNotFoundException")
-                    || message.contains("not found amongst the configured caches"))) {
+            if (message != null && message.contains(text)) {
                 return true;
             }
             if (t.getCause() == t) {

@@ -5,6 +5,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 import org.infinispan.client.hotrod.RemoteCacheManager;
@@ -22,7 +24,9 @@ import dev.tern.local.runtime.process.ServerClasspath;
  *
  * <p>Owns its server root: {@code conf/infinispan.xml} and {@code conf/log4j2.xml} (copied from
  * this module on every start; see the comment in {@code tern/infinispan.xml} for why the
- * endpoint has no authentication), {@code lib/} (empty; the server requires it), {@code data/}
+ * endpoint has no authentication; a server started with {@link InfinispanSecurity} also gets the
+ * overlays {@code conf/infinispan-security.xml} and {@code conf/infinispan-authorization.xml},
+ * its keystore and its users), {@code lib/} (empty; the server requires it), {@code data/}
  * (global state, survives restarts) and the server log {@code infinispan.log}. Each start uses a
  * fresh JGroups cluster name so that no two local servers ever join each other.
  *
@@ -48,11 +52,13 @@ public final class InfinispanServer implements AutoCloseable {
 
     private final Path serverRoot;
     private final int port;
+    private final InfinispanSecurity security;
     private final ChildProcess process;
 
-    private InfinispanServer(Path serverRoot, int port, ChildProcess process) {
+    private InfinispanServer(Path serverRoot, int port, InfinispanSecurity security, ChildProcess process) {
         this.serverRoot = serverRoot;
         this.port = port;
+        this.security = security;
         this.process = process;
     }
 
@@ -63,6 +69,18 @@ public final class InfinispanServer implements AutoCloseable {
 
     /** Starts a server listening on 127.0.0.1:{@code port} (0: a free port) and waits until it answers. */
     public static InfinispanServer start(Path serverRoot, int port) {
+        return start(serverRoot, port, null);
+    }
+
+    /**
+     * Starts a server whose endpoint requires TLS and authentication and whose caches enforce
+     * authorization, as {@code security} says (null: the open local server), on a free port.
+     */
+    public static InfinispanServer startSecured(Path serverRoot, InfinispanSecurity security) {
+        return start(serverRoot, 0, security);
+    }
+
+    private static InfinispanServer start(Path serverRoot, int port, InfinispanSecurity security) {
         Path root = serverRoot.toAbsolutePath();
         int bindPort = FreePorts.orPick(port);
         try {
@@ -74,6 +92,17 @@ public final class InfinispanServer implements AutoCloseable {
         }
         Resources.copy("tern/infinispan.xml", root.resolve("conf/infinispan.xml"));
         Resources.copy("tern/infinispan-log4j2.xml", root.resolve("conf/log4j2.xml"));
+        List<String> args = new ArrayList<>(List.of("-s", root.toString(), "-c", "infinispan.xml",
+                "-b", FreePorts.LOOPBACK, "-p", Integer.toString(bindPort)));
+        if (security != null) {
+            Resources.copy("tern/infinispan-security.xml", root.resolve("conf/infinispan-security.xml"));
+            security.writeTo(root.resolve("conf"));
+            args.addAll(List.of("-c", "infinispan-security.xml"));
+            if (security.authorization()) {
+                Resources.copy("tern/infinispan-authorization.xml", root.resolve("conf/infinispan-authorization.xml"));
+                args.addAll(List.of("-c", "infinispan-authorization.xml"));
+            }
+        }
 
         ChildProcess child = ChildProcess.java("infinispan", "org.infinispan.server.Bootstrap")
                 .classpath(ServerClasspath.forServer(ServerClasspath.INFINISPAN))
@@ -81,15 +110,15 @@ public final class InfinispanServer implements AutoCloseable {
                 .systemProperty("infinispan.server.home.path", root)
                 .systemProperty("jgroups.bind.address", FreePorts.LOOPBACK)
                 .systemProperty("infinispan.cluster.name", "tern-local-" + UUID.randomUUID())
+                .systemProperty("tern.infinispan.keystore.password", security == null ? "" : security.keystorePassword())
                 .workDir(root)
                 .logFile(root.resolve("infinispan.log"))
-                .args("-s", root.toString(), "-c", "infinispan.xml",
-                        "-b", FreePorts.LOOPBACK, "-p", Integer.toString(bindPort))
+                .args(args.toArray(String[]::new))
                 .start();
         // Hot Rod requests sent while the cache manager is still starting can tie up the server's
         // small blocking pool and stall its start-up, so the probe waits for the "started" line.
-        Await.ready(child, START_TIMEOUT, () -> child.logContains(STARTED) && answersHotRod(bindPort));
-        return new InfinispanServer(root, bindPort, child);
+        Await.ready(child, START_TIMEOUT, () -> child.logContains(STARTED) && answersHotRod(bindPort, security));
+        return new InfinispanServer(root, bindPort, security, child);
     }
 
     /** {@code 127.0.0.1:<port>}, the value for {@code quarkus.infinispan-client.hosts}. */
@@ -109,9 +138,12 @@ public final class InfinispanServer implements AutoCloseable {
         return process;
     }
 
-    /** A started Hot Rod client for this server (no authentication); the caller closes it. */
+    /**
+     * A started Hot Rod client for this server, the caller closes it: without authentication, or
+     * for a secured server over TLS as its first user.
+     */
     public RemoteCacheManager client() {
-        return new RemoteCacheManager(clientConfig(port).build());
+        return new RemoteCacheManager(clientConfig(port, security).build());
     }
 
     /** Hot Rod client settings for a local server on {@code port}; callers may add to them. */
@@ -132,11 +164,28 @@ public final class InfinispanServer implements AutoCloseable {
         stop();
     }
 
-    private static boolean answersHotRod(int port) {
+    /**
+     * {@link #clientConfig(int)}, and for a secured server TLS trusting the CA in its keystore and
+     * the credentials of its first user.
+     */
+    private static ConfigurationBuilder clientConfig(int port, InfinispanSecurity security) {
+        ConfigurationBuilder builder = clientConfig(port);
+        if (security != null) {
+            builder.security().ssl().enable()
+                    .trustStoreFileName(security.keystore().toString()).trustStoreType("PKCS12")
+                    .trustStorePassword(security.keystorePassword().toCharArray())
+                    .sniHostName(FreePorts.LOOPBACK);
+            builder.security().authentication().enable()
+                    .username(security.probeUser().name()).password(security.probeUser().password());
+        }
+        return builder;
+    }
+
+    private static boolean answersHotRod(int port, InfinispanSecurity security) {
         if (!FreePorts.isListening(port)) {
             return false;
         }
-        ConfigurationBuilder config = clientConfig(port);
+        ConfigurationBuilder config = clientConfig(port, security);
         config.maxRetries(0);
         try (RemoteCacheManager client = new RemoteCacheManager(config.build())) {
             client.getCacheNames();
