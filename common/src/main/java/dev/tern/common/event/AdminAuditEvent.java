@@ -1,11 +1,6 @@
 package dev.tern.common.event;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -47,9 +42,6 @@ public record AdminAuditEvent(
 
     public static final String KIND = "admin-audit";
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-
     public AdminAuditEvent {
         Objects.requireNonNull(service, "service");
         Objects.requireNonNull(who, "who");
@@ -66,19 +58,11 @@ public record AdminAuditEvent(
     }
 
     public byte[] toJson() {
-        try {
-            return JSON.writeValueAsBytes(this);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise " + this, e);
-        }
+        return EventJson.write(this);
     }
 
     public static AdminAuditEvent fromJson(byte[] json) {
-        try {
-            return JSON.readValue(json, AdminAuditEvent.class);
-        } catch (IOException e) {
-            throw new UncheckedIOException("not an admin audit event: " + e.getMessage(), e);
-        }
+        return EventJson.read(json, AdminAuditEvent.class, "an admin audit event");
     }
 
     /** The record key: {@code admin:<service>}. */

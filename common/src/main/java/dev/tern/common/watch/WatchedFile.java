@@ -50,7 +50,7 @@ public final class WatchedFile<T> implements AutoCloseable {
     private volatile String lastError;
 
     /**
-     * Loads {@code file} now and polls it every {@code pollInterval} (at least 100 ms).
+     * Loads {@code file} now and polls it every {@code pollInterval} (at least 100 ms) on a daemon thread.
      *
      * @param what       what the file holds, for log lines and the thread name ({@code policy})
      * @param unreadable makes the exception for a file that cannot be read, from a message naming it
@@ -58,6 +58,20 @@ public final class WatchedFile<T> implements AutoCloseable {
      */
     public WatchedFile(String what, Path file, Duration pollInterval, Parser<T> parser,
             Function<String, RuntimeException> unreadable) {
+        this(what, file, parser, unreadable, pollInterval);
+    }
+
+    /**
+     * As the constructor, without a thread of its own: the owner calls {@link #poll()}, e.g. one
+     * poller for many files.
+     */
+    public static <T> WatchedFile<T> polledByOwner(String what, Path file, Parser<T> parser,
+            Function<String, RuntimeException> unreadable) {
+        return new WatchedFile<>(what, file, parser, unreadable, null);
+    }
+
+    private WatchedFile(String what, Path file, Parser<T> parser, Function<String, RuntimeException> unreadable,
+            Duration pollInterval) {
         this.what = what;
         this.file = file;
         this.parser = parser;
@@ -65,6 +79,10 @@ public final class WatchedFile<T> implements AutoCloseable {
         byte[] bytes = read();
         this.current = parser.parse(file, bytes);
         this.lastHash = sha256(bytes);
+        if (pollInterval == null) {
+            this.poller = null;
+            return;
+        }
         this.poller = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "tern-" + what.replace(' ', '-') + "-watcher");
             t.setDaemon(true);
@@ -150,6 +168,8 @@ public final class WatchedFile<T> implements AutoCloseable {
 
     @Override
     public void close() {
-        poller.shutdownNow();
+        if (poller != null) {
+            poller.shutdownNow();
+        }
     }
 }
