@@ -65,7 +65,8 @@ public final class AdminTokens {
             }
             AdminRole role = AdminRole.named(f[1]);
             if (role == null) {
-                throw new AdminTokensException(where + "role '" + f[1] + "' is not viewer or operator");
+                // The value is not echoed: a token pasted in the wrong field must not reach the log.
+                throw new AdminTokensException(where + "the second field (the role) must be viewer or operator");
             }
             if (!NAME.matcher(f[2]).matches()) {
                 throw new AdminTokensException(where + "name '" + f[2] + "' must be 1-64 of A-Z a-z 0-9 . _ @ -");

@@ -56,7 +56,7 @@ class AdminTokensTest {
         String hash = AdminTokens.sha256Hex(OPERATOR);
         assertRefused("# ok\n" + hash + " operator\n", "/t line 2: expected");
         assertRefused(OPERATOR + " operator alice\n", "/t line 1: the first field must be the token's SHA-256");
-        assertRefused(hash + " admin alice\n", "/t line 1: role 'admin' is not viewer or operator");
+        assertRefused(hash + " admin alice\n", "/t line 1: the second field (the role) must be viewer or operator");
         assertRefused(hash + " operator al/ice\n", "/t line 1: name 'al/ice'");
         assertRefused(hash + " operator alice\n" + AdminTokens.sha256Hex(VIEWER) + " viewer alice\n",
                 "/t line 2: name 'alice' is used twice");
