@@ -24,8 +24,9 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  * The address is compared case-insensitively; URL-encode it if it holds {@code /} or {@code %}.
  * 503 when the list's backend cannot be reached. Handlers run on a worker thread, because the
- * first use creates the Infinispan cache, a blocking call. No authentication: the chart exposes
- * this port only inside the cluster (like {@code /q/metrics}).
+ * first use creates the Infinispan cache, a blocking call. Every request needs a bearer token,
+ * checked first by the shared {@link dev.tern.common.admin.AdminGuard} (docs/ARCHITECTURE.md,
+ * "Admin API security"): viewer for GET, operator for DELETE, which is audited on {@code tern.events}.
  */
 @ApplicationScoped
 public class SuppressionRoutes {

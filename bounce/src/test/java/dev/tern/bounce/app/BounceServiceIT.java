@@ -16,6 +16,7 @@ import dev.tern.common.queue.RecordCodec;
 import dev.tern.common.queue.Schedule;
 import dev.tern.common.queue.Topics;
 import dev.tern.local.testkit.TernClusterResource;
+import dev.tern.local.testkit.TestAdminTokens;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -126,16 +127,43 @@ class BounceServiceIT {
                 List.of(failedRecipient(rcpt, "550 5.1.1 no such user", null)), Instant.now(), null, null, marker));
         assertThat(inbound.await(marker, 1, WAIT)).hasSize(1);
 
-        var http = HttpClient.newHttpClient();
         URI uri = admin.toURI().resolve(rcpt.toUpperCase(java.util.Locale.ROOT));
-        var shown = http.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
+        var shown = adminCall("GET", uri, TestAdminTokens.VIEWER);
         assertThat(shown.statusCode()).isEqualTo(200);
         assertThat(shown.body()).contains("\"address\":\"" + rcpt + "\"").contains("5.1.1 no such user");
 
-        var deleted = http.send(HttpRequest.newBuilder(uri).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(adminCall("DELETE", uri, TestAdminTokens.VIEWER).statusCode()).as("a viewer may not lift it")
+                .isEqualTo(403);
+        var deleted = adminCall("DELETE", uri, TestAdminTokens.OPERATOR);
         assertThat(deleted.statusCode()).isEqualTo(204);
-        var gone = http.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
+        var gone = adminCall("GET", uri, TestAdminTokens.VIEWER);
         assertThat(gone.statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void theSuppressionEndpointsNeedATokenAndDeleteAnOperatorToken() throws Exception {
+        URI uri = admin.toURI().resolve(marker() + "@remote.test");
+        for (String method : List.of("GET", "DELETE")) {
+            var anonymous = adminCall(method, uri, null);
+            assertThat(anonymous.statusCode()).as(method).isEqualTo(401);
+            assertThat(anonymous.headers().firstValue("WWW-Authenticate")).as(method).get().asString()
+                    .startsWith("Bearer");
+            assertThat(anonymous.body()).as(method).contains("\"error\"");
+            assertThat(adminCall(method, uri, "not-a-token").statusCode()).as(method).isEqualTo(401);
+            // Not suppressed: 404 is the answer once past the guard.
+            assertThat(adminCall(method, uri, TestAdminTokens.OPERATOR).statusCode()).as(method).isEqualTo(404);
+        }
+        assertThat(adminCall("GET", uri, TestAdminTokens.VIEWER).statusCode()).isEqualTo(404);
+        assertThat(adminCall("DELETE", uri, TestAdminTokens.VIEWER).statusCode()).isEqualTo(403);
+        assertThat(adminCall("GET", metrics.toURI(), null).statusCode()).as("metrics stay open").isEqualTo(200);
+    }
+
+    private static HttpResponse<String> adminCall(String method, URI uri, String token) throws Exception {
+        var b = HttpRequest.newBuilder(uri).method(method, HttpRequest.BodyPublishers.noBody());
+        if (token != null) {
+            b.header("Authorization", TestAdminTokens.bearer(token));
+        }
+        return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test

@@ -32,6 +32,22 @@ public interface TernConfig {
     @WithDefault("2s")
     Duration policyPollInterval();
 
+    /** Who may call the {@code /admin/...} endpoints (docs/ARCHITECTURE.md, "Admin API security"). */
+    Admin admin();
+
+    interface Admin {
+        /**
+         * The admin tokens file ({@code TERN_ADMIN_TOKENS_FILE}, a Secret in Kubernetes): lines
+         * {@code <sha256-hex-of-token> <viewer|operator> <name>}, reloaded live. Without it every
+         * {@code /admin} request is refused with 401. A malformed line fails the start with this key.
+         */
+        Optional<String> tokensFile();
+
+        /** How often the tokens file is checked for changes. */
+        @WithDefault("2s")
+        Duration pollInterval();
+    }
+
     interface Kafka {
         /** Kafka bootstrap servers, {@code host:port[,host:port]}. */
         @WithDefault("${kafka.bootstrap.servers:127.0.0.1:9092}")

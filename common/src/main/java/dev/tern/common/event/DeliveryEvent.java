@@ -1,11 +1,6 @@
 package dev.tern.common.event;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Objects;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -63,9 +58,6 @@ public record DeliveryEvent(
         DROPPED
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-
     public DeliveryEvent {
         Objects.requireNonNull(messageId, "messageId");
         Objects.requireNonNull(recipient, "recipient");
@@ -73,19 +65,11 @@ public record DeliveryEvent(
     }
 
     public byte[] toJson() {
-        try {
-            return JSON.writeValueAsBytes(this);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise " + this, e);
-        }
+        return EventJson.write(this);
     }
 
     public static DeliveryEvent fromJson(byte[] json) {
-        try {
-            return JSON.readValue(json, DeliveryEvent.class);
-        } catch (IOException e) {
-            throw new UncheckedIOException("not a delivery event: " + e.getMessage(), e);
-        }
+        return EventJson.read(json, DeliveryEvent.class, "a delivery event");
     }
 
     /** The {@code tern.events} record for this event, keyed by message id. */

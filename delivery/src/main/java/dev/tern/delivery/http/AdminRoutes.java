@@ -36,7 +36,9 @@ import java.util.Map;
  *       waiting per recipient domain and topic, for the whole consumer group ({@link QueueReport});
  *       records in flight (per destination) and connections on this pod; suspended destinations.</li>
  * </ul>
- * No authentication: the chart exposes this port only inside the cluster (like {@code /q/metrics}).
+ * Every request needs a bearer token, checked before these handlers run by the shared
+ * {@link dev.tern.common.admin.AdminGuard} (docs/ARCHITECTURE.md, "Admin API security"): a viewer
+ * token for the GET, an operator token for the POSTs, which are audited on {@code tern.events}.
  */
 @ApplicationScoped
 public class AdminRoutes {

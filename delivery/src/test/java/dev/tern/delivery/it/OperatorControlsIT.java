@@ -1,7 +1,9 @@
 package dev.tern.delivery.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
+import dev.tern.common.event.AdminAuditEvent;
 import dev.tern.common.event.DeliveryEvent;
 import dev.tern.common.event.DeliveryEvent.Outcome;
 import dev.tern.delivery.support.DeliveryTestResource;
@@ -10,6 +12,7 @@ import dev.tern.delivery.support.QueueProbe;
 import dev.tern.delivery.support.TestDnsServer;
 import dev.tern.local.testkit.smtp.SmtpSink;
 import dev.tern.local.testkit.TernClusterResource;
+import dev.tern.local.testkit.TestAdminTokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -17,15 +20,18 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * The operator's view and controls: suspend/resume over HTTP (published on {@code tern.control}),
- * the queue report, and the Prometheus metrics the Grafana dashboards read.
+ * the queue report, and the Prometheus metrics the Grafana dashboards read; the admin API's bearer
+ * tokens (viewer reads, operator writes) and the audit records of operator actions.
  */
 @QuarkusTest
 @QuarkusTestResource(TernClusterResource.class)
@@ -56,13 +62,27 @@ class OperatorControlsIT {
         queue.close();
     }
 
-    private HttpResponse<String> post(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(base.resolve(path)).POST(HttpRequest.BodyPublishers.noBody()).build(),
-                HttpResponse.BodyHandlers.ofString());
+    private HttpResponse<String> send(String method, String path, String token) throws Exception {
+        var b = HttpRequest.newBuilder(base.resolve(path)).method(method, HttpRequest.BodyPublishers.noBody());
+        if (token != null) {
+            b.header("Authorization", TestAdminTokens.bearer(token));
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** An operator's POST. */
+    private HttpResponse<String> post(String path) throws Exception {
+        return send("POST", path, TestAdminTokens.OPERATOR);
+    }
+
+    /** A viewer's GET: reading needs no more. */
     private HttpResponse<String> get(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(base.resolve(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return send("GET", path, TestAdminTokens.VIEWER);
+    }
+
+    /** A GET without a token: health and metrics stay open. */
+    private HttpResponse<String> open(String path) throws Exception {
+        return send("GET", path, null);
     }
 
     @Test
@@ -83,7 +103,7 @@ class OperatorControlsIT {
         List<DeliveryEvent> events = Eventually.await(Duration.ofSeconds(30), () -> queue.events(m.id()),
                 e -> e.stream().anyMatch(x -> x.outcome() == Outcome.DELIVERED));
         assertThat(events).extracting(DeliveryEvent::outcome).contains(Outcome.DELIVERED);
-        assertThat(get("/q/metrics").body()).contains("tern_delivery_retry_lag_seconds{tier=\"2s\"}");
+        assertThat(open("/q/metrics").body()).contains("tern_delivery_retry_lag_seconds{tier=\"2s\"}");
     }
 
     @Test
@@ -111,7 +131,7 @@ class OperatorControlsIT {
             assertThat(bounced.replyText()).startsWith("5.7.1").contains("domain closed");
         }
         assertThat(sink.messages()).noneMatch(r -> r.recipients().stream().anyMatch(a -> a.endsWith("@closing.test")));
-        assertThat(get("/q/metrics").body()).contains("tern_delivery_refused_total{reason=\"operator\"} 2.0");
+        assertThat(open("/q/metrics").body()).contains("tern_delivery_refused_total{reason=\"operator\"} 2.0");
 
         assertThat(post("/admin/destinations/closing.test/bounce-cancel").statusCode()).isEqualTo(202);
         assertThat(post("/admin/destinations/closing.test/resume").statusCode()).isEqualTo(202);
@@ -120,6 +140,50 @@ class OperatorControlsIT {
         List<DeliveryEvent> events = Eventually.await(Duration.ofSeconds(30), () -> queue.events(after.id()),
                 e -> !e.isEmpty());
         assertThat(events.get(0).outcome()).isEqualTo(Outcome.DELIVERED);
+    }
+
+    @Test
+    void everyAdminRouteNeedsATokenAndEveryWriteAnOperatorToken() throws Exception {
+        String d = "/admin/destinations/guarded.test/";
+        // In this order, so the operator's writes leave guarded.test as they found it.
+        var writes = List.of(d + "suspend", d + "resume", d + "bounce?reason=r&duration=1s", d + "bounce-cancel");
+        for (String path : writes) {
+            var anonymous = send("POST", path, null);
+            assertThat(anonymous.statusCode()).as(path).isEqualTo(401);
+            assertThat(anonymous.headers().firstValue("WWW-Authenticate")).as(path).get().asString().startsWith("Bearer");
+            assertThat(anonymous.body()).as(path).contains("\"error\"");
+            assertThat(send("POST", path, "not-a-token").statusCode()).as(path).isEqualTo(401);
+            assertThat(send("POST", path, TestAdminTokens.VIEWER).statusCode()).as(path).isEqualTo(403);
+            assertThat(post(path).statusCode()).as(path).isEqualTo(202);
+        }
+        assertThat(open("/admin/queues").statusCode()).isEqualTo(401);
+        assertThat(get("/admin/queues").statusCode()).isEqualTo(200);
+        assertThat(send("GET", "/admin/queues", TestAdminTokens.OPERATOR).statusCode()).isEqualTo(200);
+        assertThat(open("/admin/not-a-route-yet").statusCode()).as("paths added later are guarded").isEqualTo(401);
+        assertThat(open("/q/health/ready").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void operatorActionsAreAuditedOnTheEventsTopicByTokenName() throws Exception {
+        assertThat(post("/admin/destinations/audited.test/bounce?reason=audit%20me&duration=1s").statusCode())
+                .isEqualTo(202);
+        assertThat(send("POST", "/admin/destinations/audited.test/bounce-cancel", TestAdminTokens.VIEWER).statusCode())
+                .isEqualTo(403);
+        String key = "admin:" + ConfigProvider.getConfig().getValue("quarkus.application.name", String.class);
+        List<AdminAuditEvent> audit = Eventually.await(Duration.ofSeconds(30),
+                () -> queue.rawEvents(key).stream().map(AdminAuditEvent::fromJson)
+                        .filter(e -> e.path().startsWith("/admin/destinations/audited.test/")).toList(),
+                l -> l.size() >= 2);
+        assertThat(audit).extracting(AdminAuditEvent::who, AdminAuditEvent::method, AdminAuditEvent::path,
+                AdminAuditEvent::status).containsExactly(
+                        tuple(TestAdminTokens.OPERATOR_NAME, "POST", "/admin/destinations/audited.test/bounce", 202),
+                        tuple(TestAdminTokens.VIEWER_NAME, "POST", "/admin/destinations/audited.test/bounce-cancel", 403));
+        assertThat(audit.get(0).params()).containsEntry("reason", List.of("audit me"));
+        assertThat(audit.get(0).kind()).isEqualTo(AdminAuditEvent.KIND);
+        assertThat(queue.rawEvents(key)).allSatisfy(raw -> assertThat(new String(raw, StandardCharsets.UTF_8))
+                .doesNotContain(TestAdminTokens.OPERATOR).doesNotContain(TestAdminTokens.VIEWER));
+        assertThat(queue.rawEvents(key).stream().map(AdminAuditEvent::fromJson))
+                .as("reads are not audited").noneMatch(e -> e.method().equals("GET"));
     }
 
     @Test
@@ -136,7 +200,7 @@ class OperatorControlsIT {
         queue.enqueue(m);
         Eventually.await(Duration.ofSeconds(30), () -> queue.events(m.id()), e -> !e.isEmpty());
 
-        String metrics = get("/q/metrics").body();
+        String metrics = open("/q/metrics").body();
         assertThat(metrics).contains("tern_delivery_attempts_total{destination_class=\"mx\",outcome=\"delivered\"}")
                 .contains("tern_delivery_attempt_seconds_bucket")
                 .contains("tern_delivery_inflight")

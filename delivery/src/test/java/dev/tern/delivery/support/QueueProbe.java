@@ -55,6 +55,11 @@ public final class QueueProbe implements AutoCloseable {
         return read(Topics.EVENTS, r -> id.equals(r.key()) ? DeliveryEvent.fromJson(r.value()) : null);
     }
 
+    /** The raw values of the {@code tern.events} records with {@code key} (admin audit records: {@code admin:<service>}). */
+    public List<byte[]> rawEvents(String key) {
+        return read(Topics.EVENTS, r -> key.equals(r.key()) ? r.value() : null);
+    }
+
     public List<QueuedMessage> queued(String topic, String id) {
         return read(topic, r -> id.equals(r.key()) ? RecordCodec.fromRecord(r) : null);
     }

@@ -9,6 +9,7 @@ import dev.tern.ingress.InboundTopic;
 import dev.tern.local.testkit.Dkimpy;
 import dev.tern.local.testkit.RawSmtpClient;
 import dev.tern.local.testkit.TernClusterResource;
+import dev.tern.local.testkit.TestAdminTokens;
 import dev.tern.smtp.dsn.Notify;
 import dev.tern.smtp.dsn.OriginalRecipient;
 import dev.tern.smtp.dsn.Ret;
@@ -54,6 +55,30 @@ class SmtpIngressIT {
 
     @TestHTTPResource("/q/health/ready")
     URL ready;
+
+    @TestHTTPResource("/admin/")
+    URL admin;
+
+    /** Ingress has no admin routes yet; the guard covers the whole of /admin all the same. */
+    @Test
+    void everyAdminPathNeedsATokenWhileHealthAndMetricsStayOpen() throws Exception {
+        var http = HttpClient.newHttpClient();
+        for (String method : List.of("GET", "POST")) {
+            var anonymous = http.send(HttpRequest.newBuilder(admin.toURI().resolve("anything"))
+                    .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(anonymous.statusCode()).as(method).isEqualTo(401);
+            assertThat(anonymous.headers().firstValue("WWW-Authenticate")).as(method).isPresent();
+            var operator = http.send(HttpRequest.newBuilder(admin.toURI().resolve("anything"))
+                    .method(method, HttpRequest.BodyPublishers.noBody())
+                    .header("Authorization", TestAdminTokens.bearer(TestAdminTokens.OPERATOR)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(operator.statusCode()).as(method + ": past the guard, no such route").isEqualTo(404);
+        }
+        for (URL open : List.of(metrics, ready)) {
+            assertThat(http.send(HttpRequest.newBuilder(open.toURI()).GET().build(), HttpResponse.BodyHandlers.discarding())
+                    .statusCode()).as(open.toString()).isEqualTo(200);
+        }
+    }
 
     private RawSmtpClient connect(Listener l) {
         var c = new RawSmtpClient("127.0.0.1", listeners.port(l));

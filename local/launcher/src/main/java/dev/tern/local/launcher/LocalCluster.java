@@ -33,7 +33,8 @@ import java.util.stream.Stream;
  *
  * <p>Every child dies with this JVM, even on {@code kill -9} (see {@link ChildProcess}). Data
  * lives under {@link LocalOptions#dataDir()} and survives restarts, so mail queued before a stop
- * is delivered after the next start; {@code wipe} deletes it first. Used by {@link TernLocal} and
+ * is delivered after the next start; {@code wipe} deletes it first. The admin API's token is
+ * there too ({@link LocalAdminToken}). Used by {@link TernLocal} and
  * by the end-to-end tests, which also stop, kill and restart single services, and start
  * {@linkplain #startReplica replicas} of delivery to stand for a second pod.
  */
@@ -44,14 +45,16 @@ public final class LocalCluster implements AutoCloseable {
     private final LocalOptions options;
     private final Policy policy;
     private final ProcessCluster backends;
+    private final LocalAdminToken adminToken;
     private final Map<Service, ChildProcess> services = new EnumMap<>(Service.class);
     private final Map<Service, Map<String, String>> extraConfig = new EnumMap<>(Service.class);
     private final Map<String, Replica> replicas = new LinkedHashMap<>();
 
-    private LocalCluster(LocalOptions options, Policy policy, ProcessCluster backends) {
+    private LocalCluster(LocalOptions options, Policy policy, ProcessCluster backends, LocalAdminToken adminToken) {
         this.options = options;
         this.policy = policy;
         this.backends = backends;
+        this.adminToken = adminToken;
     }
 
     /** Checks, starts everything, and returns once every service reports ready. */
@@ -76,9 +79,10 @@ public final class LocalCluster implements AutoCloseable {
         }
         Preflight.check(options);
         Policy policy = PolicyParser.parse(options.policy());
+        LocalAdminToken adminToken = LocalAdminToken.prepare(options.dataDir(), System.getenv());
         ProcessCluster backends = ProcessCluster.start(options.dataDir(), options.kafkaPort(), options.infinispanPort(),
                 kafkaSecured);
-        var cluster = new LocalCluster(options, policy, backends);
+        var cluster = new LocalCluster(options, policy, backends, adminToken);
         try {
             cluster.extraConfig.putAll(extra);
             backends.createTopics(topics(policy, options.partitions()));
@@ -157,7 +161,8 @@ public final class LocalCluster implements AutoCloseable {
                 .systemProperty("tern.kafka.replication-factor", 1)
                 .systemProperty("tern.kafka.partitions", options.partitions())
                 .systemProperty("tern.infinispan.hosts", backends.infinispanHosts())
-                .systemProperty("tern.policy", options.policy().toAbsolutePath());
+                .systemProperty("tern.policy", options.policy().toAbsolutePath())
+                .systemProperty("tern.admin.tokens-file", adminToken.tokensFile());
         if (s == Service.INGRESS) {
             b.systemProperty("tern.ingress.bind-address", "127.0.0.1")
                     .systemProperty("tern.ingress.smtp-port", smtpPorts.smtp())
@@ -250,6 +255,11 @@ public final class LocalCluster implements AutoCloseable {
 
     public ProcessCluster backends() {
         return backends;
+    }
+
+    /** The admin API's tokens file the services read, and the generated operator token if there is one. */
+    public LocalAdminToken adminToken() {
+        return adminToken;
     }
 
     public LocalOptions options() {

@@ -10,7 +10,8 @@ import java.util.concurrent.CountDownLatch;
  * ./tern-local [--data-dir DIR] [--wipe] [--policy FILE] [--port-offset N]
  * </pre>
  *
- * The policy defaults to {@code $TERN_POLICY}, else {@code local/policy.yaml}. Problems found
+ * The policy defaults to {@code $TERN_POLICY}, else {@code local/policy.yaml}; the admin tokens
+ * file to {@code $TERN_ADMIN_TOKENS_FILE}, else a generated operator token ({@link LocalAdminToken}). Problems found
  * before start-up (a port in use, an unwritable data directory) end the program with exit code 2
  * and one line on stderr that names the problem.
  */
@@ -66,15 +67,16 @@ public final class TernLocal {
                   smtps       127.0.0.1:%d   (implicit TLS + AUTH)
                   ingress     http://127.0.0.1:%d/q/metrics  /q/health/ready
                   delivery    http://127.0.0.1:%d/q/metrics  /admin/queues
-                  bounce      http://127.0.0.1:%d/q/metrics
+                  bounce      http://127.0.0.1:%d/q/metrics  /admin/suppression/{address}
                   Kafka       %s
                   Infinispan  %s
                   policy      %s
                   logs        %s/<service>/<service>.log
-                Ctrl-C stops everything; queued mail stays in %s.
+                %sCtrl-C stops everything; queued mail stays in %s.
                 """, millis / 1000.0, o.smtpPort(), o.submissionPort(), o.smtpsPort(), o.httpPort(Service.INGRESS),
                 o.httpPort(Service.DELIVERY), o.httpPort(Service.BOUNCE), c.backends().kafkaBootstrapServers(),
-                c.backends().infinispanHosts(), o.policy().toAbsolutePath(), o.dataDir(), o.dataDir());
+                c.backends().infinispanHosts(), o.policy().toAbsolutePath(), o.dataDir(),
+                c.adminToken().banner(o.httpPort(Service.DELIVERY)), o.dataDir());
     }
 
     static LocalOptions parse(String[] args, LocalOptions o) {

@@ -133,4 +133,20 @@ class EndToEndDeliveryIT {
             assertThat(text).as("%s /q/metrics", e.getKey()).contains(e.getValue());
         }
     }
+
+    /** tern-local hands its generated operator token's tokens file to the services. */
+    @Test
+    void theAdminApiAnswersTheClustersGeneratedTokenOnly() throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        var uri = java.net.URI.create("http://127.0.0.1:" + fixture.cluster.options().httpPort(Service.DELIVERY)
+                + "/admin/queues");
+        String token = fixture.cluster.adminToken().token().orElseThrow();
+        var anonymous = http.send(java.net.http.HttpRequest.newBuilder(uri).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        var operator = http.send(java.net.http.HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token)
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(operator.statusCode()).isEqualTo(200);
+        assertThat(operator.body()).contains("\"waiting\"");
+    }
 }

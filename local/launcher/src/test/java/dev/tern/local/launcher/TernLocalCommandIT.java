@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The README's run command as a user runs it: {@code ./tern-local}, a real process. Start-up
  * problems end it with one line that names the problem; a kill -9 of the launcher takes every
- * child (Kafka, Infinispan, the three services) with it.
+ * child (Kafka, Infinispan, the three services) with it; the admin token it makes is kept and reused.
  */
 class TernLocalCommandIT {
 
@@ -119,6 +119,63 @@ class TernLocalCommandIT {
             p.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
         }
+    }
+
+    /**
+     * The first start makes an operator token in the data directory and says in the banner where it
+     * is; the services take it; a second start on the same data directory reuses it.
+     */
+    @Test
+    void generatesAnAdminTokenAtTheFirstStartAndReusesItOnTheNext() throws Exception {
+        int offset = offset();
+        Path data = tmp.resolve("data");
+        Path tokenFile = data.resolve("admin").resolve("operator-token").toAbsolutePath();
+        int delivery = LocalOptions.defaults(REPO).withPortOffset(offset).httpPort(Service.DELIVERY);
+        String token = null;
+        for (int start = 1; start <= 2; start++) {
+            Process p = launch("--port-offset", Integer.toString(offset), "--data-dir", data.toString());
+            try {
+                String banner = banner(p);
+                assertThat(banner).as("start %d banner", start).contains("admin       operator token in " + tokenFile)
+                        .contains("curl -H \"Authorization: Bearer $(cat " + tokenFile + ")\" http://127.0.0.1:"
+                                + delivery + "/admin/queues");
+                String now = Files.readString(tokenFile).strip();
+                if (token == null) {
+                    token = now;
+                }
+                assertThat(now).as("start %d token", start).isEqualTo(token);
+                assertThat(banner).doesNotContain(token);
+                var http = java.net.http.HttpClient.newHttpClient();
+                var uri = java.net.URI.create("http://127.0.0.1:" + delivery + "/admin/queues");
+                assertThat(http.send(java.net.http.HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token)
+                        .build(), java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(200);
+                assertThat(http.send(java.net.http.HttpRequest.newBuilder(uri).build(),
+                        java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(401);
+                p.destroy(); // SIGTERM: the launcher stops everything, then exits
+                assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("launcher stopped").isTrue();
+            } finally {
+                p.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    /** The banner's lines, read from the launcher's output up to its last one. */
+    private static String banner(Process p) throws IOException {
+        var out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        var banner = new StringBuilder();
+        boolean ready = false;
+        String line;
+        while ((line = out.readLine()) != null) {
+            ready |= line.startsWith("tern-local: ready");
+            if (ready) {
+                banner.append(line).append('\n');
+                if (line.startsWith("Ctrl-C stops everything")) {
+                    return banner.toString();
+                }
+            }
+        }
+        throw new AssertionError("launcher ended before its banner; stderr: " + stderr(p) + "\n" + banner);
     }
 
     private static String stderr(Process p) {

@@ -52,7 +52,8 @@ public final class TernClusterResource implements QuarkusTestResourceLifecycleMa
      * Config keys for Tern's services: {@code kafka.bootstrap.servers},
      * {@code tern.kafka.bootstrap-servers}, {@code tern.infinispan.hosts},
      * {@code quarkus.infinispan-client.hosts}, plus BASIC Hot Rod intelligence (correct for one
-     * node, required behind container port mapping) and Dev Services off.
+     * node, required behind container port mapping), Dev Services off, and the admin tokens file
+     * of {@link TestAdminTokens}.
      */
     public static Map<String, String> config(EmbeddedCluster cluster) {
         Map<String, String> config = new LinkedHashMap<>();
@@ -64,6 +65,7 @@ public final class TernClusterResource implements QuarkusTestResourceLifecycleMa
         config.put("quarkus.devservices.enabled", "false");
         config.put("quarkus.kafka.devservices.enabled", "false");
         config.put("quarkus.infinispan-client.devservices.enabled", "false");
+        config.putAll(TestAdminTokens.config());
         return config;
     }
 
