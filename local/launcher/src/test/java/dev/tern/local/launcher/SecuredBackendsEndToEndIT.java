@@ -7,6 +7,7 @@ import dev.tern.local.runtime.process.FreePorts;
 import dev.tern.local.testkit.smtp.ReceivedMessage;
 import dev.tern.local.testkit.smtp.SinkBehaviour;
 import dev.tern.local.testkit.smtp.SinkReply;
+import dev.tern.local.testkit.tls.SecuredInfinispan;
 import dev.tern.local.testkit.tls.TestPki;
 import dev.tern.local.testkit.tools.DebianTools;
 import java.net.URI;
@@ -27,12 +28,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The whole pipeline over a secured Kafka (docs/ARCHITECTURE.md, "Kafka security"), the services
- * configured only through {@code tern.kafka.properties.*}: ingress and delivery authenticate with
- * SCRAM-SHA-512 over {@code SASL_SSL} (PEM truststore), bounce with a client certificate over
- * {@code SSL} (PKCS12 keystore). One broker for the class; the PLAINTEXT listener only makes topics.
+ * The whole pipeline over a secured Kafka and a secured Infinispan (docs/ARCHITECTURE.md, "Kafka
+ * security", "Infinispan security"), the services configured only through
+ * {@code tern.kafka.properties.*} and {@code tern.infinispan.*}: ingress and delivery authenticate
+ * to Kafka with SCRAM-SHA-512 over {@code SASL_SSL} (PEM truststore), bounce with a client
+ * certificate over {@code SSL} (PKCS12 keystore); all three reach Infinispan over TLS (PEM CA) as a
+ * SCRAM user with only the {@code deployer} role, and delivery's and bounce's readiness needs it.
+ * One broker and one secured Infinispan for the class; the broker's PLAINTEXT listener only makes
+ * topics, and the local cluster's own plain Infinispan is not used by the services.
  */
-class SecuredKafkaEndToEndIT {
+class SecuredBackendsEndToEndIT {
 
     private static final String SCRAM_PASSWORD = "scram-e2e-pass";
     private static final String JAAS = "tern.kafka.properties.sasl.jaas.config";
@@ -41,6 +46,7 @@ class SecuredKafkaEndToEndIT {
     static Path pkiDir;
 
     private static ClusterFixture fixture;
+    private static SecuredInfinispan infinispan;
     private static int saslSslPort;
 
     @BeforeAll
@@ -50,17 +56,31 @@ class SecuredKafkaEndToEndIT {
         int sslPort = FreePorts.pick();
         var secured = new SecuredListeners(pki.server("kafka"), pki.truststore(), TestPki.PASSWORD,
                 Map.of("tern", SCRAM_PASSWORD), saslSslPort, sslPort);
-        Map<String, String> scram = scram(pki, SCRAM_PASSWORD);
-        Map<String, String> mtls = Map.of(
+        infinispan = SecuredInfinispan.start();
+        Map<String, String> hotRod = Map.of(
+                "tern.infinispan.hosts", infinispan.hosts(),
+                "tern.infinispan.username", SecuredInfinispan.TERN_USER,
+                "tern.infinispan.password", SecuredInfinispan.PASSWORD,
+                "tern.infinispan.sasl-mechanism", "SCRAM-SHA-512",
+                "tern.infinispan.tls.enabled", "true",
+                "tern.infinispan.tls.truststore", infinispan.pki().caPem().toString());
+        Map<String, String> scram = with(scram(pki, SCRAM_PASSWORD), hotRod);
+        Map<String, String> mtls = with(hotRod, Map.of(
                 "tern.kafka.bootstrap-servers", "127.0.0.1:" + sslPort,
                 "tern.kafka.properties.security.protocol", "SSL",
                 "tern.kafka.properties.ssl.keystore.type", "PKCS12",
                 "tern.kafka.properties.ssl.keystore.location", pki.client("bounce", "tern-bounce").toString(),
                 "tern.kafka.properties.ssl.keystore.password", TestPki.PASSWORD,
                 "tern.kafka.properties.ssl.truststore.type", "PEM",
-                "tern.kafka.properties.ssl.truststore.location", pki.caPem().toString());
+                "tern.kafka.properties.ssl.truststore.location", pki.caPem().toString()));
         fixture = ClusterFixture.start("[2s, 4s]", Map.of(), secured,
                 Map.of(Service.INGRESS, scram, Service.DELIVERY, scram, Service.BOUNCE, mtls));
+    }
+
+    private static Map<String, String> with(Map<String, String> a, Map<String, String> b) {
+        var all = new java.util.HashMap<>(a);
+        all.putAll(b);
+        return all;
     }
 
     private static Map<String, String> scram(TestPki pki, String password) {
@@ -82,6 +102,9 @@ class SecuredKafkaEndToEndIT {
     static void stop() {
         if (fixture != null) {
             fixture.close();
+        }
+        if (infinispan != null) {
+            infinispan.close();
         }
     }
 
@@ -106,6 +129,18 @@ class SecuredKafkaEndToEndIT {
             Thread.sleep(100);
         }
         throw new AssertionError("no message with " + marker + " reached the sink");
+    }
+
+    @Test
+    void deliveryAndBounceAreReadyOnTheSecuredInfinispan() throws Exception {
+        var http = HttpClient.newHttpClient();
+        for (Service s : List.of(Service.DELIVERY, Service.BOUNCE)) {
+            var ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + fixture.cluster.options().httpPort(s) + "/q/health/ready")).build();
+            var response = http.send(ready, HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            assertThat(response.body()).as(s.module()).contains("\"infinispan\": \"up\"");
+        }
     }
 
     @Test
