@@ -59,6 +59,8 @@ public final class RecordCodec {
     public static final String RET = "tern-ret";
     public static final String BODY = "tern-body";
     public static final String SMTPUTF8 = "tern-smtputf8";
+    /** On {@link Topics#QUARANTINE} records only: why the message is held (UTF-8 text). */
+    public static final String QUARANTINE_REASON = "tern-quarantine-reason";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

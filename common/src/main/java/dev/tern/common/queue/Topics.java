@@ -16,6 +16,11 @@ public final class Topics {
     public static final String FAILED = "tern.failed";
     public static final String EVENTS = "tern.events";
     public static final String CONTROL = "tern.control";
+    /**
+     * Messages a content filter held back (a milter's quarantine action, or a policy rule): the
+     * {@link RecordCodec} record, keyed by queue id, with the reason in {@link RecordCodec#QUARANTINE_REASON}.
+     */
+    public static final String QUARANTINE = "tern.quarantine";
     public static final String RETRY_PREFIX = "tern.retry.";
 
     private Topics() {
