@@ -12,8 +12,10 @@ import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 import org.jboss.logging.Logger;
 
@@ -24,7 +26,8 @@ import org.jboss.logging.Logger;
  * it assigns itself every partition, reads from the beginning (the compacted topic is the state:
  * the latest record per queue id, a tombstone for released or deleted mail) and commits nothing.
  * Runs on its own thread; a record that does not decode is logged and leaves its id unlisted; a
- * failed poll (broker away) is retried every second.
+ * topic not there yet and a failed poll (broker away) are retried every second. Partitions added
+ * to the topic later are read after the pod restarts.
  */
 public final class QuarantineFollower implements Runnable {
 
@@ -97,12 +100,24 @@ public final class QuarantineFollower implements Runnable {
         }
     }
 
+    /** The topic's partitions; none yet while it does not exist or the broker does not answer (retried). */
+    private List<TopicPartition> partitions() {
+        try {
+            List<PartitionInfo> info = consumer.partitionsFor(Topics.QUARANTINE, Duration.ofSeconds(10));
+            return info == null ? List.of()
+                    : info.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        } catch (WakeupException e) {
+            throw e;
+        } catch (KafkaException e) {
+            LOG.debugf("%s not readable yet: %s", Topics.QUARANTINE, e.toString());
+            return List.of();
+        }
+    }
+
     private void assignAllFromTheBeginning() {
         List<TopicPartition> partitions = List.of();
         while (loop.running() && partitions.isEmpty()) {
-            List<PartitionInfo> info = consumer.partitionsFor(Topics.QUARANTINE, Duration.ofSeconds(10));
-            partitions = info == null ? List.of()
-                    : info.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            partitions = partitions();
             if (partitions.isEmpty()) {
                 PollLoop.sleep(RETRY);
             }

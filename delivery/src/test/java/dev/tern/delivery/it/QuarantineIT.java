@@ -1,13 +1,14 @@
 package dev.tern.delivery.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tern.common.event.AdminAuditEvent;
 import dev.tern.common.kafka.KafkaClientProperties;
 import dev.tern.common.kafka.KafkaClients;
 import dev.tern.common.queue.QueuedMessage;
-import dev.tern.common.queue.Topics;
 import dev.tern.delivery.quarantine.QuarantineFollower;
 import dev.tern.delivery.quarantine.QuarantineIndex;
 import dev.tern.delivery.support.DeliveryTestResource;
@@ -187,6 +188,16 @@ class QuarantineIT {
             thread.join(10_000);
         }
         assertThat(sink.messages()).noneMatch(r -> r.recipients().contains("rita@relay.test"));
+
+        String key = "admin:" + ConfigProvider.getConfig().getValue("quarkus.application.name", String.class);
+        String path = "/admin/quarantine/" + doomed.id();
+        List<AdminAuditEvent> audit = Eventually.await(Duration.ofSeconds(30),
+                () -> queue.rawEvents(key).stream().map(AdminAuditEvent::fromJson).filter(e -> e.path().equals(path))
+                        .toList(), l -> l.size() >= 3);
+        assertThat(audit).extracting(AdminAuditEvent::who, AdminAuditEvent::method, AdminAuditEvent::status)
+                .containsExactly(tuple(TestAdminTokens.VIEWER_NAME, "DELETE", 403),
+                        tuple(TestAdminTokens.OPERATOR_NAME, "DELETE", 200),
+                        tuple(TestAdminTokens.OPERATOR_NAME, "DELETE", 404));
     }
 
     @Test
