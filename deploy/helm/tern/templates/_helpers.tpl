@@ -146,4 +146,5 @@ tern.retry.{{ . }}
 tern.failed
 tern.events
 tern.control
+tern.quarantine
 {{- end }}

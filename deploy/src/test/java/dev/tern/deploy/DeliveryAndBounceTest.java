@@ -54,6 +54,16 @@ class DeliveryAndBounceTest {
     }
 
     @Test
+    void deliveryListsQuarantinedMailForAsLongAsTheTopicKeepsIt() {
+        Deployment byDefault = deployment(Chart.parse(Chart.render(Map.of())), "delivery");
+        Deployment week = deployment(Chart.parse(Chart.render(Map.of("kafka.topics.quarantineRetentionMs", 604800000))),
+                "delivery");
+
+        assertThat(IngressTest.env(byDefault)).containsEntry("TERN_QUARANTINE_RETENTION", "2592000000ms");
+        assertThat(IngressTest.env(week)).containsEntry("TERN_QUARANTINE_RETENTION", "604800000ms");
+    }
+
+    @Test
     void bounceRunsWithoutHpaAndGetsTheDelayNoticeAge() {
         List<HasMetadata> objects = Chart.parse(Chart.render(Map.of("bounce.delayNoticeAfter", "2h")));
 

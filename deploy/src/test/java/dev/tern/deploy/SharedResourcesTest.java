@@ -185,7 +185,8 @@ class SharedResourcesTest {
 
         assertThat(topics).extracting(t -> (String) Yaml.at(t.getAdditionalProperties(), "spec", "topicName"))
                 .containsExactly("tern.inbound", "tern.retry.1m", "tern.retry.5m", "tern.retry.30m",
-                        "tern.retry.2h", "tern.retry.6h", "tern.failed", "tern.events", "tern.control");
+                        "tern.retry.2h", "tern.retry.6h", "tern.failed", "tern.events", "tern.control",
+                        "tern.quarantine");
         for (GenericKubernetesResource t : topics) {
             Map<String, Object> spec = Yaml.map(t.getAdditionalProperties().get("spec"));
             assertThat(t.getApiVersion()).isEqualTo("kafka.strimzi.io/v1beta2");
@@ -197,8 +198,14 @@ class SharedResourcesTest {
                     .containsEntry("unclean.leader.election.enable", false);
             boolean control = spec.get("topicName").equals("tern.control");
             assertThat(spec).containsEntry("partitions", control ? 1 : 12);
-            // Operator orders are state: compacted, never aged out; queues are deleted by retention.
-            assertThat(Yaml.map(spec.get("config")).get("cleanup.policy")).isEqualTo(control ? "compact" : null);
+            boolean quarantine = spec.get("topicName").equals("tern.quarantine");
+            // Operator orders are state: compacted, never aged out; queues are deleted by retention;
+            // held mail is both: a tombstone releases or deletes one message, retention ages out the rest.
+            assertThat(Yaml.map(spec.get("config")).get("cleanup.policy"))
+                    .isEqualTo(control ? "compact" : quarantine ? "compact,delete" : null);
+            if (quarantine) {
+                assertThat(Yaml.map(spec.get("config"))).containsEntry("retention.ms", 2592000000L);
+            }
         }
     }
 

@@ -48,6 +48,7 @@ public final class Topics {
         names.add(FAILED);
         names.add(EVENTS);
         names.add(CONTROL);
+        names.add(QUARANTINE);
         return names;
     }
 }

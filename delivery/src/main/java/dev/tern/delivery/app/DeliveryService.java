@@ -11,6 +11,7 @@ import dev.tern.common.policy.PolicyHolder;
 import dev.tern.common.queue.Topics;
 import dev.tern.delivery.admin.ControlCommand;
 import dev.tern.delivery.admin.ControlListener;
+import dev.tern.delivery.quarantine.QuarantineConfig;
 import dev.tern.delivery.admin.DeliveryOperations;
 import dev.tern.delivery.admin.OperatorControls;
 import dev.tern.delivery.client.ConnectionPool;
@@ -86,6 +87,7 @@ public class DeliveryService implements DeliveryOperations {
     private final OperatorControls controls = new OperatorControls();
     private final TrafficShaping shaping;
     private final DestinationGate gate;
+    private final QuarantineConfig quarantine;
     private KafkaProducer<String, byte[]> producer;
     private ConnectionPool pool;
     private MessageDelivery delivery;
@@ -97,7 +99,8 @@ public class DeliveryService implements DeliveryOperations {
     private Thread controlThread;
 
     public DeliveryService(TernConfig tern, KafkaClientProperties kafkaProperties, DeliveryConfig config, PolicyHolder policy, InfinispanClient infinispan,
-            MeterRegistry registry, Vertx vertx, TrafficShaping shaping) {
+            MeterRegistry registry, Vertx vertx, TrafficShaping shaping, QuarantineConfig quarantine) {
+        this.quarantine = quarantine;
         this.shaping = shaping;
         this.gate = shaping.gate();
         this.tern = tern;
@@ -116,7 +119,7 @@ public class DeliveryService implements DeliveryOperations {
         }
         validate();
         if (config.createTopics()) {
-            Topology.createTopics(tern, kafkaProperties, policy.current());
+            Topology.createTopics(tern, kafkaProperties, policy.current(), quarantine.retention());
         }
         String bootstrap = tern.kafka().bootstrapServers();
         int maxBytes = tern.kafka().maxMessageBytes();

@@ -6,6 +6,7 @@ import dev.tern.common.kafka.KafkaClientProperties;
 import dev.tern.common.kafka.KafkaClients;
 import dev.tern.common.kafka.TopicPlan;
 import dev.tern.common.policy.Policy;
+import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -14,7 +15,8 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.jboss.logging.Logger;
 
 /**
- * Creates the topics of the policy's retry ladder when {@code tern.delivery.create-topics} is on
+ * Creates the topics of the policy's retry ladder (and {@code tern.quarantine}, aged out after
+ * {@code tern.quarantine.retention}) when {@code tern.delivery.create-topics} is on
  * (local runs; in a cluster the Helm chart owns topics). Existing topics are left as they are.
  * Failure is logged, not fatal: the consumer waits for topics that do not exist yet.
  */
@@ -25,11 +27,12 @@ final class Topology {
     private Topology() {
     }
 
-    static void createTopics(TernConfig tern, KafkaClientProperties kafkaProperties, Policy policy) {
+    static void createTopics(TernConfig tern, KafkaClientProperties kafkaProperties, Policy policy,
+            Duration quarantineRetention) {
         var k = tern.kafka();
         try (Admin admin = Admin.create(KafkaClients.admin(k.bootstrapServers(), kafkaProperties))) {
             for (TopicPlan t : TopicPlan.forLadder(policy.retry(), k.partitions(), k.replicationFactor(),
-                    k.maxMessageBytes())) {
+                    k.maxMessageBytes(), quarantineRetention)) {
                 try {
                     admin.createTopics(java.util.List.of(new NewTopic(t.name(), t.partitions(), t.replicationFactor())
                             .configs(t.configs()))).all().get(30, TimeUnit.SECONDS);

@@ -21,6 +21,8 @@ import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.config.ConfigProvider;
 
@@ -49,6 +51,25 @@ public final class QueueProbe implements AutoCloseable {
 
     public void enqueue(QueuedMessage m) throws Exception {
         producer.send(RecordCodec.toRecord(Topics.INBOUND, m)).get();
+    }
+
+    /** Holds {@code m} on {@code tern.quarantine} the way ingress does: its queue record plus the reason header. */
+    public void quarantine(QueuedMessage m, String reason) throws Exception {
+        quarantine(m, reason, null);
+    }
+
+    /** As {@link #quarantine(QueuedMessage, String)}, on {@code partition} (null: by key, as ingress). */
+    public void quarantine(QueuedMessage m, String reason, Integer partition) throws Exception {
+        var byKey = RecordCodec.toRecord(Topics.QUARANTINE, m);
+        var record = new ProducerRecord<>(Topics.QUARANTINE, partition, m.id(), m.body(), byKey.headers());
+        record.headers().add(RecordCodec.QUARANTINE_REASON, reason.getBytes(StandardCharsets.UTF_8));
+        producer.send(record).get();
+    }
+
+    /** The partition of {@code tern.quarantine} a record keyed {@code id} goes to (the producer's default partitioner). */
+    public int quarantinePartition(String id) {
+        int partitions = producer.partitionsFor(Topics.QUARANTINE).size();
+        return Utils.toPositive(Utils.murmur2(id.getBytes(StandardCharsets.UTF_8))) % partitions;
     }
 
     public List<DeliveryEvent> events(String id) {
