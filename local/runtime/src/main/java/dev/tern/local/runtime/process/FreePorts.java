@@ -18,6 +18,11 @@ import java.nio.file.Path;
  * port as its local port, and the server would fail with "address in use" (seen once in a
  * verify, session 3). Below the range only another explicit bind can take it. Everything here is
  * 127.0.0.1 only.
+ *
+ * <p>A port is handed out at most once per JVM: a test fixture may keep "its" port for the whole
+ * JVM and close and reopen its server on it between test classes, and while it is closed another
+ * fixture's pick would otherwise find it free and take it for good (seen in a verify: the
+ * delivery tests' sink port taken by a server a test class in between had started).
  */
 public final class FreePorts {
 
@@ -26,6 +31,8 @@ public final class FreePorts {
 
     private FreePorts() {
     }
+
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** Lowest port {@link #pick()} chooses from. */
     static final int LOWEST = 10_000;
@@ -37,13 +44,14 @@ public final class FreePorts {
             var random = java.util.concurrent.ThreadLocalRandom.current();
             for (int i = 0; i < 100; i++) {
                 int port = random.nextInt(LOWEST, highest + 1);
-                if (bindable(port)) {
+                if (!HANDED_OUT.contains(port) && bindable(port) && HANDED_OUT.add(port)) {
                     return port;
                 }
             }
         }
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
             socket.setReuseAddress(true);
+            HANDED_OUT.add(socket.getLocalPort());
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException("no free port on " + LOOPBACK, e);

@@ -18,4 +18,13 @@ class FreePortsTest {
             }
         }
     }
+
+    @Test
+    void neverHandsOutTheSamePortTwiceInOneJvmEvenWhenItIsFreeAgain() {
+        var seen = new java.util.HashSet<Integer>();
+        for (int i = 0; i < 1000; i++) { // among ~20,000 ports: without the memory, a repeat is all but certain
+            // Each port is free again at once (nothing binds it): only the memory of handed-out ports keeps it unique.
+            org.assertj.core.api.Assertions.assertThat(seen.add(FreePorts.pick())).isTrue();
+        }
+    }
 }
