@@ -77,7 +77,7 @@ class ProxyModeIT {
         assertThat(m.sender()).isEqualTo("sender@client.test");
         assertThat(m.recipients()).containsExactly("alice@dest.test");
         assertThat(metricsText()).contains("tern_ingress_proxy_sessions_total")
-                .contains("tern_ingress_proxy_messages_total{outcome=\"relayed\"}");
+                .contains("tern_ingress_proxy_messages_total{outcome=\"relayed\"");
     }
 
     @Test

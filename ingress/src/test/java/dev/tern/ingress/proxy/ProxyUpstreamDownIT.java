@@ -53,6 +53,6 @@ class ProxyUpstreamDownIT {
         try (InputStream in = metrics.openStream()) {
             text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        assertThat(text).contains("tern_ingress_proxy_upstream_failures_total{stage=\"connect\"}");
+        assertThat(text).contains("tern_ingress_proxy_upstream_failures_total{stage=\"connect\"");
     }
 }
