@@ -3,6 +3,7 @@ package dev.tern.ingress.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -38,6 +39,9 @@ public interface IngressConfig {
     Tls tls();
 
     Limits limits();
+
+    /** The SMTP proxy listener (docs/ARCHITECTURE.md, "SMTP proxy mode"); off unless a port is set. */
+    Proxy proxy();
 
     /** How long to wait for Kafka's acknowledgement before answering 451 4.3.0. */
     @WithDefault("10s")
@@ -106,5 +110,39 @@ public interface IngressConfig {
          */
         @WithDefault("100")
         int maxJunkCommands();
+    }
+
+    interface Proxy {
+        /**
+         * Port of the proxy listener: each client session is relayed live to {@link #upstream()}.
+         * Negative disables it (the default); 0 picks a free port (tests).
+         */
+        @WithDefault("-1")
+        int listen();
+
+        /** Where proxied sessions go: {@code smtp://host:port} (port 25 when omitted); required when listening. */
+        Optional<String> upstream();
+
+        /**
+         * STARTTLS to the upstream: {@code none}, {@code opportunistic} (when offered, any
+         * certificate, like Postfix's "may"), {@code required} (any certificate) or {@code verify}
+         * (required, certificate checked against the JVM's trust store and the upstream's host name).
+         */
+        @WithDefault("opportunistic")
+        String upstreamTls();
+
+        /**
+         * Names of entries of the policy's top-level {@code milters} list that check each message
+         * before it is sent upstream, in order.
+         */
+        Optional<List<String>> milters();
+
+        /** Connecting and the upstream's greeting, EHLO and STARTTLS together. */
+        @WithDefault("30s")
+        Duration connectTimeout();
+
+        /** Longest wait for one upstream reply (the reply to the end of data included). */
+        @WithDefault("5m")
+        Duration replyTimeout();
     }
 }

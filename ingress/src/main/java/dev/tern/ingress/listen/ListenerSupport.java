@@ -7,7 +7,9 @@ import dev.tern.ingress.session.IngressServices;
 import dev.tern.ingress.trust.EdgeChecks;
 import dev.tern.ingress.config.IngressConfig;
 import dev.tern.ingress.metrics.IngressMetrics;
+import dev.tern.ingress.proxy.ProxySessions;
 import dev.tern.ingress.queue.KafkaPublisher;
+import dev.tern.smtp.server.Extension;
 import dev.tern.smtp.server.SessionConfig;
 import dev.tern.smtp.server.TlsInfo;
 import java.net.InetAddress;
@@ -37,11 +39,12 @@ final class ListenerSupport {
     private final Executor blocking;
     private final Set<SmtpServerConnection> open = ConcurrentHashMap.newKeySet();
     private final IngressServices services;
+    private final ProxySessions proxy;
     private volatile Policy usersFor;
     private volatile UsersFile users = UsersFile.empty();
 
     ListenerSupport(IngressConfig config, String hostname, IngressMetrics metrics, PolicyHolder policy,
-            KafkaPublisher publisher, Executor blocking, EdgeChecks checks) {
+            KafkaPublisher publisher, Executor blocking, EdgeChecks checks, ProxySessions proxy) {
         this.config = config;
         this.hostname = hostname;
         this.limiter = new ConnectionLimiter(config.limits().maxConnections(), config.limits().maxConnectionsPerIp());
@@ -49,13 +52,19 @@ final class ListenerSupport {
         this.policy = policy;
         this.publisher = publisher;
         this.blocking = blocking;
+        this.proxy = proxy;
         this.services = new IngressServices(policy::current, this::users, publisher, metrics, blocking, checks);
         users();
     }
 
     SessionConfig sessionConfig(Listener listener, TlsInfo implicitTls) {
         var limits = config.limits();
-        return SessionConfig.builder(hostname)
+        var builder = SessionConfig.builder(hostname);
+        if (listener == Listener.PROXY) {
+            // The upstream authenticates nobody on our behalf: the proxy offers no AUTH.
+            builder.without(Extension.AUTH);
+        }
+        return builder
                 .maxMessageSize(limits.maxMessageBytes())
                 .maxRecipients(limits.maxRecipients())
                 .maxReceivedHeaders(limits.maxReceivedHeaders())
@@ -148,6 +157,11 @@ final class ListenerSupport {
 
     KafkaPublisher publisher() {
         return publisher;
+    }
+
+    /** The proxy listener's sessions, or null when {@code tern.ingress.proxy.listen} is off. */
+    ProxySessions proxy() {
+        return proxy;
     }
 
     IngressServices services() {

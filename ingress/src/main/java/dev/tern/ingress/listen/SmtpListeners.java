@@ -7,6 +7,9 @@ import dev.tern.common.policy.PolicyException;
 import dev.tern.common.policy.PolicyHolder;
 import dev.tern.ingress.config.IngressConfig;
 import dev.tern.ingress.metrics.IngressMetrics;
+import dev.tern.ingress.proxy.ProxyContentCheck;
+import dev.tern.ingress.proxy.ProxySessions;
+import dev.tern.ingress.proxy.ProxySettings;
 import dev.tern.ingress.queue.KafkaPublisher;
 import dev.tern.ingress.tls.TlsMaterial;
 import dev.tern.ingress.trust.EdgeChecks;
@@ -83,7 +86,8 @@ public class SmtpListeners {
                 throw new PolicyException("relay.recipients", e.getMessage());
             }
         }
-        this.support = new ListenerSupport(config, hostname, metrics, policy, publisher, blocking, checks);
+        this.support = new ListenerSupport(config, hostname, metrics, policy, publisher, blocking, checks,
+                proxySessions(vertx, config, metrics, hostname));
         metrics.activeSessions(support.limiter()::active);
     }
 
@@ -153,6 +157,7 @@ public class SmtpListeners {
             listen(Listener.SMTP, config.smtpPort(), all);
             listen(Listener.SUBMISSION, config.submissionPort(), all);
             listen(Listener.SMTPS, config.smtpsPort(), all);
+            listen(Listener.PROXY, config.proxy().listen(), all);
             Future.all(all).<Void>mapEmpty().onComplete(started);
         }
 
@@ -183,6 +188,31 @@ public class SmtpListeners {
                             + config.bindAddress() + ":" + options.getPort() + " (" + listener.label() + "): "
                             + e.getMessage(), e))));
         }
+    }
+
+    /**
+     * The proxy listener's sessions when {@code tern.ingress.proxy.listen} is set, else null. Its
+     * settings are checked here, so a bad one fails the start naming its key.
+     */
+    private static ProxySessions proxySessions(Vertx vertx, IngressConfig config, IngressMetrics metrics,
+            String hostname) {
+        if (config.proxy().listen() < 0) {
+            return null;
+        }
+        ProxySettings settings = ProxySettings.from(config.proxy());
+        return new ProxySessions(vertx, settings, contentCheck(settings), metrics, hostname);
+    }
+
+    /**
+     * What checks proxied messages before they go upstream. Milters are named but not wired into
+     * this listener yet: rather than pass mail unchecked, such a configuration does not start.
+     */
+    private static ProxyContentCheck contentCheck(ProxySettings settings) {
+        if (!settings.milters().isEmpty()) {
+            throw new IllegalArgumentException("tern.ingress.proxy.milters: " + settings.milters()
+                    + " named, but this build cannot run milters on the proxy listener");
+        }
+        return ProxyContentCheck.none();
     }
 
     private static String localHostname() {

@@ -1,12 +1,14 @@
 package dev.tern.ingress.listen;
 
 import dev.tern.common.policy.Checks;
+import dev.tern.ingress.proxy.ProxySessionPolicy;
 import dev.tern.ingress.session.IngressSessionPolicy;
 import dev.tern.ingress.session.SessionFacts;
 import dev.tern.smtp.reply.Reply;
 import dev.tern.smtp.server.ServerSession;
 import dev.tern.smtp.server.SessionConfig;
 import dev.tern.smtp.server.SessionOutput;
+import dev.tern.smtp.server.SessionPolicy;
 import dev.tern.smtp.server.Signal;
 import dev.tern.smtp.server.TlsInfo;
 import io.vertx.core.Context;
@@ -36,6 +38,7 @@ final class SmtpServerConnection implements SessionOutput {
     private final Listener listener;
     private final String ip;
     private ServerSession session;
+    private ProxySessionPolicy proxy;
     private boolean greeted;
     private boolean closed;
     private long idleTimer = -1;
@@ -78,8 +81,18 @@ final class SmtpServerConnection implements SessionOutput {
         support.register(this);
         support.metrics().sessionOpened();
         SessionFacts facts = new SessionFacts(address, ip, support.hostname(), listener.label());
-        var policy = new IngressSessionPolicy(facts, support.services());
-        CompletableFuture<Reply> listed = connectRefusal(policy, address, trusted);
+        SessionPolicy policy;
+        CompletableFuture<Reply> listed;
+        if (listener == Listener.PROXY) {
+            // The upstream opens while the client reads our greeting; its verdicts replace ours.
+            proxy = support.proxy().open(facts, task -> context.runOnContext(v -> task.run()));
+            policy = proxy;
+            listed = CompletableFuture.completedFuture(null);
+        } else {
+            var ingress = new IngressSessionPolicy(facts, support.services());
+            policy = ingress;
+            listed = connectRefusal(ingress, address, trusted);
+        }
         TlsInfo implicit = listener.implicitTls() ? tlsInfo(socket.sslSession()) : null;
         SessionConfig config = support.sessionConfig(listener, implicit);
         session = new ServerSession(config, policy, this, task -> context.runOnContext(v -> task.run()));
@@ -212,6 +225,9 @@ final class SmtpServerConnection implements SessionOutput {
         cancelTimers();
         if (session != null) {
             session.disconnected();
+        }
+        if (proxy != null) {
+            proxy.close();
         }
         support.limiter().release(ip);
         support.unregister(this);

@@ -92,6 +92,28 @@ public class IngressMetrics {
         counter("tern.ingress.connections.refused", "reason", reason).increment();
     }
 
+    /** A client session on the proxy listener (also counted in {@code tern.ingress.sessions}). */
+    public void proxySessionOpened() {
+        byKey.computeIfAbsent("tern.ingress.proxy.sessions", k -> Counter.builder(k)
+                .description("Client sessions on the SMTP proxy listener").register(registry)).increment();
+    }
+
+    /**
+     * The proxy's upstream failed a client session: {@code stage} connect (unreachable, refused
+     * the session, TLS), lost (closed, timed out or said 421 mid-session) or error.
+     */
+    public void proxyUpstreamFailure(String stage) {
+        counter("tern.ingress.proxy.upstream.failures", "stage", stage).increment();
+    }
+
+    /**
+     * A message's end of data on the proxy: {@code outcome} relayed (the upstream said 250), refused
+     * (by the upstream), blocked or tempfailed (by the content check).
+     */
+    public void proxyMessage(String outcome) {
+        counter("tern.ingress.proxy.messages", "outcome", outcome).increment();
+    }
+
     private Counter counter(String name, String tag, String value) {
         return byKey.computeIfAbsent(name + '\0' + value, k -> Counter.builder(name).tag(tag, value).register(registry));
     }

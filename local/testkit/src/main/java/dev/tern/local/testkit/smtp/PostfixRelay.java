@@ -17,8 +17,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real Debian Postfix set up as an authenticating submission relay, the way an ISP smarthost
- * runs: STARTTLS with a {@link TestPki} certificate, AUTH (PLAIN and LOGIN) only after TLS
+ * A real Debian Postfix, either set up as an authenticating submission relay ({@link #start}) or as
+ * a domain's mail gateway that knows its users ({@link #destination}).
+ *
+ * <p>The relay is set up the way an ISP smarthost runs: STARTTLS with a {@link TestPki} certificate, AUTH (PLAIN and LOGIN) only after TLS
  * ({@code smtpd_tls_auth_only}), checked by Cyrus SASL against a sasldb holding one user, relaying
  * only for authenticated clients, to one next hop ({@code relayhost}, e.g. an {@link SmtpSink}).
  *
@@ -72,21 +74,14 @@ public final class PostfixRelay implements AutoCloseable {
      */
     public static PostfixRelay start(int port, String user, String realm, String password, int nextHopPort) {
         Path saslpasswd = DebianTools.saslpasswd2();
-        Path master = DebianTools.postfixTool("master");
         Path dir = null;
         try {
             dir = Files.createTempDirectory("tern-postfix-relay-");
-            Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
             Path conf = Files.createDirectories(dir.resolve("conf"));
-            var pki = TestPki.create(Files.createDirectories(dir.resolve("pki")));
-            pki.server("relay");
-            Path key = pki.pem("relay");
-            Path chain = key.resolveSibling("relay-chain.pem");
+            Path[] tls = certificate(dir);
             Path sasldb = dir.resolve("sasldb2");
             run(List.of(saslpasswd.toString(), "-p", "-c", "-f", sasldb.toString(), "-u", realm, user), password);
-            Files.writeString(conf.resolve("main.cf"), mainCf(dir, realm, key, chain, nextHopPort));
-            Files.writeString(conf.resolve("master.cf"), FreePorts.LOOPBACK + ":" + port
-                    + " inet n - n - - smtpd\n" + MASTER_SERVICES);
+            Files.writeString(conf.resolve("main.cf"), mainCf(dir, realm, tls[0], tls[1], nextHopPort));
             // Debian's Postfix reads Cyrus SASL's smtpd.conf from <config_directory>/sasl.
             Files.writeString(Files.createDirectories(conf.resolve("sasl")).resolve("smtpd.conf"), """
                     pwcheck_method: auxprop
@@ -94,22 +89,81 @@ public final class PostfixRelay implements AutoCloseable {
                     mech_list: PLAIN LOGIN
                     sasldb_path: %s
                     """.formatted(sasldb));
-            ownQueue(dir, sasldb);
-            // setsid: master -d stays in the foreground, and as its own process group leader it
-            // takes its children down with it when stopped (it signals its group on SIGTERM).
-            Process process = new ProcessBuilder(StdinTiedProcess.command("setsid",
-                    List.of(master.toString(), "-c", conf.toString(), "-d"))).redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("master.out").toFile()).start();
-            var relay = new PostfixRelay(process, dir, port);
-            relay.awaitListening();
-            return relay;
+            return launch(dir, port, sasldb);
         } catch (IOException e) {
             deleteTree(dir);
             throw new UncheckedIOException("cannot set up the Postfix relay", e);
         }
     }
 
+    /**
+     * Starts Postfix on {@code 127.0.0.1:port} as the MX of {@code domain}, the way a mail gateway
+     * runs: it knows its users ({@code relay_recipient_maps}) and refuses anyone else at RCPT with
+     * {@code 550 5.1.1 ... User unknown in relay recipient table}, offers STARTTLS with a
+     * {@link TestPki} certificate, trusts loopback's XFORWARD, and passes accepted mail on to
+     * {@code 127.0.0.1:nextHopPort} (e.g. an {@link SmtpSink}). {@code chunking} false hides
+     * CHUNKING from its EHLO reply ({@code smtpd_discard_ehlo_keywords}).
+     */
+    public static PostfixRelay destination(int port, String domain, List<String> users, int nextHopPort,
+            boolean chunking) {
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("tern-postfix-mx-");
+            Path conf = Files.createDirectories(dir.resolve("conf"));
+            Path[] tls = certificate(dir);
+            String recipients = String.join(", ", users.stream().map(u -> u + "@" + domain + "=ok").toList());
+            Files.writeString(conf.resolve("main.cf"), commonCf(dir, domain, tls[0], tls[1], nextHopPort) + """
+                    relay_domains = %s
+                    relay_recipient_maps = inline:{ %s }
+                    smtpd_relay_restrictions = reject_unauth_destination
+                    smtpd_authorized_xforward_hosts = 127.0.0.0/8
+                    smtpd_discard_ehlo_keywords = %s
+                    smtpd_tls_received_header = yes
+                    """.formatted(domain, recipients, chunking ? "" : "chunking"));
+            return launch(dir, port, null);
+        } catch (IOException e) {
+            deleteTree(dir);
+            throw new UncheckedIOException("cannot set up the Postfix destination", e);
+        }
+    }
+
+    /** A server certificate for Postfix: {key, chain}. */
+    private static Path[] certificate(Path dir) throws IOException {
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        var pki = TestPki.create(Files.createDirectories(dir.resolve("pki")));
+        pki.server("relay");
+        Path key = pki.pem("relay");
+        return new Path[] {key, key.resolveSibling("relay-chain.pem")};
+    }
+
+    private static PostfixRelay launch(Path dir, int port, Path sasldb) throws IOException {
+        Path master = DebianTools.postfixTool("master");
+        Path conf = dir.resolve("conf");
+        Files.writeString(conf.resolve("master.cf"), FreePorts.LOOPBACK + ":" + port
+                + " inet n - n - - smtpd\n" + MASTER_SERVICES);
+        ownQueue(dir, sasldb);
+        // setsid: master -d stays in the foreground, and as its own process group leader it
+        // takes its children down with it when stopped (it signals its group on SIGTERM).
+        Process process = new ProcessBuilder(StdinTiedProcess.command("setsid",
+                List.of(master.toString(), "-c", conf.toString(), "-d"))).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("master.out").toFile()).start();
+        var relay = new PostfixRelay(process, dir, port);
+        relay.awaitListening();
+        return relay;
+    }
+
     private static String mainCf(Path dir, String realm, Path key, Path chain, int nextHopPort) {
+        return commonCf(dir, realm, key, chain, nextHopPort) + """
+                smtpd_tls_auth_only = yes
+                smtpd_sasl_auth_enable = yes
+                smtpd_sasl_type = cyrus
+                smtpd_sasl_path = smtpd
+                smtpd_sasl_local_domain = %s
+                smtpd_relay_restrictions = permit_sasl_authenticated, reject
+                """.formatted(realm);
+    }
+
+    private static String commonCf(Path dir, String hostname, Path key, Path chain, int nextHopPort) {
         return """
                 compatibility_level = 3.6
                 queue_directory = %1$s/queue
@@ -132,13 +186,7 @@ public final class PostfixRelay implements AutoCloseable {
                 smtpd_tls_cert_file = %4$s
                 smtpd_tls_key_file = %5$s
                 smtpd_tls_security_level = may
-                smtpd_tls_auth_only = yes
-                smtpd_sasl_auth_enable = yes
-                smtpd_sasl_type = cyrus
-                smtpd_sasl_path = smtpd
-                smtpd_sasl_local_domain = %2$s
-                smtpd_relay_restrictions = permit_sasl_authenticated, reject
-                """.formatted(dir, realm, nextHopPort, chain, key);
+                """.formatted(dir, hostname, nextHopPort, chain, key);
     }
 
     /** Postfix checks ownership: the queue belongs to {@code postfix}, {@code maildrop}/{@code public} to {@code postdrop}. */
@@ -156,7 +204,9 @@ public final class PostfixRelay implements AutoCloseable {
             }
         }
         Files.setOwner(Files.createDirectories(dir.resolve("data")), postfix);
-        Files.setOwner(sasldb, postfix);
+        if (sasldb != null) {
+            Files.setOwner(sasldb, postfix);
+        }
     }
 
     private static void run(List<String> command, String stdin) throws IOException {
