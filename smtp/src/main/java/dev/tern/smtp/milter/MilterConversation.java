@@ -169,7 +169,8 @@ public final class MilterConversation {
     }
 
     private byte[] end(MilterVerdict.Kind kind, String reply) {
-        verdict = new MilterVerdict(kind, reply, kind == MilterVerdict.Kind.PASS ? modifications : List.of());
+        verdict = new MilterVerdict(kind, reply, kind == MilterVerdict.Kind.PASS ? modifications : List.of(),
+                negotiated.leadingSpace());
         return new byte[0];
     }
 

@@ -8,8 +8,10 @@ import java.util.List;
  * @param kind          pass (continue or accept), reject, tempfail or discard
  * @param reply         the milter's own SMTP reply text (SMFIR_REPLYCODE), or null
  * @param modifications the changes it asked for, in order (only on pass)
+ * @param leadingSpace  whether header values in them carry their own leading space (SMFIP_HDR_LEADSPC)
  */
-public record MilterVerdict(Kind kind, String reply, List<MilterResponse.Modification> modifications) {
+public record MilterVerdict(Kind kind, String reply, List<MilterResponse.Modification> modifications,
+        boolean leadingSpace) {
 
     public enum Kind {
         PASS, REJECT, TEMPFAIL, DISCARD
