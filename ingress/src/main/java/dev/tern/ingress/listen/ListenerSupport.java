@@ -7,6 +7,7 @@ import dev.tern.ingress.session.IngressServices;
 import dev.tern.ingress.trust.EdgeChecks;
 import dev.tern.ingress.config.IngressConfig;
 import dev.tern.ingress.metrics.IngressMetrics;
+import dev.tern.ingress.milter.MilterChain;
 import dev.tern.ingress.queue.KafkaPublisher;
 import dev.tern.smtp.server.SessionConfig;
 import dev.tern.smtp.server.TlsInfo;
@@ -41,7 +42,7 @@ final class ListenerSupport {
     private volatile UsersFile users = UsersFile.empty();
 
     ListenerSupport(IngressConfig config, String hostname, IngressMetrics metrics, PolicyHolder policy,
-            KafkaPublisher publisher, Executor blocking, EdgeChecks checks) {
+            KafkaPublisher publisher, Executor blocking, EdgeChecks checks, MilterChain milters) {
         this.config = config;
         this.hostname = hostname;
         this.limiter = new ConnectionLimiter(config.limits().maxConnections(), config.limits().maxConnectionsPerIp());
@@ -49,7 +50,7 @@ final class ListenerSupport {
         this.policy = policy;
         this.publisher = publisher;
         this.blocking = blocking;
-        this.services = new IngressServices(policy::current, this::users, publisher, metrics, blocking, checks);
+        this.services = new IngressServices(policy::current, this::users, publisher, metrics, blocking, checks, milters);
         users();
     }
 

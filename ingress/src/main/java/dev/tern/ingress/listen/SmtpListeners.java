@@ -7,6 +7,7 @@ import dev.tern.common.policy.PolicyException;
 import dev.tern.common.policy.PolicyHolder;
 import dev.tern.ingress.config.IngressConfig;
 import dev.tern.ingress.metrics.IngressMetrics;
+import dev.tern.ingress.milter.MilterChain;
 import dev.tern.ingress.queue.KafkaPublisher;
 import dev.tern.ingress.tls.TlsMaterial;
 import dev.tern.ingress.trust.EdgeChecks;
@@ -61,7 +62,7 @@ public class SmtpListeners {
     private long tlsTimer = -1;
 
     public SmtpListeners(Vertx vertx, IngressConfig config, TernConfig tern, IngressMetrics metrics,
-            PolicyHolder policy, KafkaPublisher publisher, InfinispanClient infinispan) {
+            PolicyHolder policy, KafkaPublisher publisher, InfinispanClient infinispan, MilterChain milters) {
         this.vertx = vertx;
         this.config = config;
         String hostname = config.hostname().orElseGet(SmtpListeners::localHostname);
@@ -83,7 +84,7 @@ public class SmtpListeners {
                 throw new PolicyException("relay.recipients", e.getMessage());
             }
         }
-        this.support = new ListenerSupport(config, hostname, metrics, policy, publisher, blocking, checks);
+        this.support = new ListenerSupport(config, hostname, metrics, policy, publisher, blocking, checks, milters);
         metrics.activeSessions(support.limiter()::active);
     }
 
