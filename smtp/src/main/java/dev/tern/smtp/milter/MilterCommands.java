@@ -27,7 +27,7 @@ public final class MilterCommands {
 
     /**
      * CONNECT: the client's host name, then its address family ({@code 4}, {@code 6}, or {@code U}
-     * for unknown, when nothing else follows), port and address text.
+     * for unknown, when nothing else follows), port and address text (without an {@code IPv6:} tag).
      */
     public static byte[] connect(String hostname, InetAddress address, int port) {
         var d = new Data().string(hostname);
@@ -36,7 +36,7 @@ public final class MilterCommands {
         } else {
             boolean v6 = address instanceof Inet6Address;
             d.raw(new byte[] {(byte) (v6 ? '6' : '4')}).int16(port)
-                    .string((v6 ? "IPv6:" : "") + address.getHostAddress());
+                    .string(address.getHostAddress());
         }
         return packet(MilterProtocol.CMD_CONNECT, d);
     }

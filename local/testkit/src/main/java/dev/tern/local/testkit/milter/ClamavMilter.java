@@ -11,7 +11,8 @@ import java.util.List;
 /**
  * A private clamd and clamav-milter (Debian's packages) that reject infected mail. The virus
  * database cannot be downloaded here, so the only database is one this fixture writes: an
- * {@code .hdb} with the EICAR test file's MD5 and size, named {@link #SIGNATURE}. clamd listens on
+ * {@code .hdb} with the EICAR test file's MD5 and size, named {@link #SIGNATURE}; a rejection names it
+ * ({@code RejectMsg Virus found: %v}). clamd listens on
  * a socket in the private directory, the milter on a free loopback port. Close it to stop both.
  */
 public final class ClamavMilter implements AutoCloseable {
@@ -44,7 +45,8 @@ public final class ClamavMilter implements AutoCloseable {
                     + dir.resolve("clamd.pid") + "\nForeground yes\n");
             int port = FreePorts.pick();
             Files.writeString(dir.resolve("milter.conf"), "MilterSocket inet:" + port + "@127.0.0.1\nClamdSocket unix:"
-                    + socket + "\nForeground yes\nOnClean Accept\nOnInfected Reject\nOnFail Defer\nAddHeader Replace\n"
+                    + socket + "\nForeground yes\nOnClean Accept\nOnInfected Reject\nRejectMsg Virus found: %v\nOnFail Defer\n"
+                    + "AddHeader Replace\n"
                     + "PidFile " + dir.resolve("milter.pid") + "\nTemporaryDirectory " + dir.resolve("tmp") + "\n");
             var clamd = ScannerDaemon.start("clamd", clamdBinary, List.of("-c", dir.resolve("clamd.conf").toString()),
                     dir);
