@@ -13,9 +13,13 @@ import java.util.List;
  * protocol ({@code milter = yes}) on a free loopback port and scans with its own normal worker.
  * No redis: the modules that need it switch themselves off. DNS goes to a dead loopback port and
  * the fuzzy check is off, so nothing leaves the machine. Adds the extended spam headers
- * ({@code X-Spamd-Result}, ...) to the mail it passes. Close it to stop it.
+ * ({@code X-Spamd-Result}, ...) to the mail it passes; greylisting is off, and a test rule scores
+ * {@link #SCORE_MARKER} subjects. Close it to stop it.
  */
 public final class Rspamd implements AutoCloseable {
+
+    /** A Subject containing this scores 8 (rule TERN_TEST_MARK): above add-header (6), below reject (15). */
+    public static final String SCORE_MARKER = "TERN-SCORE-EIGHT";
 
     private final ScannerDaemon daemon;
     private final int milterPort;
@@ -51,6 +55,13 @@ public final class Rspamd implements AutoCloseable {
             write(local.resolve("override.d/logging.inc"), "type = \"console\";\nlevel = \"notice\";\n");
             write(local.resolve("local.d/fuzzy_check.conf"), "enabled = false;\n");
             write(local.resolve("local.d/milter_headers.conf"), "extended_spam_headers = true;\n");
+            // No greylisting: a test's mail is either clean, marked, or rejected (GTUBE).
+            write(local.resolve("local.d/actions.conf"), "greylist = null;\n");
+            write(local.resolve("rspamd.local.lua"), "rspamd_config.TERN_TEST_MARK = {\n"
+                    + "  callback = function(task)\n"
+                    + "    local s = task:get_header('Subject')\n"
+                    + "    return s ~= nil and s:find('" + SCORE_MARKER + "', 1, true) ~= nil\n"
+                    + "  end,\n  score = 8.0,\n  description = 'Tern test marker',\n}\n");
             var daemon = ScannerDaemon.start("rspamd", rspamd, List.of("-f", "-i", "-u", "root", "-g", "root",
                     "-c", "/etc/rspamd/rspamd.conf", "--var", "LOCAL_CONFDIR=" + local, "--var",
                     "RUNDIR=" + dir.resolve("run"), "--var", "DBDIR=" + dir.resolve("db"), "--var",
