@@ -1,5 +1,6 @@
 package dev.tern.ingress.milter;
 
+import dev.tern.smtp.milter.MilterCommands;
 import dev.tern.smtp.milter.MilterConversation;
 import dev.tern.smtp.milter.MilterProtocolException;
 import dev.tern.smtp.milter.MilterResponse;
@@ -9,6 +10,7 @@ import dev.tern.smtp.milter.Negotiated;
 import dev.tern.smtp.milter.ResponseDecoder;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
@@ -24,7 +26,14 @@ final class MilterConnection {
     /** The milter ended the connection before this message got any answer (a stale pooled one). */
     static final class ClosedBeforeAnswer extends IOException {
         ClosedBeforeAnswer() {
-            super("milter closed the connection");
+            super("milter closed the connection before answering");
+        }
+    }
+
+    /** A reused connection stayed silent: the milter does not serve a new session after QUIT_NC. */
+    static final class SilentOnReuse extends IOException {
+        SilentOnReuse() {
+            super("milter did not answer on a reused connection");
         }
     }
 
@@ -65,10 +74,22 @@ final class MilterConnection {
         });
     }
 
-    /** Runs one message's conversation; the connection is ready for the next when this succeeds. */
-    Future<MilterVerdict> run(MilterTransaction transaction) {
+    /**
+     * Runs one message's conversation; the connection is ready for the next when this succeeds.
+     *
+     * @param firstAnswer when positive, the milliseconds within which the first answer must come,
+     *                    else the run fails with {@link SilentOnReuse}
+     */
+    Future<MilterVerdict> run(Vertx vertx, MilterTransaction transaction, long firstAnswer) {
         Promise<MilterVerdict> done = Promise.promise();
         answered = false;
+        if (firstAnswer > 0) {
+            vertx.setTimer(firstAnswer, id -> {
+                if (!answered && !done.future().isComplete()) {
+                    fail(new SilentOnReuse());
+                }
+            });
+        }
         var conversation = new MilterConversation(negotiated, transaction);
         await(r -> {
             answered = true;
@@ -103,6 +124,14 @@ final class MilterConnection {
     void close() {
         closed = true;
         socket.close();
+    }
+
+    /** Ends the connection politely (QUIT), for milters that cannot start a new session on it. */
+    void quit() {
+        if (!closed) {
+            write(MilterCommands.quit());
+            close();
+        }
     }
 
     private void await(Consumer<MilterResponse> response, Consumer<Throwable> failure) {

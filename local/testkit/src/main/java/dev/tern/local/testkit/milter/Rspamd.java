@@ -54,7 +54,8 @@ public final class Rspamd implements AutoCloseable {
                     "dns { nameserver = [\"127.0.0.1:1\"]; timeout = 1s; retransmits = 1; }\n");
             write(local.resolve("override.d/logging.inc"), "type = \"console\";\nlevel = \"notice\";\n");
             write(local.resolve("local.d/fuzzy_check.conf"), "enabled = false;\n");
-            write(local.resolve("local.d/milter_headers.conf"), "extended_spam_headers = true;\n");
+            write(local.resolve("local.d/milter_headers.conf"), "extended_spam_headers = true;\n"
+                    + "skip_local = false;\nskip_authenticated = false;\n");
             // No greylisting: a test's mail is either clean, marked, or rejected (GTUBE).
             write(local.resolve("local.d/actions.conf"), "greylist = null;\n");
             write(local.resolve("rspamd.local.lua"), "rspamd_config.TERN_TEST_MARK = {\n"
