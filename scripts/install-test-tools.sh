@@ -12,6 +12,9 @@
 #   opendkim-tools   - OpenDKIM's key and test utilities (opendkim-genkey, opendkim-testmsg)
 #   knot             - Knot DNS, the authoritative DNS server on loopback that DNS tests query (KnotDns)
 #   python3-spf      - pyspf (with dnspython), the reference SPF implementation Tern's SPF is checked against
+#   rspamd           - the spam scanner whose milter (proxy worker, milter = yes) the milter client is tested against
+#   clamav-daemon    - clamd, the virus scanner behind clamav-milter (tests write their own signature database)
+#   clamav-milter    - ClamAV's milter, the second real milter of the tests
 # The Java tests install the same packages themselves when missing (DebianTools), so
 # `./mvnw verify` also works on a fresh machine; this script just does it up front.
 set -euo pipefail
@@ -25,6 +28,9 @@ dpkg -s libsasl2-modules >/dev/null 2>&1 || need+=(libsasl2-modules)
 /usr/bin/python3 -c 'import spf, dns.resolver' >/dev/null 2>&1 || need+=(python3-spf python3-dnspython)
 [ -x /usr/sbin/opendkim ] || need+=(opendkim)
 [ -x /usr/sbin/opendkim-testmsg ] || need+=(opendkim-tools)
+[ -x /usr/bin/rspamd ] || need+=(rspamd)
+[ -x /usr/sbin/clamd ] || need+=(clamav-daemon)
+[ -x /usr/sbin/clamav-milter ] || need+=(clamav-milter)
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi

@@ -9,8 +9,8 @@ import java.util.Optional;
 
 /**
  * The operator's policy file, validated (docs/ARCHITECTURE.md, "Configuration"): relay rules, routes,
- * per-destination shaping, the retry ladder, queue lifetimes, DKIM signing keys and the inbound
- * {@link Checks}. Immutable; a reload builds a new
+ * per-destination shaping, the retry ladder, queue lifetimes, DKIM signing keys, the inbound
+ * {@link Checks} and the content-filter {@link Milter}s. Immutable; a reload builds a new
  * one ({@link PolicyWatcher}). Parse with {@link PolicyParser}.
  */
 public record Policy(
@@ -22,7 +22,8 @@ public record Policy(
         Duration maxQueueLifetime,
         Duration delayNoticeAfter,
         Map<String, DkimKey> dkim,
-        Checks checks) {
+        Checks checks,
+        List<Milter> milters) {
 
     public static final List<Duration> DEFAULT_RETRY = List.of(Duration.ofMinutes(1), Duration.ofMinutes(5),
             Duration.ofMinutes(30), Duration.ofHours(2), Duration.ofHours(6));
@@ -32,6 +33,12 @@ public record Policy(
         destinations = Map.copyOf(destinations);
         retry = List.copyOf(retry);
         dkim = Map.copyOf(dkim);
+        milters = List.copyOf(milters);
+    }
+
+    /** The milters that check mail from this listener and kind of client, in order. */
+    public List<Milter> miltersFor(String listener, boolean trusted, boolean authenticated) {
+        return milters.stream().filter(m -> m.applies(listener, trusted, authenticated)).toList();
     }
 
     /**

@@ -8,6 +8,7 @@ import dev.tern.ingress.trust.EdgeChecks;
 import dev.tern.ingress.config.IngressConfig;
 import dev.tern.ingress.metrics.IngressMetrics;
 import dev.tern.ingress.proxy.ProxySessions;
+import dev.tern.ingress.milter.MilterChain;
 import dev.tern.ingress.queue.KafkaPublisher;
 import dev.tern.smtp.server.Extension;
 import dev.tern.smtp.server.SessionConfig;
@@ -44,7 +45,8 @@ final class ListenerSupport {
     private volatile UsersFile users = UsersFile.empty();
 
     ListenerSupport(IngressConfig config, String hostname, IngressMetrics metrics, PolicyHolder policy,
-            KafkaPublisher publisher, Executor blocking, EdgeChecks checks, ProxySessions proxy) {
+            KafkaPublisher publisher, Executor blocking, EdgeChecks checks, ProxySessions proxy,
+            MilterChain milters) {
         this.config = config;
         this.hostname = hostname;
         this.limiter = new ConnectionLimiter(config.limits().maxConnections(), config.limits().maxConnectionsPerIp());
@@ -53,7 +55,7 @@ final class ListenerSupport {
         this.publisher = publisher;
         this.blocking = blocking;
         this.proxy = proxy;
-        this.services = new IngressServices(policy::current, this::users, publisher, metrics, blocking, checks);
+        this.services = new IngressServices(policy::current, this::users, publisher, metrics, blocking, checks, milters);
         users();
     }
 

@@ -10,6 +10,7 @@ import dev.tern.ingress.metrics.IngressMetrics;
 import dev.tern.ingress.proxy.ProxyContentCheck;
 import dev.tern.ingress.proxy.ProxySessions;
 import dev.tern.ingress.proxy.ProxySettings;
+import dev.tern.ingress.milter.MilterChain;
 import dev.tern.ingress.queue.KafkaPublisher;
 import dev.tern.ingress.tls.TlsMaterial;
 import dev.tern.ingress.trust.EdgeChecks;
@@ -64,7 +65,7 @@ public class SmtpListeners {
     private long tlsTimer = -1;
 
     public SmtpListeners(Vertx vertx, IngressConfig config, TernConfig tern, IngressMetrics metrics,
-            PolicyHolder policy, KafkaPublisher publisher, InfinispanClient infinispan) {
+            PolicyHolder policy, KafkaPublisher publisher, InfinispanClient infinispan, MilterChain milters) {
         this.vertx = vertx;
         this.config = config;
         String hostname = config.hostname().orElseGet(SmtpListeners::localHostname);
@@ -87,7 +88,7 @@ public class SmtpListeners {
             }
         }
         this.support = new ListenerSupport(config, hostname, metrics, policy, publisher, blocking, checks,
-                proxySessions(vertx, config, metrics, hostname));
+                proxySessions(vertx, config, metrics, hostname, policy, milters), milters);
         metrics.activeSessions(support.limiter()::active);
     }
 
@@ -195,24 +196,13 @@ public class SmtpListeners {
      * settings are checked here, so a bad one fails the start naming its key.
      */
     private static ProxySessions proxySessions(Vertx vertx, IngressConfig config, IngressMetrics metrics,
-            String hostname) {
+            String hostname, PolicyHolder policy, MilterChain milters) {
         if (config.proxy().listen() < 0) {
             return null;
         }
         ProxySettings settings = ProxySettings.from(config.proxy());
-        return new ProxySessions(vertx, settings, contentCheck(settings), metrics, hostname);
-    }
-
-    /**
-     * What checks proxied messages before they go upstream. Milters are named but not wired into
-     * this listener yet: rather than pass mail unchecked, such a configuration does not start.
-     */
-    private static ProxyContentCheck contentCheck(ProxySettings settings) {
-        if (!settings.milters().isEmpty()) {
-            throw new IllegalArgumentException("tern.ingress.proxy.milters: " + settings.milters()
-                    + " named, but this build cannot run milters on the proxy listener");
-        }
-        return ProxyContentCheck.none();
+        return new ProxySessions(vertx, settings, ProxyContentCheck.milters(milters, policy::current, settings.milters()),
+                metrics, hostname);
     }
 
     private static String localHostname() {

@@ -3,11 +3,13 @@ package dev.tern.ingress.metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -26,6 +28,7 @@ public class IngressMetrics {
     private final Counter accepted;
     private final Counter bytes;
     private final Map<String, Counter> byKey = new ConcurrentHashMap<>();
+    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
     public IngressMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -112,6 +115,24 @@ public class IngressMetrics {
      */
     public void proxyMessage(String outcome) {
         counter("tern.ingress.proxy.messages", "outcome", outcome).increment();
+    }
+
+    /**
+     * One action of a content-filter milter on a message: accept, reject, tempfail, discard,
+     * quarantine, error (failed or timed out) or a modification (addheader, chgheader, insheader,
+     * replacebody, addrcpt, delrcpt). {@code milter} is a name from the policy (bounded by it).
+     */
+    public void milterAction(String milter, String action) {
+        byKey.computeIfAbsent("tern.ingress.milter.actions\0" + milter + '\0' + action,
+                k -> Counter.builder("tern.ingress.milter.actions").tag("milter", milter).tag("action", action)
+                        .description("Actions of content-filter milters on messages").register(registry)).increment();
+    }
+
+    /** How long one milter took over one message, failures and timeouts included. */
+    public void milterTime(String milter, long nanos) {
+        timers.computeIfAbsent(milter, m -> Timer.builder("tern.ingress.milter").tag("milter", m)
+                .description("Time one milter took over one message").publishPercentileHistogram()
+                .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
     }
 
     private Counter counter(String name, String tag, String value) {

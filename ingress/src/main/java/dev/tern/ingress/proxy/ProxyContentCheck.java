@@ -22,4 +22,15 @@ public interface ProxyContentCheck {
     static ProxyContentCheck none() {
         return (transaction, message) -> CompletableFuture.completedFuture(ContentVerdict.pass(message));
     }
+
+    /**
+     * The milters {@code names} lists ({@code tern.ingress.proxy.milters}) from the policy in force,
+     * or {@link #none()} when it lists none.
+     *
+     * @throws IllegalArgumentException naming the key when a name is not in the policy's milters list
+     */
+    static ProxyContentCheck milters(dev.tern.ingress.milter.MilterChain chain,
+            java.util.function.Supplier<dev.tern.common.policy.Policy> policy, java.util.List<String> names) {
+        return names.isEmpty() ? none() : new MilterContentCheck(chain, policy, names);
+    }
 }

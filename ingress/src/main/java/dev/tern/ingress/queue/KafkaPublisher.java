@@ -12,16 +12,18 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
- * Puts accepted messages on {@code tern.inbound}. The returned stage completes only when every
+ * Puts accepted messages on {@code tern.inbound} (or, held by a content filter, on {@code tern.quarantine}). The returned stage completes only when every
  * in-sync replica has the record ({@code acks=all}, idempotent producer), or fails — with a
  * {@link TimeoutException} after {@code tern.ingress.kafka-ack-timeout}. The SMTP layer says 250
  * on success and 451 4.3.0 on failure, so a 250 always means "in Kafka".
@@ -59,8 +61,23 @@ public class KafkaPublisher {
      * caller longer than the producer's metadata wait; call it off the event loop.
      */
     public CompletionStage<RecordMetadata> publish(QueuedMessage message) {
+        return publish(RecordCodec.toRecord(Topics.INBOUND, message));
+    }
+
+    /**
+     * Holds a message on {@code tern.quarantine} instead of queueing it for delivery, with
+     * {@code reason} in its {@link RecordCodec#QUARANTINE_REASON} header; same guarantees as
+     * {@link #publish(QueuedMessage)}.
+     */
+    public CompletionStage<RecordMetadata> quarantine(QueuedMessage message, String reason) {
+        var record = RecordCodec.toRecord(Topics.QUARANTINE, message);
+        record.headers().add(RecordCodec.QUARANTINE_REASON, reason.getBytes(StandardCharsets.UTF_8));
+        return publish(record);
+    }
+
+    private CompletionStage<RecordMetadata> publish(ProducerRecord<String, byte[]> record) {
         long start = System.nanoTime();
-        return KafkaSends.send(producer, RecordCodec.toRecord(Topics.INBOUND, message))
+        return KafkaSends.send(producer, record)
                 .whenComplete((metadata, error) -> publishTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS))
                 .orTimeout(ackTimeout.toMillis() + 500, TimeUnit.MILLISECONDS);
     }

@@ -1,6 +1,7 @@
 package dev.tern.ingress.session;
 
 import dev.tern.common.policy.Checks;
+import dev.tern.common.policy.Milter;
 import dev.tern.common.policy.Policy;
 import dev.tern.common.queue.Provenance;
 import dev.tern.common.queue.QueuedEnvelope;
@@ -35,7 +36,8 @@ import org.jboss.logging.Logger;
  * Then our {@code Received:} header is prepended (and, on submission, a missing Date/Message-ID),
  * outbound mail is signed with the DKIM key of its From domain when the policy has one
  * ({@code dkim}), and the {@link QueuedMessage} is published. A message that cannot be signed goes
- * unsigned (logged), never refused. The reply is {@code 250 2.0.0 Ok: queued as <id>} only after
+ * unsigned (logged), never refused. Before that, the policy's milters may refuse, discard,
+ * change or quarantine it. The reply is {@code 250 2.0.0 Ok: queued as <id>} only after
  * Kafka acknowledged the record; any failure or timeout answers {@code 451 4.3.0}, so the client
  * keeps the message.
  *
@@ -120,7 +122,37 @@ final class QueueingSink implements MessageSink {
         return queue(OwnResultsRemover.remove(raw, authservId), head.toString(), to);
     }
 
+    /**
+     * Runs the milters that apply to this listener and client (docs/ARCHITECTURE.md, "Content
+     * filtering (milters)") on the message as the client sent it, then queues what they left, or
+     * holds it on the quarantine topic, or answers their refusal.
+     */
     private CompletionStage<Reply> queue(byte[] raw, String checkHeaders, List<QueuedRecipient> to) {
+        List<Milter> milters = policy.miltersFor(facts.listener(), policy.relay().isTrusted(facts.client()),
+                envelope.authIdentity() != null);
+        if (milters.isEmpty()) {
+            return publish(raw, checkHeaders, to, null);
+        }
+        return services.milters().check(milters, MilterRequests.of(envelope, facts, to, raw, queueId))
+                .thenCompose(outcome -> switch (outcome.action()) {
+                    case REJECT, TEMPFAIL -> {
+                        LOG.infof("%s: refused by milter %s: %s", queueId, outcome.decidedBy(), outcome.reply());
+                        services.metrics().rejected("milter");
+                        yield CompletableFuture.completedFuture(outcome.reply());
+                    }
+                    case DISCARD -> {
+                        // The client is told the message was taken, as milter semantics want; nothing is queued.
+                        LOG.infof("%s: discarded by milter %s", queueId, outcome.decidedBy());
+                        yield CompletableFuture.completedFuture(Reply.of(250, "2.0.0", "Ok: queued as " + queueId));
+                    }
+                    case DELIVER, QUARANTINE -> publish(outcome.message(), checkHeaders,
+                            MilterRequests.recipients(to, outcome.recipients()), outcome.quarantineReason());
+                });
+    }
+
+    /** @param quarantine why the message is held on the quarantine topic, or null to queue it for delivery */
+    private CompletionStage<Reply> publish(byte[] raw, String checkHeaders, List<QueuedRecipient> to,
+            String quarantine) {
         Instant now = Instant.now();
         ZonedDateTime date = now.atZone(ZoneOffset.UTC);
         var prefix = new StringBuilder(checkHeaders).append(ReceivedHeader.of(envelope, null, facts.clientAddress(),
@@ -140,7 +172,11 @@ final class QueueingSink implements MessageSink {
                 Schedule.firstAttempt(now), message);
         IngressMetrics metrics = services.metrics();
         int length = message.length;
-        return CompletableFuture.supplyAsync(() -> services.publisher().publish(queued), services.blocking())
+        if (quarantine != null) {
+            LOG.infof("%s: quarantined: %s", queueId, quarantine);
+        }
+        return CompletableFuture.supplyAsync(() -> quarantine == null ? services.publisher().publish(queued)
+                        : services.publisher().quarantine(queued, quarantine), services.blocking())
                 .thenCompose(stage -> stage)
                 .handle((metadata, error) -> {
                     if (error != null) {
