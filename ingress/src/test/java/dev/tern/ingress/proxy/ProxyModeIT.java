@@ -155,7 +155,7 @@ class ProxyModeIT {
     }
 
     /** The message holding {@code marker}, once Postfix has passed it on. */
-    private static ReceivedMessage awaitMessage(String marker) throws InterruptedException {
+    static ReceivedMessage awaitMessage(String marker) throws InterruptedException {
         SmtpSink sink = PostfixUpstreamResource.sink();
         long deadline = System.nanoTime() + DELIVERY.toNanos();
         int seen = 0;
