@@ -188,13 +188,10 @@ public final class GroupSender {
                 }
                 pool.release(lease, plan.policy());
                 ShapingKey limitKey = lease.key().limitKey(plan.policy());
-                if (mayReroute && !limitKey.equals(lease.key().shaping())) {
-                    // Per-source limits, and this address has no token for the message: it backed off
-                    // while the message waited (a 421 to another message on it), or its own rate is
-                    // spent. The pool's other addresses may still send it now, so ask once more (the
-                    // pool passes over backed-off addresses). Not only when this pod already sees the
-                    // backoff: the refusal can come from the shared limiter a moment before the local
-                    // view of the suspension (EgressSourcesIT, one run in several).
+                if (mayReroute && !limitKey.equals(lease.key().shaping()) && !gate.suspendedFor(limitKey).isZero()) {
+                    // Per-source limits, and this address backed off while the message waited for
+                    // its token: the pool's other addresses may still send it now, so ask once more
+                    // (the pool passes over backed-off addresses).
                     return pool.acquire(lease.key().withSource(null), plan.policy())
                             .thenComposeAsync(again -> throttled(again, false), loop)
                             .exceptionallyCompose(e -> CompletableFuture.completedFuture(notTried(
