@@ -101,7 +101,7 @@ send() { # count sessions → "msg/s accepted"
   smtp-source -c -s "$2" -m "$1" -l 1024 -f alice@client.test -t bob@dest.test "127.0.0.1:$PORT_SMTP" \
     > "$OUT/source.log" 2>&1 || true
   t1=$(date +%s%3N); a1=$(accepted)
-  awk -v n="$1" -v ms=$((t1 - t0)) -v a=$((a1 - a0)) 'BEGIN{printf "%.1f %d", n/(ms/1000), a}'
+  awk -v n="$1" -v ms=$((t1 - t0)) -v a=$((a1 - a0)) 'BEGIN{printf "%.1f %d\n", n/(ms/1000), a}'
 }
 # Warm-up, not recorded: the JIT of ingress on both paths, rspamd's workers.
 send 3000 "$SESSIONS" > /dev/null
