@@ -155,7 +155,7 @@ public final class ConnectionPool {
         List<Key> candidates = egress.candidates(key, policy);
         if (policy.perSource()) {
             // An address the destination told to slow down (421, 4.7.x) backs off alone: use the others.
-            candidates = candidates.stream().filter(k -> gate.suspendedFor(k.limitKey(policy)).isZero()).toList();
+            candidates = candidates.stream().filter(k -> !backsOffAlone(k, policy)).toList();
             if (candidates.isEmpty()) {
                 future.completeExceptionally(backingOff(key));
                 return true;
@@ -263,7 +263,9 @@ public final class ConnectionPool {
         }
         for (Iterator<Waiter> it = waiters.iterator(); it.hasNext();) {
             Waiter w = it.next();
-            if (!w.accepts(key)) {
+            if (!w.accepts(key) || backsOffAlone(key, w.policy())) {
+                // An address told to slow down (per-source) must not carry a waiter's mail: the
+                // waiter asked for another address, and waits for its slot instead.
                 continue;
             }
             EgressChoice.Token token = egress.handOnToken(w.policy(), key.sourceIp());
@@ -275,6 +277,10 @@ public final class ConnectionPool {
             return;
         }
         idle.computeIfAbsent(key, k -> new ArrayDeque<>()).addFirst(c);
+    }
+
+    private boolean backsOffAlone(Key key, DestinationPolicy policy) {
+        return policy.perSource() && !gate.suspendedFor(key.limitKey(policy)).isZero();
     }
 
     private void discard(Key key, OutboundConnection c) {
