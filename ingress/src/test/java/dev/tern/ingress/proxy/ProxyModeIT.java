@@ -17,8 +17,6 @@ import java.io.InputStream;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -156,24 +154,12 @@ class ProxyModeIT {
 
     /** The message holding {@code marker}, once Postfix has passed it on. */
     static ReceivedMessage awaitMessage(String marker) throws InterruptedException {
-        SmtpSink sink = PostfixUpstreamResource.sink();
-        long deadline = System.nanoTime() + DELIVERY.toNanos();
-        int seen = 0;
-        while (System.nanoTime() < deadline) {
-            List<ReceivedMessage> all = sink.messages();
-            Optional<ReceivedMessage> found = all.stream().filter(m -> m.bodyText().contains(marker)).findFirst();
-            if (found.isPresent()) {
-                return found.get();
-            }
-            seen = all.size();
-            try {
-                sink.awaitMessages(seen + 1, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
-            } catch (AssertionError timedOut) {
-                break;
-            }
+        try {
+            return PostfixUpstreamResource.sink().awaitMessage(m -> m.bodyText().contains(marker), DELIVERY);
+        } catch (AssertionError timedOut) {
+            throw new AssertionError("no message with " + marker + " reached Postfix's next hop; Postfix log:\n"
+                    + PostfixUpstreamResource.postfix().log(), timedOut);
         }
-        throw new AssertionError("no message with " + marker + " reached Postfix's next hop; Postfix log:\n"
-                + PostfixUpstreamResource.postfix().log());
     }
 
     private String metricsText() throws Exception {

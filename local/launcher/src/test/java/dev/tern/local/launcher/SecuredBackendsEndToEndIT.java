@@ -119,16 +119,7 @@ class SecuredBackendsEndToEndIT {
     }
 
     private static ReceivedMessage awaitAtSink(String marker) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            for (ReceivedMessage m : fixture.sink.messages()) {
-                if (m.bodyText().contains(marker)) {
-                    return m;
-                }
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no message with " + marker + " reached the sink");
+        return fixture.sink.awaitMessage(m -> m.bodyText().contains(marker), Duration.ofSeconds(60));
     }
 
     @Test

@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 import javax.net.ssl.SSLContext;
 
@@ -113,6 +114,29 @@ public final class SmtpSink implements AutoCloseable {
             wait(Math.max(1, left / 1_000_000));
         }
         return List.copyOf(messages);
+    }
+
+    /**
+     * Waits until a message matching {@code wanted} has arrived and returns the first such.
+     *
+     * @throws AssertionError with the messages seen so far if none arrives within {@code timeout}
+     */
+    public synchronized ReceivedMessage awaitMessage(Predicate<ReceivedMessage> wanted, Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            for (ReceivedMessage m : messages) {
+                if (wanted.test(m)) {
+                    return m;
+                }
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new AssertionError("no matching message at " + address() + " within " + timeout + " among "
+                        + messages.size() + ": " + messages);
+            }
+            wait(Math.max(1, left / 1_000_000));
+        }
     }
 
     /** Connections accepted so far. */
