@@ -29,7 +29,7 @@ metadata:
   labels:
     {{- include "tern.labels" . | nindent 4 }}
 spec:
-  {{- if not (dig "autoscaling" "enabled" false $v) }}
+  {{- if not (or (dig "autoscaling" "enabled" false $v) (dig "keda" "enabled" false $v)) }}
   replicas: {{ $v.replicas }}
   {{- end }}
   revisionHistoryLimit: 5
@@ -252,11 +252,12 @@ affinity:
 {{- end }}
 
 {{/*
-tern.hpa: a CPU HorizontalPodAutoscaler for one component, when .values.autoscaling.enabled.
+tern.hpa: a CPU HorizontalPodAutoscaler for one component, when .values.autoscaling.enabled and
+KEDA does not scale it (.values.keda.enabled: its ScaledObject owns the HPA).
 */}}
 {{- define "tern.hpa" -}}
 {{- $v := .values }}
-{{- if $v.autoscaling.enabled }}
+{{- if and $v.autoscaling.enabled (not (dig "keda" "enabled" false $v)) }}
 apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler
 metadata:

@@ -2,6 +2,7 @@ package dev.tern.deploy;
 
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.TemplateCommand;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesList;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -149,5 +150,10 @@ final class Chart {
     /** The objects of one kind, optionally filtered by the app.kubernetes.io/component label. */
     static <T extends HasMetadata> List<T> ofKind(List<HasMetadata> objects, Class<T> type) {
         return objects.stream().filter(type::isInstance).map(type::cast).toList();
+    }
+
+    /** The objects of a kind the fabric8 model does not know (custom resources), by kind name. */
+    static List<GenericKubernetesResource> generic(List<HasMetadata> objects, String kind) {
+        return ofKind(objects, GenericKubernetesResource.class).stream().filter(o -> o.getKind().equals(kind)).toList();
     }
 }

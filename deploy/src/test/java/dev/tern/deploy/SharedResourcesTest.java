@@ -243,8 +243,7 @@ class SharedResourcesTest {
     }
 
     private static List<GenericKubernetesResource> generic(List<HasMetadata> objects, String kind) {
-        List<GenericKubernetesResource> found = Chart.ofKind(objects, GenericKubernetesResource.class).stream()
-                .filter(o -> o.getKind().equals(kind)).toList();
+        List<GenericKubernetesResource> found = Chart.generic(objects, kind);
         assertThat(found).as(kind).isNotEmpty();
         return found;
     }

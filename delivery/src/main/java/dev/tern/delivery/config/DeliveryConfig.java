@@ -89,6 +89,13 @@ public interface DeliveryConfig {
     @WithDefault("true")
     boolean enabled();
 
+    /**
+     * How often the group's backlog per queue topic ({@code tern_delivery_backlog_records},
+     * {@code tern_delivery_due_records}) is read from Kafka; 0 turns the gauges off.
+     */
+    @WithDefault("15s")
+    Duration backlogRefresh();
+
     /** Cluster-wide traffic shaping ({@code tern.delivery.shaping.*}). */
     Shaping shaping();
 
