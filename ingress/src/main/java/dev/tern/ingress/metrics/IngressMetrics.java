@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -22,6 +23,9 @@ public class IngressMetrics {
 
     private static final Set<String> VERBS = Set.of("HELO", "EHLO", "MAIL", "RCPT", "DATA", "BDAT", "RSET", "NOOP",
             "QUIT", "VRFY", "EXPN", "HELP", "STARTTLS", "AUTH");
+
+    private static final Duration[] DATA_REPLY_BUCKETS = java.util.stream.LongStream.of(1, 2, 5, 10, 20, 50, 100,
+            250, 500, 1000, 2500, 5000, 10000, 30000).mapToObj(Duration::ofMillis).toArray(Duration[]::new);
 
     private final MeterRegistry registry;
     private final Counter sessions;
@@ -64,6 +68,20 @@ public class IngressMetrics {
     public void accepted(long size) {
         accepted.increment();
         bytes.increment(size);
+    }
+
+    /**
+     * The time from the end of a message's data (the final dot, or the last BDAT chunk) to the
+     * reply, by reply class: what a sender waits for its 250, Kafka's acknowledgement included.
+     * Fixed buckets down to 1 ms so a p99 of a few milliseconds is visible (a percentile histogram's
+     * default buckets are too coarse there).
+     */
+    public void dataReplied(long nanos, int code) {
+        String codeClass = (code / 100) + "xx";
+        timers.computeIfAbsent("tern.ingress.data.reply\0" + codeClass, k -> Timer.builder("tern.ingress.data.reply")
+                .description("Time from the end of the message data to the reply").tag("code_class", codeClass)
+                .serviceLevelObjectives(DATA_REPLY_BUCKETS).register(registry))
+                .record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** {@code reason}: one of a fixed set (size, loop, kafka, policy, syntax, smuggling, timeout). */

@@ -83,6 +83,15 @@ final class QueueingSink implements MessageSink {
 
     @Override
     public CompletionStage<Reply> complete(DataSummary summary) {
+        long end = System.nanoTime();
+        return reply(summary).whenComplete((reply, error) -> {
+            if (reply != null) {
+                services.metrics().dataReplied(System.nanoTime() - end, reply.code());
+            }
+        });
+    }
+
+    private CompletionStage<Reply> reply(DataSummary summary) {
         byte[] raw = body.toByteArray();
         if (outbound) {
             Reply notOwned = envelope.authIdentity() == null ? null

@@ -388,13 +388,21 @@ class SmtpIngressIT {
         try (var c = connect(Listener.SMTP)) {
             c.command("EHLO metrics.test");
             c.command("BOGUS");
+            c.command("MAIL FROM:<alice@sender.test>");
+            c.command("RCPT TO:<bob@example.org>");
+            c.command("DATA");
+            assertThat(c.command("Subject: metrics\r\n\r\nbody\r\n.")).startsWith("250 2.0.0");
             c.command("QUIT");
         }
         var http = HttpClient.newHttpClient();
         String text = http.send(HttpRequest.newBuilder(metrics.toURI()).build(), HttpResponse.BodyHandlers.ofString()).body();
         assertThat(text).contains("tern_ingress_sessions_total", "tern_ingress_sessions_active",
                 "tern_ingress_commands_total{command=\"EHLO\"}", "tern_ingress_commands_total{command=\"other\"}",
-                "tern_ingress_replies_total{code_class=\"5xx\"}", "tern_ingress_kafka_publish_seconds_bucket");
+                "tern_ingress_replies_total{code_class=\"5xx\"}", "tern_ingress_kafka_publish_seconds_bucket",
+                // The end-of-data-to-reply histogram, with buckets fine enough for a p99 of a few ms.
+                "tern_ingress_data_reply_seconds_bucket{code_class=\"2xx\",le=\"0.001\"}",
+                "tern_ingress_data_reply_seconds_bucket{code_class=\"2xx\",le=\"0.002\"}",
+                "tern_ingress_data_reply_seconds_count{code_class=\"2xx\"}");
         var health = http.send(HttpRequest.newBuilder(ready.toURI()).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(health.body()).contains("kafka-brokers").containsPattern("\"infinispan\": *\"not used\"");
