@@ -5,6 +5,9 @@ import dev.tern.common.policy.PolicyHolder;
 import dev.tern.common.queue.Topics;
 import dev.tern.delivery.config.DeliveryConfig;
 import dev.tern.delivery.metrics.QueueBacklog;
+import dev.tern.delivery.metrics.QueueHeads;
+import dev.tern.common.kafka.KafkaClients;
+import dev.tern.common.config.TernConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -35,8 +38,13 @@ public class BacklogMetrics {
     private final PolicyHolder policy;
     private final MeterRegistry registry;
     private ScheduledExecutorService timer;
+    private QueueHeads heads;
 
-    public BacklogMetrics(KafkaAdmin kafka, DeliveryConfig config, PolicyHolder policy, MeterRegistry registry) {
+    private final TernConfig tern;
+
+    public BacklogMetrics(KafkaAdmin kafka, DeliveryConfig config, PolicyHolder policy, MeterRegistry registry,
+            TernConfig tern) {
+        this.tern = tern;
         this.kafka = kafka;
         this.config = config;
         this.policy = policy;
@@ -51,7 +59,9 @@ public class BacklogMetrics {
         if (every.isNegative()) {
             throw new IllegalArgumentException("tern.delivery.backlog-refresh must not be negative");
         }
-        var backlog = new QueueBacklog(kafka.admin(), config.groupId(), registry, Clock.systemUTC());
+        heads = new QueueHeads(KafkaClients.consumer(tern.kafka().bootstrapServers(), kafka.clientProperties(),
+                tern.kafka().maxMessageBytes(), config.groupId(), "tern-delivery-backlog-heads"));
+        var backlog = new QueueBacklog(kafka.admin(), config.groupId(), registry, Clock.systemUTC(), heads);
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "tern-delivery-backlog");
             t.setDaemon(true);
@@ -78,6 +88,15 @@ public class BacklogMetrics {
     void stop(@Observes ShutdownEvent event) {
         if (timer != null) {
             timer.shutdownNow();
+            try {
+                // The consumer is the timer thread's; close it once that thread is done with it.
+                timer.awaitTermination(15, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (heads != null) {
+            heads.close();
         }
     }
 }

@@ -28,6 +28,9 @@ import org.apache.kafka.common.TopicPartition;
  *       it when its attempt failed with a due time of that moment plus the delay, so the records
  *       written more than a delay ago are the due ones: the first offset at or after
  *       {@code now - delay} (Kafka's offset-for-timestamp lookup) splits the tier's lag in two.</li>
+ *   <li>{@code tern_delivery_oldest_message_age_seconds{topic}}: how long ago the message at the
+ *       head of the oldest backlogged partition was first received (0 without a backlog), read by
+ *       a {@link HeadReader}: the number that grows when a queue is stuck.</li>
  * </ul>
  * The due count is the signal to scale on: a tier's lag also counts mail that is only waiting for
  * its time, which more pods cannot send sooner. Every pod reports the same numbers; dashboards and
@@ -41,6 +44,12 @@ public final class QueueBacklog {
     public record Tier(String topic, Duration delay) {
     }
 
+    /** When the messages at given offsets were first received: see {@link QueueHeads}. */
+    public interface HeadReader {
+        /** Epoch milliseconds per partition, for those partitions whose record could be read. */
+        Map<TopicPartition, Long> firstReceived(Map<TopicPartition, Long> heads);
+    }
+
     private static final long TIMEOUT_SECONDS = 10;
 
     private final Admin admin;
@@ -49,8 +58,12 @@ public final class QueueBacklog {
     private final Clock clock;
     private final Map<String, AtomicLong> backlog = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> due = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> oldestAge = new ConcurrentHashMap<>();
+    private final HeadReader heads;
 
-    public QueueBacklog(Admin admin, String groupId, MeterRegistry registry, Clock clock) {
+    /** {@code heads}: reads the backlog's head records for the age gauge; null for no age gauge. */
+    public QueueBacklog(Admin admin, String groupId, MeterRegistry registry, Clock clock, HeadReader heads) {
+        this.heads = heads;
         this.admin = admin;
         this.groupId = groupId;
         this.registry = registry;
@@ -73,6 +86,7 @@ public final class QueueBacklog {
                 : OffsetSpec.forTimestamp(now - delays.get(tp.topic()).toMillis()));
         var waiting = new HashMap<String, Long>();
         var dueNow = new HashMap<String, Long>();
+        var backlogged = new HashMap<TopicPartition, Long>();
         delays.keySet().forEach(t -> {
             waiting.put(t, 0L);
             dueNow.put(t, 0L);
@@ -85,12 +99,30 @@ public final class QueueBacklog {
             // No record written at or after the cut-off: everything up to the end is due.
             long dueEnd = dueEnds.get(tp) < 0 ? end : Math.min(end, dueEnds.get(tp));
             waiting.merge(tp.topic(), Math.max(0, end - from), Long::sum);
+            if (end > from) {
+                backlogged.put(tp, from);
+            }
             dueNow.merge(tp.topic(), Math.max(0, dueEnd - from), Long::sum);
         }
         waiting.forEach((topic, n) -> gauge(backlog, "tern.delivery.backlog.records",
                 "Records the delivery group has not consumed yet", topic).set(n));
         dueNow.forEach((topic, n) -> gauge(due, "tern.delivery.due.records",
                 "Records the delivery group has not consumed yet that are due now", topic).set(n));
+        if (heads != null) {
+            var ages = new HashMap<String, Long>();
+            delays.keySet().forEach(t -> ages.put(t, 0L));
+            heads.firstReceived(backlogged).forEach((tp, received) ->
+                    ages.merge(tp.topic(), Math.max(0, now - received), Math::max));
+            ages.forEach((topic, ms) -> gauge(oldestAge, "tern.delivery.oldest.message.age.seconds",
+                    "Seconds since the message at the head of the oldest backlogged partition was first received",
+                    topic).set(ms / 1000));
+        }
+    }
+
+    /** The last oldest-message age seen for {@code topic} in seconds, or -1 before the first refresh. */
+    public long oldestAgeSeconds(String topic) {
+        AtomicLong v = oldestAge.get(topic);
+        return v == null ? -1 : v.get();
     }
 
     /** The last backlog seen for {@code topic}, or -1 before the first refresh. */
