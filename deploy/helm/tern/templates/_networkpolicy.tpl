@@ -4,7 +4,9 @@ component's pods. Ingress: the SMTP container ports (extra argument smtpPorts, a
 ints; ingress only) from anywhere, and the HTTP port 8080 (admin API, metrics, health) only
 from networkPolicy.httpFrom (an empty list closes it: an empty `from` would open it to all).
 Egress: Kafka, Infinispan and DNS for every component, SMTP
-for the components in networkPolicy.egress.smtp.components, plus networkPolicy.egress.extra.
+for the components in networkPolicy.egress.smtp.components, the proxy listener's upstream port
+(extra argument upstreamPort; ingress with ingress.listeners.proxy on), plus
+networkPolicy.egress.extra.
 Kubelet probes reach the pod from its node and are not subject to NetworkPolicies.
 */}}
 {{- define "tern.networkPolicy" -}}
@@ -72,6 +74,10 @@ spec:
         {{- range $e.smtp.ports }}
         - {port: {{ . }}, protocol: TCP}
         {{- end }}
+    {{- end }}
+    {{- with .upstreamPort }}
+    - ports:
+        - {port: {{ . }}, protocol: TCP}
     {{- end }}
     {{- with $e.extra }}
     {{- toYaml . | nindent 4 }}

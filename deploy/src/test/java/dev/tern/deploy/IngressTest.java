@@ -43,6 +43,47 @@ class IngressTest {
     }
 
     @Test
+    void theProxyListenerGetsItsPortUpstreamAndMiltersAndIsOpenLikeTheSmtpPorts() {
+        List<HasMetadata> objects = Chart.parse(Chart.renderValues("""
+                ingress:
+                  listeners:
+                    proxy: {enabled: true, upstream: "smtp://mail.internal:25", upstreamTls: required, milters: [rspamd]}
+                policy:
+                  milters: [{name: rspamd, address: "inet:rspamd:11332"}]
+                """));
+        Deployment d = deployment(objects, "ingress");
+
+        assertThat(WorkloadTest.container(d).getPorts()).extracting(ContainerPort::getName, ContainerPort::getContainerPort)
+                .contains(org.assertj.core.groups.Tuple.tuple("proxy", 2527));
+        assertThat(env(d)).containsEntry("TERN_INGRESS_PROXY_LISTEN", "2527")
+                .containsEntry("TERN_INGRESS_PROXY_UPSTREAM", "smtp://mail.internal:25")
+                .containsEntry("TERN_INGRESS_PROXY_UPSTREAM_TLS", "required")
+                .containsEntry("TERN_INGRESS_PROXY_MILTERS", "rspamd");
+        assertThat(service(objects, "tern-ingress").getSpec().getPorts())
+                .extracting(ServicePort::getName, ServicePort::getPort).contains(org.assertj.core.groups.Tuple.tuple("proxy", 2527));
+        var policy = Chart.ofKind(objects, io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class).stream()
+                .filter(n -> n.getMetadata().getName().equals("tern-ingress")).findFirst().orElseThrow();
+        assertThat(policy.getSpec().getIngress()).flatExtracting(r -> r.getPorts())
+                .extracting(p -> p.getPort().getIntVal()).contains(2527);
+        assertThat(policy.getSpec().getEgress()).flatExtracting(r -> r.getPorts())
+                .extracting(p -> p.getPort().getIntVal()).as("the upstream's port").contains(25);
+        var mailPort = Chart.ofKind(Chart.parse(Chart.render(Map.of("ingress.listeners.proxy.enabled", true,
+                "ingress.listeners.proxy.upstream", "smtp://mail.internal:2525"))),
+                io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class).stream()
+                .filter(n -> n.getMetadata().getName().equals("tern-ingress")).findFirst().orElseThrow();
+        assertThat(mailPort.getSpec().getEgress()).flatExtracting(r -> r.getPorts())
+                .extracting(p -> p.getPort().getIntVal()).contains(2525).doesNotContain(25);
+
+        Map<String, String> off = env(deployment(Chart.parse(Chart.render(Map.of())), "ingress"));
+        assertThat(off).as("off by default").doesNotContainKey("TERN_INGRESS_PROXY_LISTEN");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Chart.render(Map.of("ingress.listeners.proxy.enabled", true)))
+                .hasMessageContaining("ingress.listeners.proxy.enabled needs ingress.listeners.proxy.upstream");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Chart.render(Map.of("ingress.listeners.proxy.enabled", true,
+                "ingress.listeners.proxy.upstream", "smtp://x:25", "ingress.listeners.proxy.milters[0]", "clamav")))
+                .hasMessageContaining("names clamav, which is not in policy.milters");
+    }
+
+    @Test
     void publicServiceIsALoadBalancerThatKeepsTheClientIp() {
         Service smtp = service(Chart.parse(Chart.render(Map.of())), "tern-ingress");
 
