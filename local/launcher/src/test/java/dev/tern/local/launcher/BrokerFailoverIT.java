@@ -46,22 +46,29 @@ import org.junit.jupiter.api.Test;
  * instances can have in flight. The broker is then restarted and must rejoin: every partition's
  * in-sync replica set back to three.
  *
- * <p>{@code -Dtern.test.ha.messages=N} sets the load (default 10,000).
+ * <p>{@code -Dtern.test.ha.messages=N} sets the load (default 10,000), {@code -Dtern.test.ha.sessions=N}
+ * the parallel SMTP sessions (default 32).
  */
 class BrokerFailoverIT {
 
     private static final int MESSAGES = Integer.getInteger("tern.test.ha.messages", 10_000);
-    private static final int SESSIONS = 8;
+    /** Parallel SMTP sessions: ingress answers each DATA after Kafka's acks, so throughput grows with them. */
+    private static final int SESSIONS = Integer.getInteger("tern.test.ha.sessions", 32);
     private static final Pattern MESSAGE_ID = Pattern.compile("(?i)^Message-ID: <ha-(\\d+)@sender\\.test>",
             Pattern.MULTILINE);
     /** Delivery defaults: tern.delivery.max-in-flight + max-poll-records, per instance. */
     private static final int IN_FLIGHT_PER_DELIVERY = 1000 + 200;
 
+    /** Bound for feeding, and for delivering, the load: at least 5 messages/s even on a crowded machine. */
+    private static final Duration PHASE_TIMEOUT = Duration.ofSeconds(60 + MESSAGES / 5);
+
     private static ClusterFixture fixture;
 
     @BeforeAll
     static void start() {
+        long started = System.nanoTime();
         fixture = ClusterFixture.startHa("[2s, 4s]", Map.of());
+        System.out.printf("BrokerFailoverIT: 11 processes ready in %.1f s%n", seconds(System.nanoTime() - started));
     }
 
     @AfterAll
@@ -104,23 +111,23 @@ class BrokerFailoverIT {
         long started = System.nanoTime();
         Future<?> feeding = load.start();
 
-        assertThat(load.thirdAccepted.await(3, TimeUnit.MINUTES)).as("a third of the load accepted").isTrue();
+        assertThat(load.thirdAccepted.await(PHASE_TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("a third of the load accepted").isTrue();
         int victim = busiestLeader(quorum, topics);
         quorum.kill(victim);
         long killedAt = System.nanoTime();
-        feeding.get(5, TimeUnit.MINUTES);
+        feeding.get(PHASE_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         long fed = System.nanoTime();
 
         quorum.restart(victim);
         Set<Integer> accepted = load.accepted.keySet();
-        Map<Integer, Integer> delivered = awaitDelivered(accepted, Duration.ofMinutes(4));
+        Map<Integer, Integer> delivered = awaitDelivered(accepted, PHASE_TIMEOUT);
         long allDelivered = System.nanoTime();
         quorum.awaitFullyReplicated(topics, Duration.ofMinutes(2));
 
         int duplicates = delivered.values().stream().mapToInt(n -> n - 1).sum();
-        System.out.printf("BrokerFailoverIT: %d messages, %d answered 250, %d refused (%s), %d without an answer; "
+        System.out.printf("BrokerFailoverIT: %d messages over %d sessions, %d answered 250, %d refused (%s), %d without an answer; "
                 + "killed kafka-%d after %.1f s; fed in %.1f s; all accepted delivered after %.1f s; "
-                + "%d duplicates at the sink; ISR back to 3 after %.1f s%n", MESSAGES, accepted.size(),
+                + "%d duplicates at the sink; ISR back to 3 after %.1f s%n", MESSAGES, SESSIONS, accepted.size(),
                 load.refused.get(), load.refusals, load.unanswered.get(), victim, seconds(killedAt - started),
                 seconds(fed - started), seconds(allDelivered - started), duplicates,
                 seconds(System.nanoTime() - started));
