@@ -93,7 +93,7 @@ public final class TernLocal {
             if (!out.isEmpty()) {
                 out.append('\n');
             }
-            out.append(String.format("    %-14s pid %-8d %s", p.process().name(), p.process().pid(), p.ports()));
+            out.append(String.format("    %-18s pid %-8d %s", p.process().name(), p.process().pid(), p.ports()));
         }
         return out.toString();
     }
