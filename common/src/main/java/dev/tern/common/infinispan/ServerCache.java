@@ -22,14 +22,15 @@ import org.jboss.logging.Logger;
  *
  * <p>The cache is created off the caller's thread (creation blocks): a service that starts
  * while Infinispan is down must still start, and a creation that failed is tried again on the
- * next call. The definition is a synchronous distributed cache of ProtoStream-encoded strings,
+ * next call. The definition is a synchronous distributed cache with two owners of ProtoStream-encoded strings,
  * with authorization when the client authenticates ({@link #open}); a server that already has the
  * cache keeps its own definition. Thread-safe.
  */
 public final class ServerCache {
 
     private static final Logger LOG = Logger.getLogger(ServerCache.class);
-    private static final String CACHE_XML = "<distributed-cache name=\"%s\" mode=\"SYNC\">"
+    /** Two owners (the default, stated because HA depends on it): one server of a pair may die without loss. */
+    private static final String CACHE_XML = "<distributed-cache name=\"%s\" mode=\"SYNC\" owners=\"2\">"
             + "<encoding media-type=\"application/x-protostream\"/>%s</distributed-cache>";
     private static final String AUTHORIZATION = "<security><authorization/></security>";
 

@@ -3,7 +3,11 @@ package dev.tern.local.launcher;
 import dev.tern.common.kafka.TopicPlan;
 import dev.tern.common.policy.Policy;
 import dev.tern.common.policy.PolicyParser;
+import dev.tern.local.runtime.EmbeddedCluster;
+import dev.tern.local.runtime.HaProcessCluster;
 import dev.tern.local.runtime.ProcessCluster;
+import dev.tern.local.runtime.infinispan.InfinispanServer;
+import dev.tern.local.runtime.kafka.KafkaBroker;
 import dev.tern.local.runtime.kafka.SecuredListeners;
 import dev.tern.local.runtime.kafka.TopicSpec;
 import dev.tern.local.runtime.process.ChildProcess;
@@ -37,6 +41,12 @@ import java.util.stream.Stream;
  * there too ({@link LocalAdminToken}). Used by {@link TernLocal} and
  * by the end-to-end tests, which also stop, kill and restart single services, and start
  * {@linkplain #startReplica replicas} of delivery to stand for a second pod.
+ *
+ * <p>With {@link LocalOptions#isHa()} the servers are a three-node Kafka quorum and an
+ * Infinispan pair ({@link HaProcessCluster}), topics get replication factor 3, and every
+ * service runs twice: the second instances ({@code <service>-2}) start once the first ones are
+ * ready, so they find the generated TLS files and topics in place (docs/ARCHITECTURE.md,
+ * "Local HA cluster").
  */
 public final class LocalCluster implements AutoCloseable {
 
@@ -44,13 +54,13 @@ public final class LocalCluster implements AutoCloseable {
 
     private final LocalOptions options;
     private final Policy policy;
-    private final ProcessCluster backends;
+    private final EmbeddedCluster backends;
     private final LocalAdminToken adminToken;
     private final Map<Service, ChildProcess> services = new EnumMap<>(Service.class);
     private final Map<Service, Map<String, String>> extraConfig = new EnumMap<>(Service.class);
     private final Map<String, Replica> replicas = new LinkedHashMap<>();
 
-    private LocalCluster(LocalOptions options, Policy policy, ProcessCluster backends, LocalAdminToken adminToken) {
+    private LocalCluster(LocalOptions options, Policy policy, EmbeddedCluster backends, LocalAdminToken adminToken) {
         this.options = options;
         this.policy = policy;
         this.backends = backends;
@@ -80,17 +90,28 @@ public final class LocalCluster implements AutoCloseable {
         Preflight.check(options);
         Policy policy = PolicyParser.parse(options.policy());
         LocalAdminToken adminToken = LocalAdminToken.prepare(options.dataDir(), System.getenv());
-        ProcessCluster backends = ProcessCluster.start(options.dataDir(), options.kafkaPort(), options.infinispanPort(),
-                kafkaSecured);
+        if (options.isHa() && kafkaSecured != null) {
+            throw new IllegalArgumentException("secured Kafka listeners are not supported in the HA shape");
+        }
+        EmbeddedCluster backends = options.isHa()
+                ? HaProcessCluster.start(options.dataDir(), options.ha().kafkaPorts(), options.ha().infinispanPorts())
+                : ProcessCluster.start(options.dataDir(), options.kafkaPort(), options.infinispanPort(), kafkaSecured);
         var cluster = new LocalCluster(options, policy, backends, adminToken);
         try {
             cluster.extraConfig.putAll(extra);
-            backends.createTopics(topics(policy, options.partitions()));
+            backends.createTopics(topics(policy, options.partitions(), replicationFactor(options)));
             for (Service s : Service.values()) {
                 cluster.startService(s);
             }
             for (Service s : Service.values()) {
                 cluster.awaitReady(s);
+            }
+            if (options.isHa()) {
+                List<Replica> seconds = new ArrayList<>();
+                for (Service s : Service.values()) {
+                    seconds.add(cluster.startSecondInstance(s));
+                }
+                seconds.forEach(cluster::awaitReady);
             }
             return cluster;
         } catch (RuntimeException e) {
@@ -100,9 +121,14 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     static List<TopicSpec> topics(Policy policy, int partitions) {
+        return topics(policy, partitions, (short) 1);
+    }
+
+    /** Tern's topics; with {@code replicationFactor} 3 also {@code min.insync.replicas=2} ({@link TopicPlan}). */
+    static List<TopicSpec> topics(Policy policy, int partitions, short replicationFactor) {
         var out = new ArrayList<TopicSpec>();
         int maxBytes = 50 * 1024 * 1024;
-        for (TopicPlan t : TopicPlan.forLadder(policy.retry(), partitions, (short) 1, maxBytes)) {
+        for (TopicPlan t : TopicPlan.forLadder(policy.retry(), partitions, replicationFactor, maxBytes)) {
             out.add(new TopicSpec(t.name(), t.partitions(), t.replicationFactor(), t.configs()));
         }
         return out;
@@ -146,6 +172,27 @@ public final class LocalCluster implements AutoCloseable {
     private record SmtpPorts(int smtp, int submission, int smtps) {
     }
 
+    /**
+     * The HA shape's second instance of {@code s}, {@code <module>-2}, on its HTTP port from
+     * {@link LocalOptions.HaPorts}; a second ingress listens on
+     * {@link LocalOptions.HaPorts#SECOND_INGRESS_ADDRESS} with the first one's SMTP ports.
+     */
+    private synchronized Replica startSecondInstance(Service s) {
+        String name = s.module() + "-2";
+        int port = options.ha().secondHttpPort(s);
+        var smtp = new SmtpPorts(options.smtpPort(), options.submissionPort(), options.smtpsPort());
+        Map<String, String> overrides = s == Service.INGRESS
+                ? Map.of("tern.ingress.bind-address", LocalOptions.HaPorts.SECOND_INGRESS_ADDRESS) : Map.of();
+        var replica = new Replica(s, name, port, s == Service.INGRESS ? smtp.smtp() : 0,
+                launch(s, name, port, smtp, overrides));
+        replicas.put(name, replica);
+        return replica;
+    }
+
+    private static short replicationFactor(LocalOptions options) {
+        return (short) (options.isHa() ? options.ha().kafkaPorts().size() : 1);
+    }
+
     private ChildProcess launch(Service s, String name, int httpPort, SmtpPorts smtpPorts,
             Map<String, String> overrides) {
         Path dir = options.dataDir().resolve(name);
@@ -158,7 +205,7 @@ public final class LocalCluster implements AutoCloseable {
                 .systemProperty("quarkus.http.host", "127.0.0.1")
                 .systemProperty("tern.kafka.bootstrap-servers", backends.kafkaBootstrapServers())
                 .systemProperty("kafka.bootstrap.servers", backends.kafkaBootstrapServers())
-                .systemProperty("tern.kafka.replication-factor", 1)
+                .systemProperty("tern.kafka.replication-factor", replicationFactor(options))
                 .systemProperty("tern.kafka.partitions", options.partitions())
                 .systemProperty("tern.infinispan.hosts", backends.infinispanHosts())
                 .systemProperty("tern.policy", options.policy().toAbsolutePath())
@@ -253,8 +300,68 @@ public final class LocalCluster implements AutoCloseable {
     public record Replica(Service service, String name, int httpPort, int smtpPort, ChildProcess process) {
     }
 
+    /** The single-node servers; tests that kill and restart them use this. */
     public ProcessCluster backends() {
+        if (!(backends instanceof ProcessCluster single)) {
+            throw new IllegalStateException("this cluster runs the HA shape; see haBackends()");
+        }
+        return single;
+    }
+
+    /** The HA shape's Kafka quorum and Infinispan pair. */
+    public HaProcessCluster haBackends() {
+        if (!(backends instanceof HaProcessCluster ha)) {
+            throw new IllegalStateException("this cluster runs the single-node shape; see backends()");
+        }
+        return ha;
+    }
+
+    /** The Kafka and Infinispan servers, whichever shape. */
+    public EmbeddedCluster servers() {
         return backends;
+    }
+
+    /** Every child process with what it listens on, servers first, for the banner. */
+    public synchronized List<RunningProcess> processes() {
+        List<RunningProcess> out = new ArrayList<>();
+        if (backends instanceof HaProcessCluster ha) {
+            for (KafkaBroker node : ha.kafka().nodes()) {
+                out.add(new RunningProcess(node.process(), "kafka " + node.bootstrapServers()));
+            }
+            for (InfinispanServer member : ha.infinispan().members()) {
+                out.add(new RunningProcess(member.process(), "hotrod " + member.hosts()));
+            }
+        } else if (backends instanceof ProcessCluster single) {
+            out.add(new RunningProcess(single.kafka().process(), "kafka " + single.kafka().bootstrapServers()));
+            out.add(new RunningProcess(single.infinispan().process(), "hotrod " + single.infinispan().hosts()));
+        }
+        for (var e : services.entrySet()) {
+            out.add(new RunningProcess(e.getValue(), servicePorts(e.getKey(), FreePorts.LOOPBACK,
+                    options.httpPort(e.getKey()))));
+        }
+        for (Replica r : replicas.values()) {
+            String address = options.isHa() && r.name().equals("ingress-2")
+                    ? LocalOptions.HaPorts.SECOND_INGRESS_ADDRESS : FreePorts.LOOPBACK;
+            String ports = r.name().equals("ingress-2") && options.isHa()
+                    ? servicePorts(r.service(), address, r.httpPort())
+                    : (r.smtpPort() == 0 ? "" : "smtp " + address + ":" + r.smtpPort() + ", ")
+                            + "http 127.0.0.1:" + r.httpPort();
+            out.add(new RunningProcess(r.process(), ports));
+        }
+        return out;
+    }
+
+    private String servicePorts(Service s, String smtpAddress, int httpPort) {
+        String http = "http 127.0.0.1:" + httpPort;
+        if (s != Service.INGRESS) {
+            return http;
+        }
+        return "smtp " + smtpAddress + ":" + options.smtpPort() + ", submission " + options.submissionPort()
+                + ", smtps " + options.smtpsPort() + ", " + http;
+    }
+
+    /** A child process of the cluster as the banner lists it. */
+    public record RunningProcess(ChildProcess process, String ports) {
     }
 
     /** The admin API's tokens file the services read, and the generated operator token if there is one. */

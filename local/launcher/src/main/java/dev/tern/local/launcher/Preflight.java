@@ -40,7 +40,30 @@ public final class Preflight {
         }
         ports.put("Kafka", o.kafkaPort());
         ports.put("Infinispan", o.infinispanPort());
-        ports(ports);
+        if (o.isHa()) {
+            var ha = o.ha();
+            for (int i = 1; i < ha.kafkaPorts().size(); i++) {
+                ports.put("Kafka node " + (i + 1), ha.kafkaPorts().get(i));
+            }
+            for (int i = 1; i < ha.infinispanPorts().size(); i++) {
+                ports.put("Infinispan server " + (i + 1), ha.infinispanPorts().get(i));
+            }
+            for (Service s : Service.values()) {
+                ports.put(s.module() + "-2 HTTP", ha.secondHttpPort(s));
+            }
+        }
+        ports(ports, InetAddress.getLoopbackAddress());
+        if (o.isHa()) {
+            var second = new LinkedHashMap<String, Integer>();
+            second.put("ingress-2 SMTP", o.smtpPort());
+            second.put("ingress-2 submission", o.submissionPort());
+            second.put("ingress-2 SMTPS", o.smtpsPort());
+            try {
+                ports(second, InetAddress.getByName(LocalOptions.HaPorts.SECOND_INGRESS_ADDRESS));
+            } catch (java.net.UnknownHostException e) {
+                throw new LaunchException("cannot resolve " + LocalOptions.HaPorts.SECOND_INGRESS_ADDRESS);
+            }
+        }
     }
 
     static void dataDir(Path dir) {
@@ -55,6 +78,10 @@ public final class Preflight {
     }
 
     static void ports(Map<String, Integer> ports) {
+        ports(ports, InetAddress.getLoopbackAddress());
+    }
+
+    static void ports(Map<String, Integer> ports, InetAddress address) {
         for (var e : ports.entrySet()) {
             int port = e.getValue();
             if (port == 0) {
@@ -62,9 +89,10 @@ public final class Preflight {
             }
             try (var socket = new ServerSocket()) {
                 socket.setReuseAddress(true);
-                socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+                socket.bind(new InetSocketAddress(address, port));
             } catch (IOException ex) {
-                throw new LaunchException(e.getKey() + " port " + port + " on 127.0.0.1 is already in use");
+                throw new LaunchException(e.getKey() + " port " + port + " on " + address.getHostAddress()
+                        + " is already in use");
             }
         }
     }

@@ -7,8 +7,11 @@ import java.util.concurrent.CountDownLatch;
  * {@code ./tern-local}: runs the whole of Tern on this machine until Ctrl-C or SIGTERM.
  *
  * <pre>
- * ./tern-local [--data-dir DIR] [--wipe] [--policy FILE] [--port-offset N]
+ * ./tern-local [--data-dir DIR] [--wipe] [--policy FILE] [--port-offset N] [--ha]
  * </pre>
+ *
+ * {@code --ha} runs the highly available shape: three Kafka nodes, two clustered Infinispan
+ * servers, two of each service (docs/ARCHITECTURE.md, "Local HA cluster").
  *
  * The policy defaults to {@code $TERN_POLICY}, else {@code local/policy.yaml}; the admin tokens
  * file to {@code $TERN_ADMIN_TOKENS_FILE}, else a generated operator token ({@link LocalAdminToken}). Problems found
@@ -32,8 +35,9 @@ public final class TernLocal {
         long started = System.nanoTime();
         LocalCluster cluster;
         try {
-            System.out.println("tern-local: starting Kafka, Infinispan, ingress, delivery and bounce (data in "
-                    + options.dataDir() + ")");
+            System.out.println("tern-local: starting " + (options.isHa()
+                    ? "3 Kafka nodes, 2 Infinispan servers, 2 each of ingress, delivery and bounce"
+                    : "Kafka, Infinispan, ingress, delivery and bounce") + " (data in " + options.dataDir() + ")");
             cluster = LocalCluster.start(options);
         } catch (LaunchException e) {
             System.err.println("tern-local: " + e.getMessage());
@@ -72,28 +76,46 @@ public final class TernLocal {
                   Infinispan  %s
                   policy      %s
                   logs        %s/<service>/<service>.log
+                  processes%s
+                %s
                 %sCtrl-C stops everything; queued mail stays in %s.
                 """, millis / 1000.0, o.smtpPort(), o.submissionPort(), o.smtpsPort(), o.httpPort(Service.INGRESS),
-                o.httpPort(Service.DELIVERY), o.httpPort(Service.BOUNCE), c.backends().kafkaBootstrapServers(),
-                c.backends().infinispanHosts(), o.policy().toAbsolutePath(), o.dataDir(),
+                o.httpPort(Service.DELIVERY), o.httpPort(Service.BOUNCE), c.servers().kafkaBootstrapServers(),
+                c.servers().infinispanHosts(), o.policy().toAbsolutePath(), o.dataDir(),
+                o.isHa() ? " (HA: any one server or service instance may die)" : "", processTable(c),
                 c.adminToken().banner(o.httpPort(Service.DELIVERY)), o.dataDir());
     }
 
+    /** One line per child process: name, pid, what it listens on. */
+    static String processTable(LocalCluster c) {
+        StringBuilder out = new StringBuilder();
+        for (LocalCluster.RunningProcess p : c.processes()) {
+            if (!out.isEmpty()) {
+                out.append('\n');
+            }
+            out.append(String.format("    %-18s pid %-8d %s", p.process().name(), p.process().pid(), p.ports()));
+        }
+        return out.toString();
+    }
+
     static LocalOptions parse(String[] args, LocalOptions o) {
+        boolean ha = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--wipe" -> o = o.withWipe(true);
                 case "--data-dir" -> o = o.withDataDir(Path.of(value(args, ++i, "--data-dir")));
                 case "--policy" -> o = o.withPolicy(Path.of(value(args, ++i, "--policy")));
                 case "--port-offset" -> o = o.withPortOffset(number(value(args, ++i, "--port-offset")));
+                case "--ha" -> ha = true;
                 case "-h", "--help" -> {
-                    System.out.println("usage: ./tern-local [--data-dir DIR] [--wipe] [--policy FILE] [--port-offset N]");
+                    System.out.println("usage: ./tern-local [--data-dir DIR] [--wipe] [--policy FILE] [--port-offset N] [--ha]");
                     System.exit(0);
                 }
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + " (try --help)");
             }
         }
-        return o;
+        // After the loop: the HA ports follow the (possibly offset) single-node ones.
+        return ha ? o.withHa(LocalOptions.HaPorts.after(o)) : o;
     }
 
     private static int number(String text) {

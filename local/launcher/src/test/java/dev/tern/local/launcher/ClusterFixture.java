@@ -53,6 +53,16 @@ final class ClusterFixture implements AutoCloseable {
     /** As {@link #start(String, Map, Map)}, the broker also with {@code kafkaSecured}'s listeners unless null. */
     static ClusterFixture start(String retry, Map<String, String> destinations, SecuredListeners kafkaSecured,
             Map<Service, Map<String, String>> extra) {
+        return start(retry, destinations, kafkaSecured, false, extra);
+    }
+
+    /** The HA shape ({@code --ha}) on free ports: three Kafka nodes, two Infinispan servers, two of each service. */
+    static ClusterFixture startHa(String retry, Map<Service, Map<String, String>> extra) {
+        return start(retry, Map.of(), null, true, extra);
+    }
+
+    private static ClusterFixture start(String retry, Map<String, String> destinations, SecuredListeners kafkaSecured,
+            boolean ha, Map<Service, Map<String, String>> extra) {
         StringBuilder shaped = new StringBuilder();
         destinations.forEach((name, limits) -> shaped.append("\n  ").append(name).append(": ").append(limits));
         return startWithPolicy(sinkPort -> """
@@ -69,7 +79,7 @@ final class ClusterFixture implements AutoCloseable {
                   default: {max-connections: 20, max-messages-per-connection: 100}%s
                 retry: %s
                 max-queue-lifetime: 1h
-                """.formatted(sinkPort, sinkPort, shaped, retry), Map.of(), kafkaSecured, extra);
+                """.formatted(sinkPort, sinkPort, shaped, retry), Map.of(), kafkaSecured, ha, extra);
     }
 
     /**
@@ -79,11 +89,12 @@ final class ClusterFixture implements AutoCloseable {
      */
     static ClusterFixture startWithPolicy(java.util.function.IntFunction<String> policy, Map<String, String> files,
             Map<Service, Map<String, String>> extra) {
-        return startWithPolicy(policy, files, null, extra);
+        return startWithPolicy(policy, files, null, false, extra);
     }
 
     private static ClusterFixture startWithPolicy(java.util.function.IntFunction<String> policy,
-            Map<String, String> files, SecuredListeners kafkaSecured, Map<Service, Map<String, String>> extra) {
+            Map<String, String> files, SecuredListeners kafkaSecured, boolean ha,
+            Map<Service, Map<String, String>> extra) {
         SmtpSink sink = SmtpSink.builder().hostname("sink.test").start();
         try {
             Path dir = Files.createTempDirectory("tern-e2e-");
@@ -93,6 +104,9 @@ final class ClusterFixture implements AutoCloseable {
             }
             Path file = Files.writeString(dir.resolve("policy.yaml"), policy.apply(sink.port()));
             var options = LocalOptions.forTest(LocalOptions.findRepo(Path.of("")), dir.resolve("data"), file);
+            if (ha) {
+                options = options.withHa(LocalOptions.HaPorts.free(options));
+            }
             return new ClusterFixture(sink, LocalCluster.start(options, kafkaSecured, extra), dir);
         } catch (IOException e) {
             sink.close();

@@ -121,6 +121,53 @@ public final class InfinispanServer implements AutoCloseable {
         return new InfinispanServer(root, bindPort, security, child);
     }
 
+    /**
+     * Starts member {@code nodeName} of a clustered pair ({@link InfinispanPair}) on Hot Rod port
+     * {@code port}, with JGroups as {@code jgroups} renders it, and does not wait: the pair
+     * starts both members, then calls {@link #awaitClusterOf} on each.
+     */
+    static InfinispanServer launchClusterMember(Path serverRoot, int port, String nodeName, String clusterName,
+            InfinispanClusterConfig jgroups) {
+        Path root = serverRoot.toAbsolutePath();
+        try {
+            Files.createDirectories(root.resolve("lib"));
+            Files.createDirectories(root.resolve("data"));
+            Files.createDirectories(root.resolve("log"));
+            Files.createDirectories(root.resolve("conf"));
+            Files.writeString(root.resolve("conf/" + InfinispanClusterConfig.FILE), jgroups.render());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare Infinispan server root " + root, e);
+        }
+        Resources.copy("tern/infinispan.xml", root.resolve("conf/infinispan.xml"));
+        Resources.copy("tern/infinispan-log4j2.xml", root.resolve("conf/log4j2.xml"));
+        // The stack file comes first: the transport in infinispan.xml names its stack when parsed.
+        ChildProcess child = ChildProcess.java("infinispan-" + nodeName, "org.infinispan.server.Bootstrap")
+                .classpath(ServerClasspath.forServer(ServerClasspath.INFINISPAN))
+                .jvmArgs(JVM_ARGS)
+                .systemProperty("infinispan.server.home.path", root)
+                .systemProperty("jgroups.bind.address", FreePorts.LOOPBACK)
+                .systemProperty("infinispan.cluster.name", clusterName)
+                .systemProperty("infinispan.cluster.stack", InfinispanClusterConfig.STACK)
+                .systemProperty("infinispan.node.name", nodeName)
+                .systemProperty("tern.infinispan.keystore.password", "")
+                .workDir(root)
+                .logFile(root.resolve("infinispan.log"))
+                .args("-s", root.toString(), "-c", InfinispanClusterConfig.FILE, "-c", "infinispan.xml",
+                        "-b", FreePorts.LOOPBACK, "-p", Integer.toString(port))
+                .start();
+        return new InfinispanServer(root, port, null, child);
+    }
+
+    /**
+     * Waits until this server has started, answers Hot Rod, and has logged a cluster view of
+     * {@code members} nodes (this run's log only, so a restarted member waits until it has joined).
+     */
+    void awaitClusterOf(int members) {
+        String view = "(" + members + ") [";
+        Await.ready(process, START_TIMEOUT, () -> process.logContains(STARTED) && process.logContains(view)
+                && answersHotRod(port, null));
+    }
+
     /** {@code 127.0.0.1:<port>}, the value for {@code quarkus.infinispan-client.hosts}. */
     public String hosts() {
         return FreePorts.LOOPBACK + ":" + port;

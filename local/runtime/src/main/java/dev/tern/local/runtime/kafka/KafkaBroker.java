@@ -126,6 +126,41 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts member {@code nodeId} of a KRaft quorum ({@link KafkaQuorum}) in {@code dataDir} on the
+     * given ports, formatting its storage with {@code clusterId} the first time, and does not wait:
+     * a member answers only once a majority of {@code voters} runs, so the quorum starts every
+     * member and then calls {@link #awaitReady()} on each.
+     */
+    static KafkaBroker launchQuorumMember(Path dataDir, int nodeId, int brokerPort, int controllerPort, String voters,
+            int replicas, String clusterId) {
+        Path dir = dataDir.toAbsolutePath();
+        try {
+            Files.createDirectories(dir);
+            Path logDir = dir.resolve("kraft");
+            Files.writeString(dir.resolve("server.properties"), KafkaServerProperties.render(
+                    KafkaServerProperties.quorumMember(nodeId, brokerPort, controllerPort, voters, replicas, logDir)));
+            Resources.copy("tern/kafka-log4j2.xml", dir.resolve("log4j2.xml"));
+            if (!Files.exists(logDir.resolve("meta.properties"))) {
+                // Static voters (controller.quorum.voters): no --standalone, every member formats alike.
+                runFormatter(dir, List.of("format", "--ignore-formatted", "-t", clusterId,
+                        "-c", dir.resolve("server.properties").toString()));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare Kafka data directory " + dir, e);
+        }
+        ChildProcess child = javaChild("kafka-" + nodeId, "kafka.Kafka", dir)
+                .args(dir.resolve("server.properties").toString())
+                .start();
+        return new KafkaBroker(dir, brokerPort, null, 0, 0, child);
+    }
+
+    /** Waits until this broker answers {@code describeCluster} (see {@link #start}). */
+    void awaitReady() {
+        String bootstrap = bootstrapServers();
+        Await.ready(process, START_TIMEOUT, () -> describesCluster(bootstrap, port));
+    }
+
     /** {@code 127.0.0.1:<port>}, the value for {@code bootstrap.servers}. */
     public String bootstrapServers() {
         return FreePorts.LOOPBACK + ":" + port;
@@ -192,6 +227,10 @@ public final class KafkaBroker implements AutoCloseable {
             secured.scramUsers().forEach((name, password) -> args.addAll(List.of("--add-scram",
                     "SCRAM-SHA-512=[name=" + name + ",password=" + password + "]")));
         }
+        runFormatter(dir, args);
+    }
+
+    private static void runFormatter(Path dir, List<String> args) {
         ChildProcess formatter = javaChild("kafka-format", "kafka.tools.StorageTool", dir)
                 .args(args.toArray(String[]::new))
                 .start();

@@ -9,7 +9,8 @@ import java.util.Map;
  * at once.
  *
  * <p>Replication settings are 1 because there is one node; production uses RF 3 and
- * {@code min.insync.replicas=2} (docs/ARCHITECTURE.md, "Topics and records"). Topics are never auto-created so
+ * {@code min.insync.replicas=2} (docs/ARCHITECTURE.md, "Topics and records"), and so does a
+ * {@linkplain #quorumMember member} of the local three-node quorum (docs/ARCHITECTURE.md, "Local HA cluster"). Topics are never auto-created so
  * that a misspelt topic name fails loudly in tests as it would in production. Message size
  * limits leave room for a 50 MiB message plus batch and header overhead. Internal topics get
  * few partitions because each partition costs start-up time and open files on a laptop.
@@ -77,6 +78,38 @@ final class KafkaServerProperties {
         p.put("background.threads", "4");
         p.put("log.cleaner.threads", "1");
         p.put("log.cleaner.dedupe.buffer.size", Integer.toString(16 * 1024 * 1024));
+        return p;
+    }
+
+    /**
+     * A member of a KRaft quorum of combined broker+controller nodes ({@link KafkaQuorum}): node
+     * {@code nodeId}, static voters {@code voters} ({@code 1@127.0.0.1:port,2@...}), and the
+     * production replication rules: every topic, the internal ones included, on
+     * {@code replicas} nodes and writable while {@code replicas - 1} of them are in sync, so
+     * one node may die without losing an acknowledged record or stopping producers.
+     */
+    static Map<String, String> quorumMember(int nodeId, int brokerPort, int controllerPort, String voters,
+            int replicas, Path logDir) {
+        if (replicas < 1) {
+            throw new IllegalArgumentException("replicas must be >= 1, was " + replicas);
+        }
+        Map<String, String> p = of(brokerPort, controllerPort, logDir);
+        String rf = Integer.toString(replicas);
+        String minIsr = Integer.toString(Math.max(1, replicas - 1));
+        p.put("node.id", Integer.toString(nodeId));
+        p.remove("controller.quorum.bootstrap.servers");
+        p.put("controller.quorum.voters", voters);
+        p.put("default.replication.factor", rf);
+        p.put("min.insync.replicas", minIsr);
+        p.put("offsets.topic.replication.factor", rf);
+        p.put("transaction.state.log.replication.factor", rf);
+        p.put("transaction.state.log.min.isr", minIsr);
+        p.put("share.coordinator.state.topic.replication.factor", rf);
+        p.put("share.coordinator.state.topic.min.isr", minIsr);
+        // A restarted node should take its leaderships back, as in production, so that the
+        // cluster's load spreads again after a failover; checked every 10 s instead of 5 min.
+        p.put("auto.leader.rebalance.enable", "true");
+        p.put("leader.imbalance.check.interval.seconds", "10");
         return p;
     }
 
