@@ -4,7 +4,8 @@ component's pods. Ingress: the SMTP container ports (extra argument smtpPorts, a
 ints; ingress only) from anywhere, and the HTTP port 8080 (admin API, metrics, health) only
 from networkPolicy.httpFrom (an empty list closes it: an empty `from` would open it to all).
 Egress: Kafka, Infinispan and DNS for every component, SMTP
-for the components in networkPolicy.egress.smtp.components, plus networkPolicy.egress.extra.
+for the components in networkPolicy.egress.smtp.components, HTTP(S) to webhooks for bounce
+(networkPolicy.egress.webhooks), plus networkPolicy.egress.extra.
 Kubelet probes reach the pod from its node and are not subject to NetworkPolicies.
 */}}
 {{- define "tern.networkPolicy" -}}
@@ -72,6 +73,16 @@ spec:
         {{- range $e.smtp.ports }}
         - {port: {{ . }}, protocol: TCP}
         {{- end }}
+    {{- end }}
+    {{- if and $e.webhooks.ports (eq .component "bounce") }}
+    - ports:
+        {{- range $e.webhooks.ports }}
+        - {port: {{ . }}, protocol: TCP}
+        {{- end }}
+      {{- with $e.webhooks.to }}
+      to:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
     {{- end }}
     {{- with $e.extra }}
     {{- toYaml . | nindent 4 }}
