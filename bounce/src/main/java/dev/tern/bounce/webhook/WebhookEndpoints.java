@@ -1,6 +1,7 @@
 package dev.tern.bounce.webhook;
 
 import dev.tern.common.policy.Webhook;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -33,6 +34,7 @@ public final class WebhookEndpoints implements AutoCloseable {
     private final WebhookMetrics metrics;
     private final Clock clock;
     private final Map<String, Running> running = new LinkedHashMap<>();
+    private boolean closed;
 
     /**
      * @param topic     the topic read, {@code tern.events}
@@ -40,7 +42,7 @@ public final class WebhookEndpoints implements AutoCloseable {
      *                  {@code auto.offset.reset} from {@link Webhook#startAtEnd()}
      */
     public WebhookEndpoints(String topic, Function<Webhook, Consumer<String, byte[]>> consumers,
-            io.micrometer.core.instrument.MeterRegistry registry, Clock clock) {
+            MeterRegistry registry, Clock clock) {
         this.topic = topic;
         this.consumers = consumers;
         this.metrics = new WebhookMetrics(registry);
@@ -49,6 +51,9 @@ public final class WebhookEndpoints implements AutoCloseable {
 
     /** Stops endpoints not in {@code webhooks} (or changed) and starts the new ones. */
     public synchronized void apply(List<Webhook> webhooks) {
+        if (closed) {
+            return; // a reload racing the shutdown starts nothing
+        }
         var wanted = new LinkedHashMap<String, Webhook>();
         webhooks.forEach(w -> wanted.put(w.name(), w));
         running.entrySet().removeIf(e -> {
@@ -62,7 +67,7 @@ public final class WebhookEndpoints implements AutoCloseable {
         for (Webhook w : wanted.values()) {
             if (!running.containsKey(w.name())) {
                 running.put(w.name(), start(w));
-                LOG.infof("webhook %s started: %s, group %s, events %s", w.name(), w.url(), groupId(w.name()),
+                LOG.infof("webhook %s started: %s, group %s, events %s", w.name(), withoutQuery(w.url()), groupId(w.name()),
                         w.outcomes().isEmpty() ? "all" : w.outcomes());
             }
         }
@@ -75,8 +80,15 @@ public final class WebhookEndpoints implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        closed = true;
         running.values().forEach(Running::stop);
         running.clear();
+    }
+
+    /** The URL for logs: a query string may carry a receiver's token. */
+    private static String withoutQuery(java.net.URI url) {
+        return url.getScheme() + "://" + url.getRawAuthority() + (url.getRawPath() == null ? "" : url.getRawPath())
+                + (url.getRawQuery() == null ? "" : "?...");
     }
 
     private Running start(Webhook w) {
