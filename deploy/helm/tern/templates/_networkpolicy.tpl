@@ -5,8 +5,8 @@ ints; ingress only) from anywhere, and the HTTP port 8080 (admin API, metrics, h
 from networkPolicy.httpFrom (an empty list closes it: an empty `from` would open it to all).
 Egress: Kafka, Infinispan and DNS for every component, SMTP
 for the components in networkPolicy.egress.smtp.components, the proxy listener's upstream port
-(extra argument upstreamPort; ingress with ingress.listeners.proxy on), plus
-networkPolicy.egress.extra.
+(extra argument upstreamPort; ingress with ingress.listeners.proxy on), HTTP(S) to webhooks for
+bounce (networkPolicy.egress.webhooks), plus networkPolicy.egress.extra.
 Kubelet probes reach the pod from its node and are not subject to NetworkPolicies.
 */}}
 {{- define "tern.networkPolicy" -}}
@@ -78,6 +78,16 @@ spec:
     {{- with .upstreamPort }}
     - ports:
         - {port: {{ . }}, protocol: TCP}
+    {{- end }}
+    {{- if and $e.webhooks.ports (eq .component "bounce") }}
+    - ports:
+        {{- range $e.webhooks.ports }}
+        - {port: {{ . }}, protocol: TCP}
+        {{- end }}
+      {{- with $e.webhooks.to }}
+      to:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
     {{- end }}
     {{- with $e.extra }}
     {{- toYaml . | nindent 4 }}

@@ -122,6 +122,15 @@ tern.secretVolumes / tern.secretMounts: one volume and mount per configured Secr
       - key: {{ $c.key }}
         path: password
 {{- end }}
+{{- range $name, $c := .Values.webhookSecrets }}
+- name: {{ printf "webhook-%s" $name | lower | replace "_" "-" | trunc 63 | trimSuffix "-" }}
+  secret:
+    secretName: {{ $c.secretName }}
+    defaultMode: 288
+    items:
+      - key: {{ $c.key }}
+        path: secret
+{{- end }}
 {{- end }}
 
 {{- define "tern.secretMounts" -}}
@@ -148,6 +157,11 @@ tern.secretVolumes / tern.secretMounts: one volume and mount per configured Secr
 {{- range $name, $c := .Values.relayCredentials }}
 - name: {{ printf "relay-%s" $name | trunc 63 | trimSuffix "-" }}
   mountPath: {{ printf "/etc/tern-relay/%s" $name }}
+  readOnly: true
+{{- end }}
+{{- range $name, $c := .Values.webhookSecrets }}
+- name: {{ printf "webhook-%s" $name | lower | replace "_" "-" | trunc 63 | trimSuffix "-" }}
+  mountPath: {{ printf "/etc/tern-webhooks/%s" $name }}
   readOnly: true
 {{- end }}
 {{- end }}

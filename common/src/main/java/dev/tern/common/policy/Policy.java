@@ -10,7 +10,7 @@ import java.util.Optional;
 /**
  * The operator's policy file, validated (docs/ARCHITECTURE.md, "Configuration"): relay rules, routes,
  * per-destination shaping, the retry ladder, queue lifetimes, DKIM signing keys, the inbound
- * {@link Checks} and the content-filter {@link Milter}s. Immutable; a reload builds a new
+ * {@link Checks}, the content-filter {@link Milter}s and the delivery {@link Webhook}s. Immutable; a reload builds a new
  * one ({@link PolicyWatcher}). Parse with {@link PolicyParser}.
  */
 public record Policy(
@@ -23,7 +23,8 @@ public record Policy(
         Duration delayNoticeAfter,
         Map<String, DkimKey> dkim,
         Checks checks,
-        List<Milter> milters) {
+        List<Milter> milters,
+        List<Webhook> webhooks) {
 
     public static final List<Duration> DEFAULT_RETRY = List.of(Duration.ofMinutes(1), Duration.ofMinutes(5),
             Duration.ofMinutes(30), Duration.ofHours(2), Duration.ofHours(6));
@@ -34,6 +35,7 @@ public record Policy(
         retry = List.copyOf(retry);
         dkim = Map.copyOf(dkim);
         milters = List.copyOf(milters);
+        webhooks = List.copyOf(webhooks);
     }
 
     /** The milters that check mail from this listener and kind of client, in order. */
@@ -64,9 +66,10 @@ public record Policy(
         }
     }
 
-    /** Files the policy read besides itself that a reload must notice: the routes' {@code auth-secret}s. */
+    /** Files the policy read besides itself that a reload must notice: the routes' {@code auth-secret}s, the webhooks' secrets. */
     public List<java.nio.file.Path> watchedFiles() {
-        return routes.stream().map(Route::authSecret).filter(java.util.Objects::nonNull).distinct().toList();
+        return java.util.stream.Stream.concat(routes.stream().map(Route::authSecret), webhooks.stream().map(Webhook::secretFile))
+                .filter(java.util.Objects::nonNull).distinct().toList();
     }
 
     /** The transport for a recipient domain: the first matching route, else MX. */
