@@ -55,7 +55,12 @@ public record DeliveryEvent(
         /** Still failing past the maximum queue lifetime: written to {@code tern.failed} (4.4.7). */
         EXPIRED,
         /** Permanent failure of a message with the null sender: dropped, never bounced (RFC 5321 §6.1). */
-        DROPPED
+        DROPPED,
+        /**
+         * The recipient complained about the message (an ARF feedback report, RFC 5965, arriving at
+         * the bounce address): written by the bounce service with transport {@code feedback}.
+         */
+        COMPLAINED
     }
 
     public DeliveryEvent {

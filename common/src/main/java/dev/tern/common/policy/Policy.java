@@ -23,7 +23,8 @@ public record Policy(
         Duration delayNoticeAfter,
         Map<String, DkimKey> dkim,
         Checks checks,
-        List<Milter> milters) {
+        List<Milter> milters,
+        Feedback feedback) {
 
     public static final List<Duration> DEFAULT_RETRY = List.of(Duration.ofMinutes(1), Duration.ofMinutes(5),
             Duration.ofMinutes(30), Duration.ofHours(2), Duration.ofHours(6));
@@ -34,6 +35,7 @@ public record Policy(
         retry = List.copyOf(retry);
         dkim = Map.copyOf(dkim);
         milters = List.copyOf(milters);
+        feedback = feedback == null ? Feedback.NONE : feedback;
     }
 
     /** The milters that check mail from this listener and kind of client, in order. */
