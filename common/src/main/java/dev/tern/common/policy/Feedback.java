@@ -19,6 +19,13 @@ public record Feedback(boolean enabled, String bounceDomain, String prefix) {
     /** No section: today's behaviour, senders kept, no bounce domain. */
     public static final Feedback NONE = new Feedback(false, null, DEFAULT_PREFIX);
 
+    public Feedback {
+        if (enabled && bounceDomain == null) {
+            throw new IllegalArgumentException("VERP needs a bounce domain");
+        }
+        prefix = prefix == null ? DEFAULT_PREFIX : prefix;
+    }
+
     /**
      * True for a mailbox in the bounce domain: ingress accepts it from anyone and queues it on
      * {@code tern.feedback}. Holds whether or not rewriting is {@link #enabled()}, so reports about
