@@ -147,4 +147,5 @@ tern.failed
 tern.events
 tern.control
 tern.quarantine
+tern.feedback
 {{- end }}

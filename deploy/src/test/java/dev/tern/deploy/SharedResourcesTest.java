@@ -186,7 +186,7 @@ class SharedResourcesTest {
         assertThat(topics).extracting(t -> (String) Yaml.at(t.getAdditionalProperties(), "spec", "topicName"))
                 .containsExactly("tern.inbound", "tern.retry.1m", "tern.retry.5m", "tern.retry.30m",
                         "tern.retry.2h", "tern.retry.6h", "tern.failed", "tern.events", "tern.control",
-                        "tern.quarantine");
+                        "tern.quarantine", "tern.feedback");
         for (GenericKubernetesResource t : topics) {
             Map<String, Object> spec = Yaml.map(t.getAdditionalProperties().get("spec"));
             assertThat(t.getApiVersion()).isEqualTo("kafka.strimzi.io/v1beta2");

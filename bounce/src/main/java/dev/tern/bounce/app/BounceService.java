@@ -7,9 +7,12 @@ import dev.tern.bounce.delay.DelayHandler;
 import dev.tern.bounce.delay.InfinispanNotifiedMessages;
 import dev.tern.bounce.dsn.NoticeBuilder;
 import dev.tern.bounce.failure.FailureHandler;
+import dev.tern.bounce.feedback.FeedbackHandler;
 import dev.tern.bounce.metrics.BounceMetrics;
+import dev.tern.bounce.publish.EventPublisher;
 import dev.tern.bounce.publish.NoticePublisher;
 import dev.tern.bounce.suppression.ReconnectingSuppressionList;
+import dev.tern.bounce.suppression.SuppressionWriter;
 import dev.tern.common.config.TernConfig;
 import dev.tern.common.infinispan.InfinispanClient;
 import dev.tern.common.kafka.KafkaClientProperties;
@@ -42,9 +45,12 @@ import org.jboss.logging.Logger;
  *       DSN on {@code tern.inbound} + suppression of hard bounces;</li>
  *   <li>thread {@code tern-bounce-delay} (unless {@code delay-notice-source=none}): every
  *       {@code tern.retry.*} tier, by pattern so tiers added to the ladder later are picked up →
- *       {@link DelayHandler} → at most one delay DSN per message.</li>
+ *       {@link DelayHandler} → at most one delay DSN per message;</li>
+ *   <li>thread {@code tern-bounce-feedback}: {@code tern.feedback} (mail at the bounce domain) →
+ *       {@link FeedbackHandler} → suppression of failed recipients and complainers, events on
+ *       {@code tern.events} (docs/ARCHITECTURE.md, "Feedback loops and VERP").</li>
  * </ul>
- * Both loops share one idempotent producer and commit only after their notices are acknowledged
+ * The loops share one idempotent producer and commit only after their notices are acknowledged
  * ({@link RecordLoop}). Start-up does not wait for Kafka or Infinispan (readiness reports them).
  * Shutdown stops both loops, lets them commit what is published, then closes the producer.
  */
@@ -65,6 +71,7 @@ public class BounceService {
     private KafkaProducer<String, byte[]> producer;
     private Running failed;
     private Running delay;
+    private Running feedback;
 
     public BounceService(TernConfig tern, KafkaClientProperties kafkaProperties, BounceConfig config,
             PolicyHolder policy, InfinispanClient infinispan, MeterRegistry registry) {
@@ -97,6 +104,11 @@ public class BounceService {
         var failure = new FailureHandler(builder, publisher, suppression, config.suppressFor(), metrics, clock);
         failed = Running.start("tern-bounce-failed", new RecordLoop("tern-bounce-failed",
                 consumer(config.groupId()), List.of(Topics.FAILED), failure, clock, config.retryBackoff()));
+        var reports = new FeedbackHandler(() -> policy.current().feedback(), new EventPublisher(producer),
+                new SuppressionWriter(suppression, metrics, clock), config.suppressFor(), config.complaintSuppressFor(),
+                metrics, clock);
+        feedback = Running.start("tern-bounce-feedback", new RecordLoop("tern-bounce-feedback",
+                consumer(config.feedbackGroupId()), List.of(Topics.FEEDBACK), reports, clock, config.retryBackoff()));
         if (config.delayNoticeSource() == DelayNoticeSource.RETRY_TIERS) {
             var notified = new InfinispanNotifiedMessages(infinispan::manager, config.notifiedCache());
             var handler = new DelayHandler(builder, publisher, notified, this::delayNoticeAfter,
@@ -115,6 +127,10 @@ public class BounceService {
         if (delay != null) {
             delay.stop();
             delay = null;
+        }
+        if (feedback != null) {
+            feedback.stop();
+            feedback = null;
         }
     }
 

@@ -64,6 +64,21 @@ public interface BounceConfig {
     @WithDefault("30d")
     Duration suppressFor();
 
+    /**
+     * Kafka consumer group reading {@code tern.feedback} (reports at the bounce address), shared by
+     * all bounce pods (docs/ARCHITECTURE.md, "Feedback loops and VERP").
+     */
+    @WithDefault("tern-bounce-feedback")
+    String feedbackGroupId();
+
+    /**
+     * How long a recipient who complained (an ARF report of a complaint type) stays suppressed;
+     * longer than a hard bounce, because an address that works but does not want our mail will not
+     * start wanting it. A failed DSN's hard bounce uses {@link #suppressFor()}.
+     */
+    @WithDefault("365d")
+    Duration complaintSuppressFor();
+
     /** Records taken per poll; the loop waits for all their notices before it commits. */
     @WithDefault("100")
     int maxPollRecords();

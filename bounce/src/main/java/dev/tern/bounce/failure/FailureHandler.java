@@ -6,7 +6,7 @@ import dev.tern.bounce.dsn.NoticeIds;
 import dev.tern.bounce.metrics.BounceMetrics;
 import dev.tern.bounce.publish.NoticePublisher;
 import dev.tern.bounce.suppression.HardBounces;
-import dev.tern.common.logging.ThrottledWarning;
+import dev.tern.bounce.suppression.SuppressionWriter;
 import dev.tern.common.queue.MalformedRecordException;
 import dev.tern.common.queue.QueuedMessage;
 import dev.tern.common.queue.QueuedRecipient;
@@ -47,24 +47,20 @@ import org.jboss.logging.Logger;
 public final class FailureHandler implements RecordHandler {
 
     private static final Logger LOG = Logger.getLogger(FailureHandler.class);
-    /** One line a minute while the list cannot be written (Infinispan down), not one per recipient. */
-    private static final ThrottledWarning SUPPRESS_FAILED = new ThrottledWarning(LOG, Duration.ofMinutes(1));
 
     private final NoticeBuilder builder;
     private final NoticePublisher publisher;
-    private final SuppressionList suppression;
+    private final SuppressionWriter suppression;
     private final Duration suppressFor;
     private final BounceMetrics metrics;
-    private final Clock clock;
 
     public FailureHandler(NoticeBuilder builder, NoticePublisher publisher, SuppressionList suppression,
             Duration suppressFor, BounceMetrics metrics, Clock clock) {
         this.builder = builder;
         this.publisher = publisher;
-        this.suppression = suppression;
+        this.suppression = new SuppressionWriter(suppression, metrics, clock);
         this.suppressFor = suppressFor;
         this.metrics = metrics;
-        this.clock = clock;
     }
 
     @Override
@@ -111,20 +107,10 @@ public final class FailureHandler implements RecordHandler {
 
     private CompletionStage<Void> suppressHardBounces(QueuedMessage failed) {
         List<CompletableFuture<Void>> adds = new ArrayList<>();
-        Instant until = clock.instant().plus(suppressFor);
         for (QueuedRecipient r : failed.recipients()) {
             Reply reply = r.lastReply();
             if (reply != null && HardBounces.isHardBounce(reply)) {
-                adds.add(suppression.add(r.address(), reply.toString(), until).handle((v, error) -> {
-                    if (error != null) {
-                        metrics.error("suppression");
-                        SUPPRESS_FAILED.warn("%s: could not suppress <%s>: %s", failed.id(), r.address(),
-                                error.toString());
-                    } else {
-                        metrics.suppressed();
-                    }
-                    return (Void) null;
-                }).toCompletableFuture());
+                adds.add(suppression.suppress(failed.id(), r.address(), reply.toString(), suppressFor));
             }
         }
         return CompletableFuture.allOf(adds.toArray(CompletableFuture[]::new));

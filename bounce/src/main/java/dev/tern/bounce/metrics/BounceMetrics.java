@@ -15,9 +15,14 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>{@code tern_bounce_null_sender_total}: failure records of null-sender messages, which are
  *       never bounced (RFC 5321 §6.1);</li>
  *   <li>{@code tern_bounce_malformed_records_total{source}}: records skipped because they do not
- *       decode, source {@code failed} or {@code retry};</li>
+ *       decode, source {@code failed}, {@code retry} or {@code feedback};</li>
+ *   <li>{@code tern_bounce_feedback_total{type}}: what reached the bounce address
+ *       (docs/ARCHITECTURE.md, "Feedback loops and VERP"): per recipient {@code dsn-failed},
+ *       {@code dsn-delayed} or {@code complaint}; per message {@code unparsable} (not a report Tern
+ *       reads) or {@code ignored} (a report with nothing to act on: success DSNs, not-spam,
+ *       auth-failure);</li>
  *   <li>{@code tern_bounce_errors_total{stage}}: operations that failed and will be retried or were
- *       given up, stage {@code publish}, {@code suppression} or {@code dedupe}.</li>
+ *       given up, stage {@code publish}, {@code suppression}, {@code dedupe} or {@code event}.</li>
  * </ul>
  * Every series with a fixed label value is registered at start, so dashboards show 0, not "no data".
  * Thread-safe.
@@ -26,6 +31,8 @@ public final class BounceMetrics {
 
     public static final String FAILED = "failed";
     public static final String DELAYED = "delayed";
+    /** The {@code type} values of {@code tern_bounce_feedback_total}. */
+    public static final String[] FEEDBACK_TYPES = {"dsn-failed", "dsn-delayed", "complaint", "unparsable", "ignored"};
 
     private final MeterRegistry registry;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
@@ -36,10 +43,13 @@ public final class BounceMetrics {
         notices(DELAYED, 0);
         counter("tern.bounce.suppressed", "Addresses suppressed after a hard bounce", null, null);
         counter("tern.bounce.null.sender", "Failures of null-sender messages, never bounced", null, null);
-        for (String source : new String[] {"failed", "retry"}) {
+        for (String type : FEEDBACK_TYPES) {
+            counter("tern.bounce.feedback", "Reports that reached the bounce address, by type", "type", type);
+        }
+        for (String source : new String[] {"failed", "retry", "feedback"}) {
             counter("tern.bounce.malformed.records", "Records skipped because they do not decode", "source", source);
         }
-        for (String stage : new String[] {"publish", "suppression", "dedupe"}) {
+        for (String stage : new String[] {"publish", "suppression", "dedupe", "event"}) {
             counter("tern.bounce.errors", "Failed operations, by stage", "stage", stage);
         }
     }
@@ -54,6 +64,11 @@ public final class BounceMetrics {
 
     public void nullSender() {
         counter("tern.bounce.null.sender", null, null, null).increment();
+    }
+
+    /** One report (or one recipient of a report) at the bounce address, by {@link #FEEDBACK_TYPES type}. */
+    public void feedback(String type) {
+        counter("tern.bounce.feedback", null, "type", type).increment();
     }
 
     public void malformed(String source) {

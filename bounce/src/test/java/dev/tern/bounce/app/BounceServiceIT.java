@@ -45,7 +45,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @QuarkusTestResource(value = TernClusterResource.class, initArgs = @ResourceArg(name = "topics",
-        value = "tern.failed:2,tern.inbound:2,tern.events:2,tern.retry.5m:2"))
+        value = "tern.failed:2,tern.inbound:2,tern.events:2,tern.retry.5m:2,tern.feedback:2"))
 class BounceServiceIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);

@@ -56,7 +56,10 @@ public record DeliveryEvent(
         EXPIRED,
         /** Permanent failure of a message with the null sender: dropped, never bounced (RFC 5321 §6.1). */
         DROPPED,
-        /** The recipient reported the message as abuse (an ARF feedback report). */
+        /**
+         * The recipient complained about the message (an ARF feedback report, RFC 5965, arriving at
+         * the bounce address): written by the bounce service with transport {@code feedback}.
+         */
         COMPLAINED
     }
 

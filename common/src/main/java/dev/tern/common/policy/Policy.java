@@ -24,7 +24,8 @@ public record Policy(
         Map<String, DkimKey> dkim,
         Checks checks,
         List<Milter> milters,
-        List<Webhook> webhooks) {
+        List<Webhook> webhooks,
+        Feedback feedback) {
 
     public static final List<Duration> DEFAULT_RETRY = List.of(Duration.ofMinutes(1), Duration.ofMinutes(5),
             Duration.ofMinutes(30), Duration.ofHours(2), Duration.ofHours(6));
@@ -36,6 +37,7 @@ public record Policy(
         dkim = Map.copyOf(dkim);
         milters = List.copyOf(milters);
         webhooks = List.copyOf(webhooks);
+        feedback = feedback == null ? Feedback.NONE : feedback;
     }
 
     /** The milters that check mail from this listener and kind of client, in order. */

@@ -37,7 +37,8 @@ public final class PolicyParser {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Set<String> TOP = Set.of("relay", "routes", "sources", "source-pools", "destinations",
-            "retry", "max-queue-lifetime", "delay-notice-after", "dkim", "checks", "milters", "webhooks");
+            "retry", "max-queue-lifetime", "delay-notice-after", "dkim", "checks", "milters", "webhooks",
+            "feedback");
     private static final Set<String> DKIM = Set.of("selector", "key-file");
     private static final Set<String> RELAY = Set.of("local-domains", "trusted-networks", "users-file", "recipients",
             "recipient-callout");
@@ -99,7 +100,8 @@ public final class PolicyParser {
         Map<String, DkimKey> dkim = dkim(root.path("dkim"), baseDir);
         return new Policy(relay, routes, def, destinations, retry, lifetime, delayNotice, dkim,
                 ChecksParser.parse(root.path("checks")), MiltersParser.parse(root.path("milters")),
-                WebhooksParser.parse(root.path("webhooks"), baseDir));
+                WebhooksParser.parse(root.path("webhooks"), baseDir),
+                FeedbackParser.parse(root.path("feedback")));
     }
 
     /** {@code dkim: {example.org: {selector: s1, key-file: dkim/example.org.pem}}}, keys read now. */

@@ -22,6 +22,12 @@ public final class Topics {
      */
     public static final String QUARANTINE = "tern.quarantine";
     public static final String RETRY_PREFIX = "tern.retry.";
+    /**
+     * Mail addressed to the bounce domain (asynchronous DSNs, ARF complaints): the
+     * {@link RecordCodec} record, keyed by queue id, read by the bounce service
+     * (docs/ARCHITECTURE.md, "Feedback loops and VERP").
+     */
+    public static final String FEEDBACK = "tern.feedback";
 
     private Topics() {
     }
@@ -49,6 +55,7 @@ public final class Topics {
         names.add(EVENTS);
         names.add(CONTROL);
         names.add(QUARANTINE);
+        names.add(FEEDBACK);
         return names;
     }
 }

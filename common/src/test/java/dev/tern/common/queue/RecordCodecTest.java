@@ -94,7 +94,7 @@ class RecordCodecTest {
         assertThat(Topics.retryTopics(List.of(Duration.ofSeconds(10), Duration.ofMinutes(5), Duration.ofHours(2),
                 Duration.ofDays(1)))).containsExactly("tern.retry.10s", "tern.retry.5m", "tern.retry.2h", "tern.retry.1d");
         assertThat(Topics.all(List.of(Duration.ofMinutes(1)))).containsExactly("tern.inbound", "tern.retry.1m",
-                "tern.failed", "tern.events", "tern.control", "tern.quarantine");
+                "tern.failed", "tern.events", "tern.control", "tern.quarantine", "tern.feedback");
     }
 
     @Test

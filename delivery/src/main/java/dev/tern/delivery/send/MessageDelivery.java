@@ -3,6 +3,7 @@ package dev.tern.delivery.send;
 import dev.tern.common.event.DeliveryEvent;
 import dev.tern.common.journal.DeliveryJournal;
 import dev.tern.common.logging.ThrottledWarning;
+import dev.tern.common.policy.Feedback;
 import dev.tern.common.policy.Policy;
 import dev.tern.common.policy.PolicyHolder;
 import dev.tern.common.queue.QueuedMessage;
@@ -44,7 +45,8 @@ import org.jboss.logging.Logger;
  *   <li>recipients on the suppression list fail permanently without a connection ({@link SuppressionCheck});</li>
  *   <li>the rest are grouped by recipient domain, each domain routed ({@link Router}), and domains
  *       that share a destination (one smarthost) and a policy entry share one transaction
- *       ({@link GroupSender}), so each entry's limits hold for its own mail;
+ *       ({@link GroupSender}), so each entry's limits hold for its own mail — except with VERP
+ *       on ({@link VerpSenders}), where each recipient has a transaction and a MAIL FROM of its own;
  *       recipients of a destination (or domain) the operator bounces fail with 550 5.7.1 and the
  *       order's reason; suspended destinations are deferred with 451 4.4.5 without a connection
  *       ({@link OperatorControls});</li>
@@ -170,7 +172,17 @@ public final class MessageDelivery {
                 members.computeIfAbsent(key, k -> new ArrayList<>()).addAll(rcpts);
             }
             var sends = new ArrayList<CompletableFuture<List<RecipientResult>>>();
-            groups.forEach((key, plan) -> sends.add(sendGroup(plan, m, members.get(key), start)));
+            Feedback feedback = p.feedback();
+            groups.forEach((key, plan) -> {
+                if (VerpSenders.applies(feedback, m)) {
+                    // One transaction per recipient, each with its own bounce address as MAIL FROM.
+                    for (QueuedRecipient r : members.get(key)) {
+                        sends.add(sendGroup(plan, VerpSenders.forRecipient(feedback, m, r), List.of(r), start));
+                    }
+                } else {
+                    sends.add(sendGroup(plan, m, members.get(key), start));
+                }
+            });
             return CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).thenApply(v -> {
                 sends.forEach(s -> out.addAll(s.join()));
                 return (List<RecipientResult>) out;

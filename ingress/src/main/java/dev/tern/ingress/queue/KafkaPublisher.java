@@ -23,7 +23,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
- * Puts accepted messages on {@code tern.inbound} (or, held by a content filter, on {@code tern.quarantine}). The returned stage completes only when every
+ * Puts accepted messages on {@code tern.inbound} (or, held by a content filter, on {@code tern.quarantine};
+ * addressed to the bounce domain, on {@code tern.feedback}). The returned stage completes only when every
  * in-sync replica has the record ({@code acks=all}, idempotent producer), or fails — with a
  * {@link TimeoutException} after {@code tern.ingress.kafka-ack-timeout}. The SMTP layer says 250
  * on success and 451 4.3.0 on failure, so a 250 always means "in Kafka".
@@ -73,6 +74,15 @@ public class KafkaPublisher {
         var record = RecordCodec.toRecord(Topics.QUARANTINE, message);
         record.headers().add(RecordCodec.QUARANTINE_REASON, reason.getBytes(StandardCharsets.UTF_8));
         return publish(record);
+    }
+
+    /**
+     * Hands mail addressed to the bounce domain (asynchronous DSNs, complaints) to the bounce service
+     * on {@code tern.feedback} instead of queueing it for delivery; same guarantees as
+     * {@link #publish(QueuedMessage)}.
+     */
+    public CompletionStage<RecordMetadata> feedback(QueuedMessage message) {
+        return publish(RecordCodec.toRecord(Topics.FEEDBACK, message));
     }
 
     private CompletionStage<RecordMetadata> publish(ProducerRecord<String, byte[]> record) {

@@ -23,7 +23,7 @@ import java.util.concurrent.CompletionStage;
 /**
  * Tern's answers to the questions a {@link dev.tern.smtp.server.ServerSession} leaves open, for
  * one connection: the sender checks (the users file's sender lists, SPF), relay control
- * ({@link RelayControl}), SMTP AUTH against the policy's bcrypt users file, and where accepted mail
+ * ({@link RelayControl}; the bounce domain, {@link BounceDomain}), SMTP AUTH against the policy's bcrypt users file, and where accepted mail
  * goes ({@link QueueingSink}: the message checks, then Kafka).
  *
  * <p>The policy is read per decision, so a live reload applies to the next command. bcrypt
@@ -60,6 +60,10 @@ public final class IngressSessionPolicy implements SessionPolicy {
     @Override
     public CompletionStage<Reply> checkRecipient(ForwardPath recipient, RcptParameters parameters, SessionView session) {
         Policy p = services.policy().get();
+        Reply bounceDomain = BounceDomain.check(recipient, session.recipients(), p.feedback());
+        if (bounceDomain != null) {
+            return CompletableFuture.completedFuture(bounceDomain);
+        }
         boolean authenticated = session.authIdentity().isPresent();
         Reply refusal = RelayControl.check(recipient, p.relay(), facts.client(), authenticated);
         if (refusal != null) {
@@ -110,7 +114,11 @@ public final class IngressSessionPolicy implements SessionPolicy {
         // Mail leaving through us (authenticated, or from a network trusted to relay) is signed;
         // everything else is inbound and gets the edge checks.
         boolean outbound = envelope.authIdentity() != null || p.relay().isTrusted(facts.client());
-        return new QueueingSink(envelope, recipients(envelope), facts, services, p, outbound, outbound ? null : spf);
+        if (BounceDomain.isFeedback(envelope.recipients(), p.feedback())) {
+            return new QueueingSink(envelope, recipients(envelope), facts, services, p, QueueingSink.Kind.FEEDBACK, null);
+        }
+        return new QueueingSink(envelope, recipients(envelope), facts, services, p,
+                outbound ? QueueingSink.Kind.OUTBOUND : QueueingSink.Kind.INBOUND, outbound ? null : spf);
     }
 
     private List<QueuedRecipient> recipients(Envelope envelope) {

@@ -55,24 +55,39 @@ final class QueueingSink implements MessageSink {
     private final IngressServices services;
     private final Policy policy;
     private final boolean outbound;
+    private final boolean feedback;
     private final SpfVerdict spf;
     private final String queueId = QueueIds.next();
     private final ByteArrayOutputStream body = new ByteArrayOutputStream(8192);
 
+    /** Where the message goes and which treatment it gets. */
+    enum Kind {
+        /** From the outside to us: message checks, milters, {@code tern.inbound}. */
+        INBOUND,
+        /** Leaving through us (authenticated or trusted client): milters, DKIM signature, {@code tern.inbound}. */
+        OUTBOUND,
+        /**
+         * To the bounce domain (docs/ARCHITECTURE.md, "Feedback loops and VERP"): reports for the
+         * bounce service, which reads them as data and never delivers them, so neither checks nor
+         * milters, straight to {@code tern.feedback}.
+         */
+        FEEDBACK
+    }
+
     /**
-     * @param policy   the policy in force when the transaction's body began
-     * @param outbound whether the mail leaves through us (authenticated or trusted client): it is
-     *                 DKIM-signed; otherwise it is inbound and gets the message checks
-     * @param spf      the transaction's SPF verdict from MAIL FROM, or null
+     * @param policy the policy in force when the transaction's body began
+     * @param kind   where the message goes and which treatment it gets
+     * @param spf    the transaction's SPF verdict from MAIL FROM, or null
      */
     QueueingSink(Envelope envelope, List<QueuedRecipient> recipients, SessionFacts facts, IngressServices services,
-            Policy policy, boolean outbound, SpfVerdict spf) {
+            Policy policy, Kind kind, SpfVerdict spf) {
         this.envelope = envelope;
         this.recipients = recipients;
         this.facts = facts;
         this.services = services;
         this.policy = policy;
-        this.outbound = outbound;
+        this.outbound = kind == Kind.OUTBOUND;
+        this.feedback = kind == Kind.FEEDBACK;
         this.spf = spf;
     }
 
@@ -93,6 +108,9 @@ final class QueueingSink implements MessageSink {
 
     private CompletionStage<Reply> reply(DataSummary summary) {
         byte[] raw = body.toByteArray();
+        if (feedback) {
+            return publish(raw, "", recipients, null);
+        }
         if (outbound) {
             Reply notOwned = envelope.authIdentity() == null ? null
                     : services.checks().sender().checkFromHeader(services.users().get(), envelope.authIdentity(), raw);
@@ -184,7 +202,8 @@ final class QueueingSink implements MessageSink {
         if (quarantine != null) {
             LOG.infof("%s: quarantined: %s", queueId, quarantine);
         }
-        return CompletableFuture.supplyAsync(() -> quarantine == null ? services.publisher().publish(queued)
+        return CompletableFuture.supplyAsync(() -> feedback ? services.publisher().feedback(queued)
+                        : quarantine == null ? services.publisher().publish(queued)
                         : services.publisher().quarantine(queued, quarantine), services.blocking())
                 .thenCompose(stage -> stage)
                 .handle((metadata, error) -> {
