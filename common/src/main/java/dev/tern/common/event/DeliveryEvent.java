@@ -55,7 +55,9 @@ public record DeliveryEvent(
         /** Still failing past the maximum queue lifetime: written to {@code tern.failed} (4.4.7). */
         EXPIRED,
         /** Permanent failure of a message with the null sender: dropped, never bounced (RFC 5321 §6.1). */
-        DROPPED
+        DROPPED,
+        /** Deleted from the queue by an operator's purge order: no attempt, no DSN. */
+        PURGED
     }
 
     public DeliveryEvent {
