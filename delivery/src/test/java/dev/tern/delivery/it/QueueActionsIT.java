@@ -13,7 +13,7 @@ import dev.tern.delivery.admin.ControlListener;
 import dev.tern.delivery.admin.OperatorControls;
 import dev.tern.delivery.support.DeliveryTestResource;
 import dev.tern.delivery.support.Eventually;
-import dev.tern.delivery.support.QueueActionsTestResource;
+import dev.tern.delivery.support.LongRetryTierProfile;
 import dev.tern.delivery.support.QueueProbe;
 import dev.tern.delivery.support.TestDnsServer;
 import dev.tern.local.testkit.TernClusterResource;
@@ -25,6 +25,7 @@ import dev.tern.local.testkit.smtp.SmtpSink;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -50,7 +51,8 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @QuarkusTestResource(TernClusterResource.class)
-@QuarkusTestResource(QueueActionsTestResource.class)
+@QuarkusTestResource(DeliveryTestResource.class)
+@TestProfile(LongRetryTierProfile.class)
 class QueueActionsIT {
 
     static final ObjectMapper JSON = new ObjectMapper();

@@ -25,9 +25,9 @@ import java.util.Map;
  * {@link #RELAY_LOGIN} with the right and a wrong password ({@code auth-secret} files written
  * here), {@code cleartext.test} → a relay without STARTTLS with the right one;
  * everything else by MX through the test DNS server (MX port = the SMTP sink's
- * port), retry ladder {@code [2s, 4s]}.
+ * port), retry ladder {@code [2s, 4s]} ({@code [1s, 10m]} under {@link LongRetryTierProfile}).
  */
-public class DeliveryTestResource implements QuarkusTestResourceLifecycleManager {
+public final class DeliveryTestResource implements QuarkusTestResourceLifecycleManager {
 
     /** The smarthost user of the {@code auth.test} routes, as Cyrus SASL names it: user@realm. */
     public static final String RELAY_USER = "tern";
@@ -131,9 +131,18 @@ public class DeliveryTestResource implements QuarkusTestResourceLifecycleManager
         }
     }
 
-    /** The policy's retry ladder; a test class that needs mail to wait long on a tier uses a longer one. */
-    protected String retryLadder() {
-        return "[2s, 4s]";
+    private String retryLadder = "[2s, 4s]";
+
+    @Override
+    public void setContext(Context context) {
+        if (LongRetryTierProfile.class.getName().equals(context.testProfile())) {
+            retryLadder = "[1s, 10m]";
+        }
+    }
+
+    /** The policy's retry ladder: {@code [1s, 10m]} under {@link LongRetryTierProfile}. */
+    private String retryLadder() {
+        return retryLadder;
     }
 
     // A Kubernetes Secret mounted as a file; deleted with the JVM.
