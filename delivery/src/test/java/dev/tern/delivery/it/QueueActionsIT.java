@@ -76,7 +76,7 @@ class QueueActionsIT {
                 .start();
         lmtp = SmtpSink.builder().lmtp().port(DeliveryTestResource.TestPorts.lmtp()).start();
         dns = new TestDnsServer(DeliveryTestResource.TestPorts.dns());
-        for (String d : List.of("flow.test", "moving.test", "later.test", "slow.test", "purge.test", "hold.test",
+        for (String d : List.of("flow.test", "skip.test", "stays.test", "moving.test", "later.test", "slow.test", "purge.test", "hold.test",
                 "pause.test")) {
             dns.mx(d, 10, "mx." + d).a("mx." + d, "127.0.0.1");
         }
@@ -190,6 +190,26 @@ class QueueActionsIT {
         assertThat(ok("/admin/destinations/later.test/retry-now").get("touched").asInt()).isZero();
         assertThat(sink.messages()).filteredOn(r -> r.bodyText().contains(m.id())).hasSize(1);
         down.remove("slow.test");
+    }
+
+    @Test
+    void anOriginalWhoseRecipientsWereMovedLeavesThemOutWhenItComesDue() throws Exception {
+        down.add("stays.test");
+        // Deferred once as delivery would, due in 8 s on the 1 s tier: retry-now copies it before then.
+        var first = QueueProbe.message("alice@sender.test", "mo@skip.test", "stu@stays.test");
+        var waiting = first.forRetry(first.recipients(), 1, java.time.Instant.now().plusSeconds(8));
+        queue.enqueue("tern.retry.1s", waiting);
+
+        assertThat(ok("/admin/destinations/skip.test/retry-now").get("touched").asInt()).isEqualTo(1);
+        awaitEvent(waiting, e -> e.recipient().equals("mo@skip.test") && e.outcome() == Outcome.DELIVERED);
+        // When the original comes due only stu@stays.test is attempted (its second attempt).
+        awaitEvent(waiting, e -> e.recipient().equals("stu@stays.test") && e.attempt() == 2);
+        assertThat(queue.events(waiting.id())).filteredOn(e -> e.recipient().equals("mo@skip.test"))
+                .as("no second run, not even one the journal answers").singleElement()
+                .satisfies(e -> assertThat(e.outcome()).isEqualTo(Outcome.DELIVERED));
+        assertThat(sink.messages()).filteredOn(r -> r.bodyText().contains(waiting.id()))
+                .flatExtracting(ReceivedMessage::recipients).containsExactly("mo@skip.test");
+        down.remove("stays.test");
     }
 
     @Test
