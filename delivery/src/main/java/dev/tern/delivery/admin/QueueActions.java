@@ -23,7 +23,7 @@ import org.jboss.logging.Logger;
  *
  * <p>Making mail due (retry-now, and after a reroute or release): a tier partition is paused until
  * its head is due, and its other records must keep their schedule, so the matching recipients of
- * each waiting, not yet due tier record are copied to {@code tern.inbound} (same queue id, attempts
+ * each waiting tier record not due within a few seconds are copied to {@code tern.inbound} (same queue id, attempts
  * kept, due now), and only once Kafka acknowledged every copy a {@code moved} order on
  * {@code tern.control} tells every pod to leave those recipients out when it meets the original.
  * A kill -9 between the two leaves both records: the copy is delivered now and the original's
@@ -34,9 +34,15 @@ import org.jboss.logging.Logger;
 public final class QueueActions {
 
     private static final Logger LOG = Logger.getLogger(QueueActions.class);
-    /** Recipients per {@code moved} order: keeps each control record small. */
+    /** Copied records per {@code moved} order: keeps each control record small. */
     private static final int MOVED_PER_ORDER = 500;
     private static final long ACK_WAIT_SECONDS = 30;
+    /**
+     * Records due sooner than this are left alone: a pod may start one before it learns of the
+     * {@code moved} order, and both runs would then attempt the recipients (the journal catches
+     * most of that, but not all).
+     */
+    private static final Duration DUE_MARGIN = Duration.ofSeconds(5);
 
     /**
      * What one action found.
@@ -81,6 +87,7 @@ public final class QueueActions {
         Policy policy = service.policy().current();
         OperatorControls controls = service.controls();
         Instant now = clock.instant();
+        Instant until = now.plus(orderLifetime(policy));
         Set<String> matched = new HashSet<>();
         Set<String> moved = new HashSet<>();
         var copies = new ArrayList<CompletableFuture<List<String>>>();
@@ -106,7 +113,8 @@ public final class QueueActions {
             }
             matched.add(m.id());
             Instant due = m.schedule().notBefore();
-            if (move && topic.startsWith(Topics.RETRY_PREFIX) && due != null && due.isAfter(now)) {
+            if (move && topic.startsWith(Topics.RETRY_PREFIX) && due != null
+                    && due.isAfter(clock.instant().plus(DUE_MARGIN))) {
                 var entries = covered.stream()
                         .map(r -> OperatorControls.movedEntry(topic, partition, found.offset(), r.address())).toList();
                 copies.add(service.requeue(m.forRetry(covered, m.schedule().attempt(), null))
@@ -116,16 +124,21 @@ public final class QueueActions {
                             }
                             return entries;
                         }));
+                // Marked as the scan goes, so an original does not come due long before its order.
+                if (copies.size() >= MOVED_PER_ORDER) {
+                    publishMoved(copies, until);
+                }
             }
         });
-        if (!copies.isEmpty()) {
-            publishMoved(copies, now.plus(orderLifetime(policy)));
-        }
+        publishMoved(copies, until);
         return new Result(matched.size(), moved.size(), summary.truncated());
     }
 
-    // Only acknowledged copies are marked: an original whose copy failed keeps its recipients.
-    private void publishMoved(List<CompletableFuture<List<String>>> copies, Instant until) throws Exception {
+    /**
+     * Waits for {@code copies} and publishes one {@code moved} order for those Kafka acknowledged
+     * (an original whose copy failed keeps its recipients); empties {@code copies}.
+     */
+    private void publishMoved(List<CompletableFuture<List<String>>> copies, Instant until) {
         var entries = new ArrayList<String>();
         for (var copy : copies) {
             try {
@@ -134,11 +147,16 @@ public final class QueueActions {
                 LOG.warnf("a copy to tern.inbound failed; its original keeps its schedule: %s", e.toString());
             }
         }
-        long now = clock.millis();
-        for (int i = 0; i < entries.size(); i += MOVED_PER_ORDER) {
-            var batch = entries.subList(i, Math.min(entries.size(), i + MOVED_PER_ORDER));
-            service.command(ControlCommand.moved(List.copyOf(batch), now, until.toEpochMilli()))
+        copies.clear();
+        if (entries.isEmpty()) {
+            return;
+        }
+        try {
+            service.command(ControlCommand.moved(entries, clock.millis(), until.toEpochMilli()))
                     .get(ACK_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // Applied on this pod already; other pods meet both records and the journal answers for the copy.
+            throw new IllegalStateException("the moved order was not published: " + e, e);
         }
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tern.common.event.AdminAuditEvent;
 import dev.tern.common.event.DeliveryEvent;
 import dev.tern.common.event.DeliveryEvent.Outcome;
 import dev.tern.common.kafka.KafkaClientProperties;
@@ -195,9 +196,9 @@ class QueueActionsIT {
     @Test
     void anOriginalWhoseRecipientsWereMovedLeavesThemOutWhenItComesDue() throws Exception {
         down.add("stays.test");
-        // Deferred once as delivery would, due in 8 s on the 1 s tier: retry-now copies it before then.
+        // Deferred once as delivery would, due in 12 s on the 1 s tier: retry-now copies it before then.
         var first = QueueProbe.message("alice@sender.test", "mo@skip.test", "stu@stays.test");
-        var waiting = first.forRetry(first.recipients(), 1, java.time.Instant.now().plusSeconds(8));
+        var waiting = first.forRetry(first.recipients(), 1, java.time.Instant.now().plusSeconds(12));
         queue.enqueue("tern.retry.1s", waiting);
 
         assertThat(ok("/admin/destinations/skip.test/retry-now").get("touched").asInt()).isEqualTo(1);
@@ -214,6 +215,10 @@ class QueueActionsIT {
 
     @Test
     void purgeCountsFirstThenDeletesOnlyTheMatchingMailWithoutDsn() throws Exception {
+        var viewer = HttpRequest.newBuilder(base.resolve("/admin/purge?destination=purge.test"))
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .header("Authorization", TestAdminTokens.bearer(TestAdminTokens.VIEWER)).build();
+        assertThat(HTTP.send(viewer, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(403);
         assertThat(post("/admin/purge").statusCode()).isEqualTo(400);
         assertThat(post("/admin/purge?destination=purge.test&sender=a%40b.test").statusCode()).isEqualTo(400);
         assertThat(post("/admin/destinations/purge.test/suspend").statusCode()).isEqualTo(202);
@@ -262,6 +267,12 @@ class QueueActionsIT {
             }
         }, n -> n == 0)).as("purged mail is no longer counted").isZero();
         assertThat(metrics()).contains("tern_delivery_operator_actions_total{action=\"purge\"} 1.0");
+        String key = "admin:" + ConfigProvider.getConfig().getValue("quarkus.application.name", String.class);
+        var audit = Eventually.await(WAIT, () -> queue.rawEvents(key).stream().map(AdminAuditEvent::fromJson)
+                .filter(e -> e.path().equals("/admin/purge") && e.status() == 200).toList(), l -> l.size() >= 3);
+        assertThat(audit).as("dry runs and the purge, audited").extracting(e -> e.params().get("destination"))
+                .containsOnly(List.of("purge.test"));
+        assertThat(audit).extracting(e -> e.params().containsKey("dry-run")).contains(true, false);
     }
 
     @Test
