@@ -60,7 +60,9 @@ public record DeliveryEvent(
          * The recipient complained about the message (an ARF feedback report, RFC 5965, arriving at
          * the bounce address): written by the bounce service with transport {@code feedback}.
          */
-        COMPLAINED
+        COMPLAINED,
+        /** Deleted from the queue by an operator's purge order: no attempt, no DSN. */
+        PURGED
     }
 
     public DeliveryEvent {

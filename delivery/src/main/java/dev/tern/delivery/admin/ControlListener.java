@@ -70,8 +70,7 @@ public final class ControlListener implements Runnable {
         try {
             ControlCommand c = ControlCommand.fromJson(r.value());
             c.applyTo(controls);
-            LOG.infof("control: %s %s%s", c.command(), c.destination(), c.command().equals(ControlCommand.BOUNCE)
-                    ? " until " + java.time.Instant.ofEpochMilli(c.until()) + " (" + c.reason() + ")" : "");
+            LOG.infof("control: %s", c.describe());
         } catch (Exception e) {
             LOG.warnf("skipping malformed control command at offset %d: %s", r.offset(), e.getMessage());
         }

@@ -1,5 +1,7 @@
 package dev.tern.delivery.admin;
 
+import dev.tern.common.policy.PolicyHolder;
+import dev.tern.common.queue.QueuedMessage;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -13,6 +15,12 @@ public interface DeliveryOperations {
 
     /** Applies {@code command} here at once and publishes it on {@code tern.control} for every other pod. */
     CompletableFuture<Void> command(ControlCommand command);
+
+    /** Produces {@code m} on {@code tern.inbound}; completes when Kafka acknowledged it. */
+    CompletableFuture<Void> requeue(QueuedMessage m);
+
+    /** The policy in force. */
+    PolicyHolder policy();
 
     /** The operator's orders as this pod holds them. */
     OperatorControls controls();

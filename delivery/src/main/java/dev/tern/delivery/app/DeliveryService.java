@@ -8,6 +8,8 @@ import dev.tern.common.kafka.KafkaClientProperties;
 import dev.tern.common.kafka.KafkaClients;
 import dev.tern.common.kafka.KafkaSends;
 import dev.tern.common.policy.PolicyHolder;
+import dev.tern.common.queue.QueuedMessage;
+import dev.tern.common.queue.RecordCodec;
 import dev.tern.common.queue.Topics;
 import dev.tern.delivery.admin.ControlCommand;
 import dev.tern.delivery.admin.ControlListener;
@@ -134,7 +136,7 @@ public class DeliveryService implements DeliveryOperations {
         var throttle = new ThrottleQueue(vertx, onLoop, gate, maxWaiting, shaping.metrics(),
                 (key, routed) -> ShapingKeys.latest(policy.current(), key, routed));
         var dns = DnsjavaLookup.fromConfig(tern.dns());
-        var router = new Router(new MxResolver(dns, new SecureRandom(), config.mxPort()));
+        var router = new Router(new MxResolver(dns, new SecureRandom(), config.mxPort()), controls);
         Duration retention = policy.current().maxQueueLifetime().plusDays(1);
         blocking = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "tern-delivery-writer");
@@ -159,7 +161,8 @@ public class DeliveryService implements DeliveryOperations {
         consumerProps.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG,
                 Long.toString(Math.max(500, config.sessionTimeout().toMillis() / 4)));
         loop = new ConsumerLoop(new KafkaConsumer<>(consumerProps), this::topics, delivery::deliver,
-                config.maxInFlight(), Clock.systemUTC(), metrics);
+                config.maxInFlight(), Clock.systemUTC(), metrics,
+                (tp, offset, now) -> controls.movedRecipients(tp.topic(), tp.partition(), offset, now));
         loopThread = new Thread(() -> {
             if (!journal.awaitOpen(config.journalWait())) {
                 LOG.warn("starting delivery without the journal: a crash now may duplicate mail");
@@ -224,6 +227,19 @@ public class DeliveryService implements DeliveryOperations {
         }
         return KafkaSends.send(producer, new ProducerRecord<>(Topics.CONTROL, command.stateKey(), command.toJson()))
                 .<Void>thenApply(metadata -> null);
+    }
+
+    @Override
+    public CompletableFuture<Void> requeue(QueuedMessage m) {
+        if (producer == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("delivery is not running"));
+        }
+        return KafkaSends.send(producer, RecordCodec.toRecord(Topics.INBOUND, m)).<Void>thenApply(metadata -> null);
+    }
+
+    @Override
+    public PolicyHolder policy() {
+        return policy;
     }
 
     @Override

@@ -16,16 +16,28 @@ import java.util.Objects;
  *                  before trying): such results are not counted as attempts in metrics
  * @param context   destination, host and TLS of the attempt, as far as it got
  * @param latencyMs from the start of the message's attempt to this outcome
+ * @param purged    deleted by an operator's purge order: no retry, no DSN
  */
 public record RecipientResult(QueuedRecipient recipient, Reply reply, boolean delivered, boolean attempted,
-        AttemptContext context, long latencyMs) {
+        AttemptContext context, long latencyMs, boolean purged) {
 
     private static final Reply JOURNALED = Reply.of(250, "2.0.0", "Already delivered (journal)");
+    private static final Reply PURGED = Reply.of(550, "5.7.1", "Purged from the queue by the operator");
 
     public RecipientResult {
         Objects.requireNonNull(recipient, "recipient");
         Objects.requireNonNull(reply, "reply");
         Objects.requireNonNull(context, "context");
+    }
+
+    public RecipientResult(QueuedRecipient recipient, Reply reply, boolean delivered, boolean attempted,
+            AttemptContext context, long latencyMs) {
+        this(recipient, reply, delivered, attempted, context, latencyMs, false);
+    }
+
+    /** Deleted by an operator's purge order (docs/ARCHITECTURE.md, "Queue actions"). */
+    public static RecipientResult purged(QueuedRecipient r, AttemptContext where) {
+        return new RecipientResult(r, PURGED, false, false, where, 0, true);
     }
 
     /** The next hop accepted the recipient. */
@@ -73,10 +85,10 @@ public record RecipientResult(QueuedRecipient recipient, Reply reply, boolean de
     }
 
     public boolean transientFailure() {
-        return !delivered && reply.codeClass() != 5;
+        return !delivered && !purged && reply.codeClass() != 5;
     }
 
     public boolean permanentFailure() {
-        return !delivered && reply.codeClass() == 5;
+        return !delivered && !purged && reply.codeClass() == 5;
     }
 }

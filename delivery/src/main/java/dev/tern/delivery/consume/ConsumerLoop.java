@@ -44,6 +44,9 @@ import org.jboss.logging.Logger;
  *   <li>Rebalance: before giving up partitions the loop waits (bounded) for their records in flight,
  *       then commits, so a scale-up does not redeliver. Completions from an earlier assignment of a
  *       partition are ignored (another member owns it now; the journal covers any overlap).</li>
+ *   <li>Moved recipients: recipients of a retry-tier record that an operator's retry-now or release
+ *       copied to {@code tern.inbound} ({@link Moved}) are left out; a record whose recipients were
+ *       all moved is finished at once, due or not (docs/ARCHITECTURE.md, "Queue actions").</li>
  *   <li>Policy reload: a changed retry ladder changes the subscription at the next check.</li>
  * </ul>
  *
@@ -62,6 +65,11 @@ public final class ConsumerLoop implements Runnable {
     public interface Handler extends Function<QueuedMessage, java.util.concurrent.CompletionStage<Void>> {
     }
 
+    /** The recipients of a retry-tier record that were copied to {@code tern.inbound} (empty: none). */
+    public interface Moved {
+        java.util.Set<String> recipients(TopicPartition partition, long offset, Instant now);
+    }
+
     private record Done(TopicPartition partition, long offset, int epoch, boolean durable) {
     }
 
@@ -71,6 +79,7 @@ public final class ConsumerLoop implements Runnable {
     private final int maxInFlight;
     private final Clock clock;
     private final DeliveryMetrics metrics;
+    private final Moved moved;
     private final Map<TopicPartition, OffsetTracker> trackers = new HashMap<>();
     private final Map<TopicPartition, Integer> epochs = new HashMap<>();
     private final PartitionHolds holds = new PartitionHolds();
@@ -82,6 +91,12 @@ public final class ConsumerLoop implements Runnable {
 
     public ConsumerLoop(Consumer<String, byte[]> consumer, Supplier<List<String>> topics, Handler handler,
             int maxInFlight, Clock clock, DeliveryMetrics metrics) {
+        this(consumer, topics, handler, maxInFlight, clock, metrics, (tp, offset, now) -> java.util.Set.of());
+    }
+
+    public ConsumerLoop(Consumer<String, byte[]> consumer, Supplier<List<String>> topics, Handler handler,
+            int maxInFlight, Clock clock, DeliveryMetrics metrics, Moved moved) {
+        this.moved = moved;
         this.consumer = consumer;
         this.topics = topics;
         this.handler = handler;
@@ -152,6 +167,19 @@ public final class ConsumerLoop implements Runnable {
         }
         Instant now = clock.instant();
         boolean retryTier = tp.topic().startsWith(Topics.RETRY_PREFIX);
+        if (retryTier) {
+            var gone = moved.recipients(tp, r.offset(), now);
+            if (!gone.isEmpty()) {
+                var rest = m.recipients().stream().filter(x -> !gone.contains(x.address())).toList();
+                if (rest.isEmpty()) {
+                    // Every recipient waits on tern.inbound already (acknowledged before the order was written).
+                    tracker.started(r.offset());
+                    tracker.finished(r.offset());
+                    return true;
+                }
+                m = m.withRecipients(rest);
+            }
+        }
         if (retryTier && m.schedule().notBefore() != null && m.schedule().notBefore().isAfter(now)) {
             holds.hold(consumer, tp, r.offset(), m.schedule().notBefore());
             return false;
@@ -160,21 +188,22 @@ public final class ConsumerLoop implements Runnable {
             metrics.retryLag(tp.topic().substring(Topics.RETRY_PREFIX.length()),
                     Duration.between(m.schedule().notBefore(), now));
         }
+        QueuedMessage toSend = m;
         tracker.started(r.offset());
         inFlight.incrementAndGet();
         int epoch = epochs.getOrDefault(tp, 0);
         long offset = r.offset();
         try {
-            handler.apply(m).whenComplete((v, e) -> {
+            handler.apply(toSend).whenComplete((v, e) -> {
                 if (e != null) {
                     // The handler promises durable completion; an exception here is a bug. Do not
                     // commit past the record: it is re-read after a restart.
-                    LOG.errorf(e, "delivery of %s failed without a durable outcome", m.id());
+                    LOG.errorf(e, "delivery of %s failed without a durable outcome", toSend.id());
                 }
                 completions.add(new Done(tp, offset, epoch, e == null));
             });
         } catch (RuntimeException e) {
-            LOG.errorf(e, "delivery of %s could not start", m.id());
+            LOG.errorf(e, "delivery of %s could not start", toSend.id());
         }
         return true;
     }

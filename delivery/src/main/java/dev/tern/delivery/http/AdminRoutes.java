@@ -34,8 +34,10 @@ import java.util.Map;
  *       outlast the longest tier. 400 for a bad duration.</li>
  *   <li>{@code GET /admin/queues}: JSON with the records waiting per topic and the recipients
  *       waiting per recipient domain and topic, for the whole consumer group ({@link QueueReport});
- *       records in flight (per destination) and connections on this pod; suspended destinations.</li>
+ *       records in flight (per destination) and connections on this pod; suspended, bounced and
+ *       rerouted destinations, held messages.</li>
  * </ul>
+ * The queue actions (purge, retry-now, reroute, hold, release) are {@link QueueActionRoutes}.
  * Every request needs a bearer token, checked before these handlers run by the shared
  * {@link dev.tern.common.admin.AdminGuard} (docs/ARCHITECTURE.md, "Admin API security"): a viewer
  * token for the GET, an operator token for the POSTs, which are audited on {@code tern.events}.
@@ -118,6 +120,8 @@ public class AdminRoutes {
         service.controls().bounced(Instant.now()).forEach((d, b) -> bounced.put(d,
                 Map.of("reason", b.reason(), "until", b.until().toString())));
         body.put("bounced", bounced);
+        body.put("rerouted", service.controls().rerouted());
+        body.put("held", service.controls().held());
         json(rc, 200, body);
     }
 }

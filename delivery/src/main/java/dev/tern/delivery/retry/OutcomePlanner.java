@@ -24,6 +24,7 @@ import java.util.List;
  *   <li>5xx → {@link Outcome#BOUNCED}: to {@code tern.failed} with the remote reply;</li>
  *   <li>recipients not tried at all (suspended destination) are deferred without counting an
  *       attempt: they wait on the tier they would have used after the previous attempt;</li>
+ *   <li>purged by the operator → {@link Outcome#PURGED}: neither retried nor bounced;</li>
  *   <li>bounced or expired with the null sender {@code <>} → {@link Outcome#DROPPED}: never to
  *       {@code tern.failed}, so a bounce can never cause another bounce (RFC 5321 §6.1).</li>
  * </ul>
@@ -49,6 +50,8 @@ public final class OutcomePlanner {
             Reply reply = r.reply();
             if (r.delivered()) {
                 outcome = Outcome.DELIVERED;
+            } else if (r.purged()) {
+                outcome = Outcome.PURGED;
             } else if (r.transientFailure() && !expired) {
                 outcome = Outcome.DEFERRED;
                 deferred.add(r.recipient().withLastReply(reply, r.mxHost()));

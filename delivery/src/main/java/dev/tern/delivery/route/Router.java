@@ -3,13 +3,16 @@ package dev.tern.delivery.route;
 import dev.tern.common.policy.DestinationPolicy;
 import dev.tern.common.policy.Policy;
 import dev.tern.common.policy.Transport;
+import dev.tern.delivery.admin.OperatorControls;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
  * Decides where a recipient domain's mail goes on this attempt (docs/ARCHITECTURE.md, "Delivery rules"):
- * the policy's routes first (first match wins: smarthost or LMTP server), then MX lookup.
+ * an operator's reroute order first (by recipient domain, then by the name of the policy route it
+ * would take; docs/ARCHITECTURE.md, "Queue actions"), the policy's routes next (first match wins:
+ * smarthost or LMTP server), then MX lookup.
  *
  * <p>Destination naming: MX delivery is shaped and suspended per recipient domain; a route is one
  * destination named after its transport (suspended as one), because every domain relayed to one
@@ -23,15 +26,17 @@ public final class Router {
     public static final String MX_CLASS = "mx";
 
     private final MxResolver mx;
+    private final OperatorControls controls;
 
-    public Router(MxResolver mx) {
+    public Router(MxResolver mx, OperatorControls controls) {
         this.mx = mx;
+        this.controls = controls;
     }
 
     public CompletionStage<RoutePlan> route(String domain, Policy policy) {
         // Policy keys are A-labels (the parser accepts only LDH names): match an IDN by them.
         String name = aLabels(domain);
-        Transport transport = policy.transportFor(name);
+        Transport transport = transportFor(name, policy, controls);
         DestinationPolicy shaping = policy.destinationFor(name);
         if (transport.kind() != Transport.Kind.MX) {
             String via = transport.toString();
@@ -42,6 +47,23 @@ public final class Router {
         return mx.resolve(domain).thenApply(r -> r.failure() != null
                 ? RoutePlan.failed(domain, MX_CLASS, transport, shaping, r.failure())
                 : new RoutePlan(domain, MX_CLASS, transport, shaping, r.hops(), null));
+    }
+
+    /**
+     * The destination name {@code domain}'s mail counts under: its route's transport, or the
+     * domain itself for MX delivery (what suspend, bounce and queue actions name).
+     */
+    public static String destinationName(String domain, Policy policy, OperatorControls controls) {
+        Transport t = transportFor(aLabels(domain), policy, controls);
+        return t.kind() == Transport.Kind.MX ? domain : t.toString();
+    }
+
+    private static Transport transportFor(String name, Policy policy, OperatorControls controls) {
+        Transport configured = policy.transportFor(name);
+        return controls.rerouteFor(name)
+                .or(() -> configured.kind() == Transport.Kind.MX ? java.util.Optional.empty()
+                        : controls.rerouteFor(configured.toString()))
+                .orElse(configured);
     }
 
     private static String aLabels(String domain) {

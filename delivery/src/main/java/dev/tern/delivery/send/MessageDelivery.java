@@ -40,6 +40,8 @@ import org.jboss.logging.Logger;
 /**
  * One attempt for one queued record, from envelope to durable outcome:
  * <ol>
+ *   <li>recipients an operator's purge order covers are deleted ({@code PURGED} events, no DSN);
+ *       a message the operator holds is deferred without an attempt (451 4.4.5);</li>
  *   <li>a message past {@code max-queue-lifetime} is expired without an attempt (4.4.7);</li>
  *   <li>recipients the journal knows as delivered are skipped (crash recovery, at most one duplicate);</li>
  *   <li>recipients on the suppression list fail permanently without a connection ({@link SuppressionCheck});</li>
@@ -101,17 +103,33 @@ public final class MessageDelivery {
                 .thenCompose(this::durably);
     }
 
-    private CompletableFuture<Disposition> attempt(QueuedMessage m) {
+    private CompletableFuture<Disposition> attempt(QueuedMessage queued) {
         Policy p = policy.current();
         long start = System.nanoTime();
+        var purged = purged(queued, p);
+        boolean allPurged = purged.size() == queued.recipients().size();
+        QueuedMessage m = purged.isEmpty() || allPurged ? queued : queued.withRecipients(queued.recipients().stream()
+                .filter(r -> purged.stream().noneMatch(x -> x.recipient() == r)).toList());
         CompletableFuture<List<RecipientResult>> results;
-        if (!clock.instant().isBefore(m.schedule().firstReceived().plus(p.maxQueueLifetime()))) {
+        if (allPurged) {
+            results = CompletableFuture.completedFuture(List.of());
+        } else if (!clock.instant().isBefore(m.schedule().firstReceived().plus(p.maxQueueLifetime()))) {
             results = CompletableFuture.completedFuture(notAttempted(m.recipients(),
                     Reply.of(451, "4.4.7", "Message expired in the queue")));
+        } else if (controls.isHeld(m.id())) {
+            results = CompletableFuture.completedFuture(notAttempted(m.recipients(),
+                    Reply.of(451, "4.4.5", "Held by the operator")));
         } else {
             var suppressed = suppression.suppressed(m.recipients().stream().map(QueuedRecipient::address).toList());
             results = journaled(m).thenCombine(suppressed, (done, listed) -> send(m, p, done, listed, start))
                     .thenComposeAsync(f -> f, loop);
+        }
+        if (!purged.isEmpty()) {
+            results = results.thenApply(r -> {
+                var all = new ArrayList<>(purged);
+                all.addAll(r);
+                return all;
+            });
         }
         return results.thenApply(r -> {
             var d = OutcomePlanner.plan(m, r, new RetryLadder(p.retry()), p.maxQueueLifetime(), clock.instant());
@@ -119,6 +137,22 @@ public final class MessageDelivery {
             d.events().forEach(MessageDelivery::log);
             return d;
         });
+    }
+
+    /** The recipients an operator's purge order deletes (docs/ARCHITECTURE.md, "Queue actions"). */
+    private List<RecipientResult> purged(QueuedMessage m, Policy p) {
+        if (!controls.hasPurgeOrders()) {
+            return List.of();
+        }
+        Instant now = clock.instant();
+        var out = new ArrayList<RecipientResult>();
+        for (QueuedRecipient r : m.recipients()) {
+            String routed = Router.destinationName(r.domain(), p, controls);
+            if (controls.purged(m, r, routed, now)) {
+                out.add(RecipientResult.purged(r, AttemptContext.NONE.viaHost(r.lastMx(), null)));
+            }
+        }
+        return out;
     }
 
     private CompletableFuture<Set<String>> journaled(QueuedMessage m) {

@@ -52,6 +52,6 @@ class ControlCommandTest {
     void refusesABounceWithoutAnEndAndUnknownCommands() {
         assertThatThrownBy(() -> new ControlCommand(ControlCommand.BOUNCE, "x.example", 1, "r", 0))
                 .hasMessageContaining("until");
-        assertThatThrownBy(() -> new ControlCommand("purge", "x.example", 1)).hasMessageContaining("purge");
+        assertThatThrownBy(() -> new ControlCommand("vaporise", "x.example", 1)).hasMessageContaining("vaporise");
     }
 }

@@ -106,4 +106,24 @@ class OutcomePlannerTest {
         assertThat(d.retry().schedule().attempt()).isEqualTo(1);
         assertThat(d.retryTopic()).isEqualTo("tern.retry.1m");
     }
+
+    @Test
+    void purgedRecipientsAreNeitherRetriedNorBouncedAndUseNoAttempt() {
+        var m = message("a@x.org", 1, NOW.minusSeconds(120), "b@example.com", "c@example.com");
+        var d = OutcomePlanner.plan(m, List.of(
+                RecipientResult.purged(QueuedRecipient.of("b@example.com"), AttemptContext.NONE),
+                RecipientResult.notAttempted(QueuedRecipient.of("c@example.com"), Reply.of(451, "4.4.5", "held"),
+                        AttemptContext.NONE, 0)), LADDER, LIFETIME, NOW);
+        assertThat(d.failed()).isNull();
+        assertThat(d.retry().recipients()).extracting(QueuedRecipient::address).containsExactly("c@example.com");
+        assertThat(d.events()).extracting(e -> e.outcome()).containsExactly(Outcome.PURGED, Outcome.DEFERRED);
+        assertThat(d.events()).allSatisfy(e -> assertThat(e.attempt()).isEqualTo(1));
+        assertThat(d.events().get(0).replyText()).startsWith("5.7.1");
+
+        var purgedAlone = OutcomePlanner.plan(message("", 1, NOW, "b@example.com"), List.of(
+                RecipientResult.purged(QueuedRecipient.of("b@example.com"), AttemptContext.NONE)), LADDER, LIFETIME, NOW);
+        assertThat(purgedAlone.retry()).isNull();
+        assertThat(purgedAlone.failed()).isNull();
+        assertThat(purgedAlone.events()).extracting(e -> e.outcome()).containsExactly(Outcome.PURGED);
+    }
 }

@@ -25,7 +25,7 @@ import java.util.Map;
  * {@link #RELAY_LOGIN} with the right and a wrong password ({@code auth-secret} files written
  * here), {@code cleartext.test} → a relay without STARTTLS with the right one;
  * everything else by MX through the test DNS server (MX port = the SMTP sink's
- * port), retry ladder {@code [2s, 4s]}.
+ * port), retry ladder {@code [2s, 4s]} ({@code [1s, 10m]} under {@link LongRetryTierProfile}).
  */
 public final class DeliveryTestResource implements QuarkusTestResourceLifecycleManager {
 
@@ -116,7 +116,7 @@ public final class DeliveryTestResource implements QuarkusTestResourceLifecycleM
                     backoff: 1m
                 retry: [2s, 4s]
                 max-queue-lifetime: 1h
-                """.formatted(smtp, lmtp, smtp, smtp, smtp, smtp);
+                """.formatted(smtp, lmtp, smtp, smtp, smtp, smtp).replace("retry: [2s, 4s]", "retry: " + retryLadder());
         try {
             Path file = Files.createTempFile("tern-delivery-test-policy", ".yaml");
             Files.writeString(file, policy);
@@ -129,6 +129,20 @@ public final class DeliveryTestResource implements QuarkusTestResourceLifecycleM
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private String retryLadder = "[2s, 4s]";
+
+    @Override
+    public void setContext(Context context) {
+        if (LongRetryTierProfile.class.getName().equals(context.testProfile())) {
+            retryLadder = "[1s, 10m]";
+        }
+    }
+
+    /** The policy's retry ladder: {@code [1s, 10m]} under {@link LongRetryTierProfile}. */
+    private String retryLadder() {
+        return retryLadder;
     }
 
     // A Kubernetes Secret mounted as a file; deleted with the JVM.

@@ -50,7 +50,12 @@ public final class QueueProbe implements AutoCloseable {
     }
 
     public void enqueue(QueuedMessage m) throws Exception {
-        producer.send(RecordCodec.toRecord(Topics.INBOUND, m)).get();
+        enqueue(Topics.INBOUND, m);
+    }
+
+    /** Produces {@code m} on {@code topic} (a retry tier: as delivery defers it, with its schedule). */
+    public void enqueue(String topic, QueuedMessage m) throws Exception {
+        producer.send(RecordCodec.toRecord(topic, m)).get();
     }
 
     /** Holds {@code m} on {@code tern.quarantine} the way ingress does: its queue record plus the reason header. */
