@@ -1,6 +1,7 @@
 package dev.tern.ingress.queue;
 
 import dev.tern.common.config.TernConfig;
+import dev.tern.common.event.AcceptedEvent;
 import dev.tern.common.kafka.KafkaClientProperties;
 import dev.tern.common.kafka.KafkaClients;
 import dev.tern.common.kafka.KafkaSends;
@@ -8,6 +9,7 @@ import dev.tern.common.queue.QueuedMessage;
 import dev.tern.common.queue.RecordCodec;
 import dev.tern.common.queue.Topics;
 import dev.tern.ingress.config.IngressConfig;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.annotation.PreDestroy;
@@ -15,12 +17,15 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.jboss.logging.Logger;
 
 /**
  * Puts accepted messages on {@code tern.inbound} (or, held by a content filter, on {@code tern.quarantine}). The returned stage completes only when every
@@ -35,9 +40,12 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 @ApplicationScoped
 public class KafkaPublisher {
 
+    private static final Logger LOG = Logger.getLogger(KafkaPublisher.class);
+
     private final KafkaProducer<String, byte[]> producer;
     private final Duration ackTimeout;
     private final Timer publishTimer;
+    private final Counter acceptedEventsLost;
 
     public KafkaPublisher(TernConfig tern, KafkaClientProperties kafkaProperties, IngressConfig config,
             MeterRegistry registry) {
@@ -53,6 +61,9 @@ public class KafkaPublisher {
         this.publishTimer = Timer.builder("tern.ingress.kafka.publish")
                 .description("Time from end of data to Kafka acknowledgement")
                 .publishPercentileHistogram()
+                .register(registry);
+        this.acceptedEventsLost = Counter.builder("tern.ingress.accepted.events.lost")
+                .description("Accepted-message events (message trace) not written to tern.events")
                 .register(registry);
     }
 
@@ -73,6 +84,30 @@ public class KafkaPublisher {
         var record = RecordCodec.toRecord(Topics.QUARANTINE, message);
         record.headers().add(RecordCodec.QUARANTINE_REASON, reason.getBytes(StandardCharsets.UTF_8));
         return publish(record);
+    }
+
+    /**
+     * Writes the {@code accepted} record of a message already acknowledged (docs/ARCHITECTURE.md,
+     * "Message trace and ternctl") to {@code tern.events}, best effort: the send starts on
+     * {@code executor} (it may wait for the topic's metadata, which must not happen on the
+     * producer's own I/O thread that completed the acknowledgement), nothing waits for it, and a
+     * failure only counts {@code tern_ingress_accepted_events_lost_total}.
+     */
+    public void recordAccepted(AcceptedEvent event, Executor executor) {
+        try {
+            executor.execute(() -> KafkaSends.send(producer, event.toRecord(Topics.EVENTS)).whenComplete((m, error) -> {
+                if (error != null) {
+                    lost(event, error);
+                }
+            }));
+        } catch (RejectedExecutionException e) {
+            lost(event, e);
+        }
+    }
+
+    private void lost(AcceptedEvent event, Throwable error) {
+        acceptedEventsLost.increment();
+        LOG.debugf("%s: accepted event not written: %s", event.id(), error);
     }
 
     private CompletionStage<RecordMetadata> publish(ProducerRecord<String, byte[]> record) {
