@@ -10,6 +10,12 @@ import dev.tern.bounce.failure.FailureHandler;
 import dev.tern.bounce.metrics.BounceMetrics;
 import dev.tern.bounce.publish.NoticePublisher;
 import dev.tern.bounce.suppression.ReconnectingSuppressionList;
+import dev.tern.bounce.trace.InfinispanTraceStore;
+import dev.tern.bounce.trace.LazyTraceStore;
+import dev.tern.bounce.trace.TraceHandler;
+import dev.tern.bounce.trace.TraceIndex;
+import dev.tern.common.queue.QueuedMessage;
+import dev.tern.common.queue.QueuedRecipient;
 import dev.tern.common.config.TernConfig;
 import dev.tern.common.infinispan.InfinispanClient;
 import dev.tern.common.kafka.KafkaClientProperties;
@@ -42,7 +48,10 @@ import org.jboss.logging.Logger;
  *       DSN on {@code tern.inbound} + suppression of hard bounces;</li>
  *   <li>thread {@code tern-bounce-delay} (unless {@code delay-notice-source=none}): every
  *       {@code tern.retry.*} tier, by pattern so tiers added to the ladder later are picked up →
- *       {@link DelayHandler} → at most one delay DSN per message.</li>
+ *       {@link DelayHandler} → at most one delay DSN per message;</li>
+ *   <li>thread {@code tern-bounce-trace}: {@code tern.events} → {@link TraceHandler} → the message
+ *       trace in Infinispan ({@link TraceIndex}), which also records every notice published
+ *       (docs/ARCHITECTURE.md, "Message trace and ternctl").</li>
  * </ul>
  * Both loops share one idempotent producer and commit only after their notices are acknowledged
  * ({@link RecordLoop}). Start-up does not wait for Kafka or Infinispan (readiness reports them).
@@ -62,9 +71,11 @@ public class BounceService {
     private final BounceMetrics metrics;
     private final InfinispanClient infinispan;
     private final Clock clock = Clock.systemUTC();
+    private final TraceIndex trace;
     private KafkaProducer<String, byte[]> producer;
     private Running failed;
     private Running delay;
+    private Running tracing;
 
     public BounceService(TernConfig tern, KafkaClientProperties kafkaProperties, BounceConfig config,
             PolicyHolder policy, InfinispanClient infinispan, MeterRegistry registry) {
@@ -76,6 +87,12 @@ public class BounceService {
         this.metrics = new BounceMetrics(registry);
         this.suppression = new ReconnectingSuppressionList(
                 () -> new InfinispanSuppressionList(infinispan.manager(), config.suppressionCache(), clock));
+        if (config.traceRetention().isNegative() || config.traceRetention().isZero()) {
+            throw new IllegalArgumentException("tern.bounce.trace-retention must be positive, not "
+                    + config.traceRetention());
+        }
+        this.trace = new TraceIndex(new LazyTraceStore(() -> new InfinispanTraceStore(infinispan.manager(),
+                config.traceCache())), config::traceRetention, () -> policy.current().retry(), clock);
     }
 
     void start(@Observes StartupEvent event) {
@@ -92,7 +109,7 @@ public class BounceService {
 
     /** Starts the consumer threads with fresh consumers; they resume from the committed offsets. */
     public synchronized void startConsumers() {
-        var publisher = new NoticePublisher(producer);
+        var publisher = new NoticePublisher(producer, this::traceNotice);
         var builder = new NoticeBuilder(hostname(), config.maxReturnedSize(), clock);
         var failure = new FailureHandler(builder, publisher, suppression, config.suppressFor(), metrics, clock);
         failed = Running.start("tern-bounce-failed", new RecordLoop("tern-bounce-failed",
@@ -103,6 +120,28 @@ public class BounceService {
                     () -> policy.current().maxQueueLifetime(), metrics, clock);
             delay = Running.start("tern-bounce-delay", new RecordLoop("tern-bounce-delay",
                     consumer(config.delayGroupId()), RETRY_TIERS, handler, clock, config.retryBackoff()));
+        }
+        tracing = Running.start("tern-bounce-trace", new RecordLoop("tern-bounce-trace",
+                consumer(config.traceGroupId()), List.of(Topics.EVENTS), new TraceHandler(trace, metrics), clock,
+                config.retryBackoff()));
+    }
+
+    /** Records a published notice in the trace of the message it is about; best effort. */
+    private void traceNotice(QueuedMessage about, QueuedMessage notice, String action) {
+        try {
+            String to = notice.recipients().isEmpty() ? "" : notice.recipients().get(0).address();
+            trace.notice(about.id(), notice.id(), to, action,
+                    about.recipients().stream().map(QueuedRecipient::address).toList()).whenComplete((v, error) -> {
+                        if (error != null) {
+                            metrics.error("trace");
+                            LOG.debugf("%s: notice %s not recorded in the trace: %s", about.id(), notice.id(), error);
+                        } else {
+                            metrics.traceIndexed("notice");
+                        }
+                    });
+        } catch (RuntimeException e) {
+            metrics.error("trace");
+            LOG.debugf("%s: notice %s not recorded in the trace: %s", about.id(), notice.id(), e);
         }
     }
 
@@ -116,6 +155,10 @@ public class BounceService {
             delay.stop();
             delay = null;
         }
+        if (tracing != null) {
+            tracing.stop();
+            tracing = null;
+        }
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -128,6 +171,16 @@ public class BounceService {
     /** The suppression list this pod writes, shared through Infinispan. */
     public SuppressionList suppressionList() {
         return suppression;
+    }
+
+    /** This service's metrics. */
+    public BounceMetrics metrics() {
+        return metrics;
+    }
+
+    /** The message trace, filled by this pod's consumer and shared through Infinispan. */
+    public TraceIndex traceIndex() {
+        return trace;
     }
 
     /** {@code tern.bounce.delay-notice-after} when set, else the live policy's value. */
