@@ -196,6 +196,60 @@ class AdminOperationsIT {
         assertThat(get("suppression?limit=x", TestAdminTokens.VIEWER).statusCode()).isEqualTo(400);
     }
 
+    @Test
+    void ternctlTracesAndManagesTheSuppressionListOverTheRealRoutes() throws Exception {
+        String m = UUID.randomUUID().toString().substring(0, 8);
+        String id = "CTL-" + m;
+        String rcpt = "ctl-" + m + "@remote.test";
+        long t = Instant.now().toEpochMilli();
+        accepted(id, "<ctl-" + m + "@origin.test>", rcpt, t);
+        attempt(id, rcpt, 1, Outcome.DEFERRED, 451, "4.7.1 greylisted", t + 10);
+        attempt(id, rcpt, 2, Outcome.DELIVERED, 250, "2.0.0 ok", t + 20);
+        awaitTrace("id=" + id, n -> n.path("attempts").size() == 2);
+
+        var trace = ternctl("trace", id);
+        assertThat(trace.code()).isZero();
+        assertThat(trace.out()).contains(id + "  delivered").contains("from <alice@origin.test>")
+                .contains("451 4.7.1 greylisted").contains("250 2.0.0 ok").contains("mx1.remote.test [192.0.2.25]");
+        var json = ternctl("trace", "--message-id", "ctl-" + m + "@origin.test", "--json");
+        assertThat(json.code()).isZero();
+        assertThat(JSON.readTree(json.out()).path("messages").get(0).path("id").asText()).isEqualTo(id);
+        assertThat(ternctl("trace", "never-" + m).code()).isEqualTo(2);
+
+        String address = "ctl-suppressed-" + m + "@remote.test";
+        var added = ternctl("suppression", "add", address, "--reason", "asked by phone", "--duration", "3d");
+        assertThat(added.code()).as(added.err()).isZero();
+        assertThat(added.out()).contains("suppressed " + address + " until ");
+        var listed = ternctl("suppression", "list", "--limit", "10000");
+        assertThat(listed.out()).containsPattern(java.util.regex.Pattern.quote(address) + " +\\S+ +asked by phone");
+        assertThat(ternctl("suppression", "show", address).code()).isZero();
+        assertThat(ternctl("suppression", "remove", address).code()).isZero();
+        assertThat(ternctl("suppression", "show", address).code()).isEqualTo(2);
+        assertThat(ternctl("suppression", "remove", address).code()).isEqualTo(2);
+        assertThat(ternctl("suppression", "add", address, "--duration", "whenever").code()).isEqualTo(1);
+    }
+
+    private record Ran(int code, String out, String err) {
+    }
+
+    /** ternctl in this JVM against this service, with the test's operator token. */
+    private Ran ternctl(String... args) throws Exception {
+        java.nio.file.Path token = java.nio.file.Files.createTempFile("ternctl-token", "");
+        try {
+            java.nio.file.Files.writeString(token, TestAdminTokens.OPERATOR);
+            var all = new java.util.ArrayList<>(List.of("--bounce", admin.toURI().resolve("/").toString(),
+                    "--delivery", "http://127.0.0.1:1", "--token-file", token.toString()));
+            all.addAll(List.of(args));
+            var out = new java.io.StringWriter();
+            var err = new java.io.StringWriter();
+            int code = dev.tern.ternctl.Ternctl.run(all.toArray(String[]::new), new java.io.PrintWriter(out),
+                    new java.io.PrintWriter(err));
+            return new Ran(code, out.toString(), err.toString());
+        } finally {
+            java.nio.file.Files.deleteIfExists(token);
+        }
+    }
+
     /** Polls the trace until the single message answered matches; the consumer runs asynchronously. */
     private JsonNode awaitTrace(String query, Predicate<JsonNode> done) throws Exception {
         long deadline = System.nanoTime() + WAIT.toNanos();
