@@ -17,8 +17,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -41,11 +42,19 @@ import org.jboss.logging.Logger;
 public class KafkaPublisher {
 
     private static final Logger LOG = Logger.getLogger(KafkaPublisher.class);
+    static final int ACCEPTED_BACKLOG = 10_000;
 
     private final KafkaProducer<String, byte[]> producer;
     private final Duration ackTimeout;
     private final Timer publishTimer;
     private final Counter acceptedEventsLost;
+    /** One thread, bounded backlog: trace records never compete with mail for the blocking pool. */
+    private final ThreadPoolExecutor acceptedSender = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(ACCEPTED_BACKLOG), r -> {
+                var t = new Thread(r, "tern-ingress-accepted-events");
+                t.setDaemon(true);
+                return t;
+            });
 
     public KafkaPublisher(TernConfig tern, KafkaClientProperties kafkaProperties, IngressConfig config,
             MeterRegistry registry) {
@@ -88,18 +97,20 @@ public class KafkaPublisher {
 
     /**
      * Writes the {@code accepted} record of a message already acknowledged (docs/ARCHITECTURE.md,
-     * "Message trace and ternctl") to {@code tern.events}, best effort: the send starts on
-     * {@code executor} (it may wait for the topic's metadata, which must not happen on the
-     * producer's own I/O thread that completed the acknowledgement), nothing waits for it, and a
-     * failure only counts {@code tern_ingress_accepted_events_lost_total}.
+     * "Message trace and ternctl") to {@code tern.events}, best effort: the send starts on a thread
+     * of its own (it may wait for the topic's metadata, which must neither happen on the
+     * producer's I/O thread that completed the acknowledgement nor hold up the threads that
+     * publish mail), nothing waits for it, and a failure, or a backlog past
+     * {@value #ACCEPTED_BACKLOG} records, only counts {@code tern_ingress_accepted_events_lost_total}.
      */
-    public void recordAccepted(AcceptedEvent event, Executor executor) {
+    public void recordAccepted(AcceptedEvent event) {
         try {
-            executor.execute(() -> KafkaSends.send(producer, event.toRecord(Topics.EVENTS)).whenComplete((m, error) -> {
-                if (error != null) {
-                    lost(event, error);
-                }
-            }));
+            acceptedSender.execute(() -> KafkaSends.send(producer, event.toRecord(Topics.EVENTS))
+                    .whenComplete((m, error) -> {
+                        if (error != null) {
+                            lost(event, error);
+                        }
+                    }));
         } catch (RejectedExecutionException e) {
             lost(event, e);
         }
@@ -119,6 +130,13 @@ public class KafkaPublisher {
 
     @PreDestroy
     void close() {
+        acceptedSender.shutdown();
+        try {
+            // Accepted records still waiting get their chance to go out with the drain.
+            acceptedSender.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         producer.close(Duration.ofSeconds(5));
     }
 }

@@ -195,7 +195,7 @@ final class QueueingSink implements MessageSink {
                         return Reply.of(451, "4.3.0", "Error: queue temporarily unavailable, try again later");
                     }
                     metrics.accepted(length);
-                    services.publisher().recordAccepted(accepted(queued, quarantine), services.blocking());
+                    services.publisher().recordAccepted(accepted(queued, quarantine));
                     return Reply.of(250, "2.0.0", "Ok: queued as " + queueId);
                 });
     }
