@@ -55,4 +55,30 @@ public final class InboundTopic {
             return found;
         }
     }
+
+    /** The {@code accepted} record of queue id {@code id} on {@code tern.events}, waiting up to {@code wait}. */
+    public static java.util.Optional<dev.tern.common.event.AcceptedEvent> accepted(String bootstrap, String id,
+            Duration wait) {
+        var props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        try (var consumer = new KafkaConsumer<String, byte[]>(props)) {
+            var partitions = new ArrayList<TopicPartition>();
+            consumer.partitionsFor(Topics.EVENTS).forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long deadline = System.nanoTime() + wait.toNanos();
+            do {
+                for (var r : consumer.poll(Duration.ofMillis(300))) {
+                    if (id.equals(r.key())
+                            && dev.tern.common.event.AcceptedEvent.KIND.equals(dev.tern.common.event.EventKinds.of(r.value()))) {
+                        return java.util.Optional.of(dev.tern.common.event.AcceptedEvent.fromJson(r.value()));
+                    }
+                }
+            } while (System.nanoTime() < deadline);
+            return java.util.Optional.empty();
+        }
+    }
 }

@@ -13,6 +13,12 @@ import dev.tern.bounce.publish.EventPublisher;
 import dev.tern.bounce.publish.NoticePublisher;
 import dev.tern.bounce.suppression.ReconnectingSuppressionList;
 import dev.tern.bounce.suppression.SuppressionWriter;
+import dev.tern.bounce.trace.InfinispanTraceStore;
+import dev.tern.bounce.trace.LazyTraceStore;
+import dev.tern.bounce.trace.TraceHandler;
+import dev.tern.bounce.trace.TraceIndex;
+import dev.tern.common.queue.QueuedMessage;
+import dev.tern.common.queue.QueuedRecipient;
 import dev.tern.common.config.TernConfig;
 import dev.tern.common.infinispan.InfinispanClient;
 import dev.tern.common.kafka.KafkaClientProperties;
@@ -49,6 +55,9 @@ import org.jboss.logging.Logger;
  *   <li>thread {@code tern-bounce-feedback}: {@code tern.feedback} (mail at the bounce domain) →
  *       {@link FeedbackHandler} → suppression of failed recipients and complainers, events on
  *       {@code tern.events} (docs/ARCHITECTURE.md, "Feedback loops and VERP").</li>
+ *   <li>thread {@code tern-bounce-trace}: {@code tern.events} → {@link TraceHandler} → the message
+ *       trace in Infinispan ({@link TraceIndex}), which also records every notice published
+ *       (docs/ARCHITECTURE.md, "Message trace and ternctl").</li>
  * </ul>
  * The loops share one idempotent producer and commit only after their notices are acknowledged
  * ({@link RecordLoop}). Start-up does not wait for Kafka or Infinispan (readiness reports them).
@@ -68,10 +77,12 @@ public class BounceService {
     private final BounceMetrics metrics;
     private final InfinispanClient infinispan;
     private final Clock clock = Clock.systemUTC();
+    private final TraceIndex trace;
     private KafkaProducer<String, byte[]> producer;
     private Running failed;
     private Running delay;
     private Running feedback;
+    private Running tracing;
 
     public BounceService(TernConfig tern, KafkaClientProperties kafkaProperties, BounceConfig config,
             PolicyHolder policy, InfinispanClient infinispan, MeterRegistry registry) {
@@ -83,6 +94,12 @@ public class BounceService {
         this.metrics = new BounceMetrics(registry);
         this.suppression = new ReconnectingSuppressionList(
                 () -> new InfinispanSuppressionList(infinispan.manager(), config.suppressionCache(), clock));
+        if (config.traceRetention().isNegative() || config.traceRetention().isZero()) {
+            throw new IllegalArgumentException("tern.bounce.trace-retention must be positive, not "
+                    + config.traceRetention());
+        }
+        this.trace = new TraceIndex(new LazyTraceStore(() -> new InfinispanTraceStore(infinispan.manager(),
+                config.traceCache())), config::traceRetention, () -> policy.current().retry(), clock);
     }
 
     void start(@Observes StartupEvent event) {
@@ -99,7 +116,7 @@ public class BounceService {
 
     /** Starts the consumer threads with fresh consumers; they resume from the committed offsets. */
     public synchronized void startConsumers() {
-        var publisher = new NoticePublisher(producer);
+        var publisher = new NoticePublisher(producer, this::traceNotice);
         var builder = new NoticeBuilder(hostname(), config.maxReturnedSize(), clock);
         var failure = new FailureHandler(builder, publisher, suppression, config.suppressFor(), metrics, clock);
         failed = Running.start("tern-bounce-failed", new RecordLoop("tern-bounce-failed",
@@ -115,6 +132,28 @@ public class BounceService {
                     () -> policy.current().maxQueueLifetime(), metrics, clock);
             delay = Running.start("tern-bounce-delay", new RecordLoop("tern-bounce-delay",
                     consumer(config.delayGroupId()), RETRY_TIERS, handler, clock, config.retryBackoff()));
+        }
+        tracing = Running.start("tern-bounce-trace", new RecordLoop("tern-bounce-trace",
+                consumer(config.traceGroupId()), List.of(Topics.EVENTS), new TraceHandler(trace, metrics), clock,
+                config.retryBackoff()));
+    }
+
+    /** Records a published notice in the trace of the message it is about; best effort. */
+    private void traceNotice(QueuedMessage about, QueuedMessage notice, String action) {
+        try {
+            String to = notice.recipients().isEmpty() ? "" : notice.recipients().get(0).address();
+            trace.notice(about.id(), notice.id(), to, action,
+                    about.recipients().stream().map(QueuedRecipient::address).toList()).whenComplete((v, error) -> {
+                        if (error != null) {
+                            metrics.error("trace");
+                            LOG.debugf("%s: notice %s not recorded in the trace: %s", about.id(), notice.id(), error);
+                        } else {
+                            metrics.traceIndexed("notice");
+                        }
+                    });
+        } catch (RuntimeException e) {
+            metrics.error("trace");
+            LOG.debugf("%s: notice %s not recorded in the trace: %s", about.id(), notice.id(), e);
         }
     }
 
@@ -132,6 +171,10 @@ public class BounceService {
             feedback.stop();
             feedback = null;
         }
+        if (tracing != null) {
+            tracing.stop();
+            tracing = null;
+        }
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -144,6 +187,16 @@ public class BounceService {
     /** The suppression list this pod writes, shared through Infinispan. */
     public SuppressionList suppressionList() {
         return suppression;
+    }
+
+    /** This service's metrics. */
+    public BounceMetrics metrics() {
+        return metrics;
+    }
+
+    /** The message trace, filled by this pod's consumer and shared through Infinispan. */
+    public TraceIndex traceIndex() {
+        return trace;
     }
 
     /** {@code tern.bounce.delay-notice-after} when set, else the live policy's value. */

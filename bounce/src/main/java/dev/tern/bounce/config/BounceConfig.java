@@ -78,6 +78,19 @@ public interface BounceConfig {
      */
     @WithDefault("365d")
     Duration complaintSuppressFor();
+     * Kafka consumer group reading {@code tern.events} into the message trace
+     * (docs/ARCHITECTURE.md, "Message trace and ternctl"), shared by all bounce pods.
+     */
+    @WithDefault("tern-bounce-trace")
+    String traceGroupId();
+
+    /** Infinispan cache holding the message trace. */
+    @WithDefault("tern-trace")
+    String traceCache();
+
+    /** How long a message's trace is kept after its last record (lifespan of the trace entries). */
+    @WithDefault("7d")
+    Duration traceRetention();
 
     /** Records taken per poll; the loop waits for all their notices before it commits. */
     @WithDefault("100")

@@ -133,7 +133,7 @@ public final class DelayHandler implements RecordHandler {
             return CompletableFuture.completedFuture(null);
         }
         Duration lifespan = maxQueueLifetime.get();
-        return publisher.publish(notice.get()).handle((metadata, error) -> {
+        return publisher.publish(notice.get(), waiting, "delayed").handle((metadata, error) -> {
             if (error != null) {
                 metrics.error("publish");
                 throw new IllegalStateException("delay notice for " + waiting.id() + " not published", error);

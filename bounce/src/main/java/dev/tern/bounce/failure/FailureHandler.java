@@ -86,7 +86,7 @@ public final class FailureHandler implements RecordHandler {
             LOG.debugf("%s: no recipient asked for a failure notice (NOTIFY)", failed.id());
             return Step.after(suppressed);
         }
-        CompletionStage<Void> published = publisher.publish(notice.get()).handle((metadata, error) -> {
+        CompletionStage<Void> published = publisher.publish(notice.get(), failed, "failed").handle((metadata, error) -> {
             if (error != null) {
                 metrics.error("publish");
                 throw new IllegalStateException("failure notice for " + failed.id() + " not published", error);

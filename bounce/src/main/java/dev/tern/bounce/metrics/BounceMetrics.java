@@ -2,8 +2,10 @@ package dev.tern.bounce.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The bounce service's Prometheus metrics (names are a contract with {@code deploy/grafana/}):
@@ -22,7 +24,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *       reads) or {@code ignored} (a report with nothing to act on: success DSNs, not-spam,
  *       auth-failure);</li>
  *   <li>{@code tern_bounce_errors_total{stage}}: operations that failed and will be retried or were
- *       given up, stage {@code publish}, {@code suppression}, {@code dedupe} or {@code event}.</li>
+ *       given up, stage {@code publish}, {@code suppression}, {@code dedupe}, {@code event} or {@code trace};</li>
+ *   <li>{@code tern_bounce_trace_indexed_total{kind}}: records written to the message trace, kind
+ *       {@code accepted}, {@code delivery} or {@code notice};</li>
+ *   <li>{@code tern_bounce_trace_lookup_seconds}: time to answer one {@code /admin/trace} query.</li>
  * </ul>
  * Every series with a fixed label value is registered at start, so dashboards show 0, not "no data".
  * Thread-safe.
@@ -36,6 +41,7 @@ public final class BounceMetrics {
 
     private final MeterRegistry registry;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Timer traceLookup;
 
     public BounceMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -46,12 +52,25 @@ public final class BounceMetrics {
         for (String type : FEEDBACK_TYPES) {
             counter("tern.bounce.feedback", "Reports that reached the bounce address, by type", "type", type);
         }
-        for (String source : new String[] {"failed", "retry", "feedback"}) {
+        for (String source : new String[] {"failed", "retry", "feedback", "events"}) {
             counter("tern.bounce.malformed.records", "Records skipped because they do not decode", "source", source);
         }
-        for (String stage : new String[] {"publish", "suppression", "dedupe", "event"}) {
+        for (String stage : new String[] {"publish", "suppression", "dedupe", "event", "trace"}) {
             counter("tern.bounce.errors", "Failed operations, by stage", "stage", stage);
         }
+        for (String kind : new String[] {"accepted", "delivery", "notice"}) {
+            counter("tern.bounce.trace.indexed", "Records written to the message trace, by kind", "kind", kind);
+        }
+        this.traceLookup = Timer.builder("tern.bounce.trace.lookup").description("Time to answer one trace query")
+                .publishPercentileHistogram().register(registry);
+    }
+
+    public void traceIndexed(String kind) {
+        counter("tern.bounce.trace.indexed", null, "kind", kind).increment();
+    }
+
+    public void traceLookup(long nanos) {
+        traceLookup.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     public void notice(String kind) {

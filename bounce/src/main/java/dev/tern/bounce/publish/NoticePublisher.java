@@ -19,12 +19,31 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 public final class NoticePublisher {
 
     private final Producer<String, byte[]> producer;
+    private final NoticeTrace trace;
 
     public NoticePublisher(Producer<String, byte[]> producer) {
+        this(producer, NoticeTrace.NONE);
+    }
+
+    /** @param trace told about each notice after Kafka acknowledged it */
+    public NoticePublisher(Producer<String, byte[]> producer, NoticeTrace trace) {
         this.producer = producer;
+        this.trace = trace;
     }
 
     public CompletionStage<RecordMetadata> publish(QueuedMessage notice) {
         return KafkaSends.send(producer, RecordCodec.toRecord(Topics.INBOUND, notice));
+    }
+
+    /**
+     * Publishes a notice about {@code about} and, once acknowledged, tells the {@link NoticeTrace}.
+     *
+     * @param action {@code failed} or {@code delayed}
+     */
+    public CompletionStage<RecordMetadata> publish(QueuedMessage notice, QueuedMessage about, String action) {
+        return publish(notice).thenApply(metadata -> {
+            trace.published(about, notice, action);
+            return metadata;
+        });
     }
 }

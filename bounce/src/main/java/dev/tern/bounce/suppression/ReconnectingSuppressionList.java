@@ -34,6 +34,11 @@ public final class ReconnectingSuppressionList implements SuppressionList {
     }
 
     @Override
+    public CompletionStage<java.util.List<Entry>> list(int limit) {
+        return call(l -> l.list(limit));
+    }
+
+    @Override
     public CompletionStage<Boolean> remove(String address) {
         return call(l -> l.remove(address));
     }

@@ -120,4 +120,23 @@ interface SuppressionListContract {
         assertThat(join(list().isSuppressed(a))).isFalse();
         assertThat(join(list().remove(a))).isFalse();
     }
+
+    @Test
+    default void listsLiveEntriesSortedByAddressUpToTheLimit() throws InterruptedException {
+        String b = "list-b-" + java.util.UUID.randomUUID() + "@remote.test";
+        String a = "list-a-" + java.util.UUID.randomUUID() + "@remote.test";
+        String gone = "list-gone-" + java.util.UUID.randomUUID() + "@remote.test";
+        join(list().add(b, "550 5.1.1 no such user", now().plus(Duration.ofDays(1))));
+        join(list().add(a, "operator", now().plus(Duration.ofDays(2))));
+        join(list().add(gone, "r", now().plus(Duration.ofMillis(300))));
+        pass(Duration.ofMillis(600));
+
+        var all = join(list().list(100_000));
+        assertThat(all).extracting(SuppressionList.Entry::address).contains(a, b).doesNotContain(gone);
+        assertThat(all).extracting(SuppressionList.Entry::address).isSorted();
+        assertThat(all).filteredOn(e -> e.address().equals(a)).singleElement()
+                .satisfies(e -> assertThat(e.reason()).isEqualTo("operator"));
+        assertThat(join(list().list(1))).hasSize(1);
+        assertThat(join(list().list(0))).isEmpty();
+    }
 }

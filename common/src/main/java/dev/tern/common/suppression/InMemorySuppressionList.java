@@ -44,6 +44,13 @@ public final class InMemorySuppressionList implements SuppressionList {
     }
 
     @Override
+    public CompletionStage<java.util.List<Entry>> list(int limit) {
+        Instant now = clock.instant();
+        return CompletableFuture.completedFuture(entries.values().stream().filter(e -> e.until().isAfter(now))
+                .limit(Math.max(0, limit)).sorted(java.util.Comparator.comparing(Entry::address)).toList());
+    }
+
+    @Override
     public CompletionStage<Boolean> remove(String address) {
         String key = SuppressionList.normalize(address);
         Entry e = entries.remove(key);

@@ -86,6 +86,26 @@ public final class InfinispanSuppressionList implements SuppressionList {
         });
     }
 
+    /** Iterates the cache on the server in batches (blocking, off the caller's thread) until {@code limit}. */
+    @Override
+    public CompletionStage<java.util.List<Entry>> list(int limit) {
+        return cache.call(c -> CompletableFuture.supplyAsync(() -> {
+            var out = new java.util.ArrayList<Entry>();
+            Instant now = clock.instant();
+            try (var it = c.retrieveEntries(null, Math.max(1, Math.min(limit, 500)))) {
+                while (out.size() < limit && it.hasNext()) {
+                    var e = it.next();
+                    Entry entry = decode((String) e.getKey(), (String) e.getValue());
+                    if (entry.until().isAfter(now)) {
+                        out.add(entry);
+                    }
+                }
+            }
+            out.sort(java.util.Comparator.comparing(Entry::address));
+            return out;
+        }));
+    }
+
     @Override
     public CompletionStage<Boolean> remove(String address) {
         String key = SuppressionList.normalize(address);

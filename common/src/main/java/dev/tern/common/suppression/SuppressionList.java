@@ -3,6 +3,7 @@ package dev.tern.common.suppression;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Locale;
 import java.util.Objects;
@@ -57,6 +58,12 @@ public interface SuppressionList {
     default CompletionStage<Boolean> isSuppressed(String address) {
         return lookup(address).thenApply(Optional::isPresent);
     }
+
+    /**
+     * Up to {@code limit} live entries, sorted by address: all of them when there are fewer, else
+     * an arbitrary {@code limit} of them (the backend is not ordered). For the operator's listing.
+     */
+    CompletionStage<List<Entry>> list(int limit);
 
     /** Lifts the suppression of {@code address}; completes with whether an entry existed. */
     CompletionStage<Boolean> remove(String address);

@@ -78,7 +78,9 @@ public final class QueueProbe implements AutoCloseable {
     }
 
     public List<DeliveryEvent> events(String id) {
-        return read(Topics.EVENTS, r -> id.equals(r.key()) ? DeliveryEvent.fromJson(r.value()) : null);
+        // Other kinds (the ingress "accepted" record) share the key: only delivery events are decoded.
+        return read(Topics.EVENTS, r -> id.equals(r.key()) && dev.tern.common.event.EventKinds.isDelivery(r.value())
+                ? DeliveryEvent.fromJson(r.value()) : null);
     }
 
     /** The raw values of the {@code tern.events} records with {@code key} (admin audit records: {@code admin:<service>}). */

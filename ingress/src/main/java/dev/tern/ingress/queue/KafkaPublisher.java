@@ -1,6 +1,7 @@
 package dev.tern.ingress.queue;
 
 import dev.tern.common.config.TernConfig;
+import dev.tern.common.event.AcceptedEvent;
 import dev.tern.common.kafka.KafkaClientProperties;
 import dev.tern.common.kafka.KafkaClients;
 import dev.tern.common.kafka.KafkaSends;
@@ -8,6 +9,7 @@ import dev.tern.common.queue.QueuedMessage;
 import dev.tern.common.queue.RecordCodec;
 import dev.tern.common.queue.Topics;
 import dev.tern.ingress.config.IngressConfig;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.annotation.PreDestroy;
@@ -15,12 +17,16 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.jboss.logging.Logger;
 
 /**
  * Puts accepted messages on {@code tern.inbound} (or, held by a content filter, on {@code tern.quarantine};
@@ -36,9 +42,20 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 @ApplicationScoped
 public class KafkaPublisher {
 
+    private static final Logger LOG = Logger.getLogger(KafkaPublisher.class);
+    static final int ACCEPTED_BACKLOG = 10_000;
+
     private final KafkaProducer<String, byte[]> producer;
     private final Duration ackTimeout;
     private final Timer publishTimer;
+    private final Counter acceptedEventsLost;
+    /** One thread, bounded backlog: trace records never compete with mail for the blocking pool. */
+    private final ThreadPoolExecutor acceptedSender = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(ACCEPTED_BACKLOG), r -> {
+                var t = new Thread(r, "tern-ingress-accepted-events");
+                t.setDaemon(true);
+                return t;
+            });
 
     public KafkaPublisher(TernConfig tern, KafkaClientProperties kafkaProperties, IngressConfig config,
             MeterRegistry registry) {
@@ -54,6 +71,9 @@ public class KafkaPublisher {
         this.publishTimer = Timer.builder("tern.ingress.kafka.publish")
                 .description("Time from end of data to Kafka acknowledgement")
                 .publishPercentileHistogram()
+                .register(registry);
+        this.acceptedEventsLost = Counter.builder("tern.ingress.accepted.events.lost")
+                .description("Accepted-message events (message trace) not written to tern.events")
                 .register(registry);
     }
 
@@ -85,6 +105,32 @@ public class KafkaPublisher {
         return publish(RecordCodec.toRecord(Topics.FEEDBACK, message));
     }
 
+    /**
+     * Writes the {@code accepted} record of a message already acknowledged (docs/ARCHITECTURE.md,
+     * "Message trace and ternctl") to {@code tern.events}, best effort: the send starts on a thread
+     * of its own (it may wait for the topic's metadata, which must neither happen on the
+     * producer's I/O thread that completed the acknowledgement nor hold up the threads that
+     * publish mail), nothing waits for it, and a failure, or a backlog past
+     * {@value #ACCEPTED_BACKLOG} records, only counts {@code tern_ingress_accepted_events_lost_total}.
+     */
+    public void recordAccepted(AcceptedEvent event) {
+        try {
+            acceptedSender.execute(() -> KafkaSends.send(producer, event.toRecord(Topics.EVENTS))
+                    .whenComplete((m, error) -> {
+                        if (error != null) {
+                            lost(event, error);
+                        }
+                    }));
+        } catch (RejectedExecutionException e) {
+            lost(event, e);
+        }
+    }
+
+    private void lost(AcceptedEvent event, Throwable error) {
+        acceptedEventsLost.increment();
+        LOG.debugf("%s: accepted event not written: %s", event.id(), error);
+    }
+
     private CompletionStage<RecordMetadata> publish(ProducerRecord<String, byte[]> record) {
         long start = System.nanoTime();
         return KafkaSends.send(producer, record)
@@ -94,6 +140,13 @@ public class KafkaPublisher {
 
     @PreDestroy
     void close() {
+        acceptedSender.shutdown();
+        try {
+            // Accepted records still waiting get their chance to go out with the drain.
+            acceptedSender.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         producer.close(Duration.ofSeconds(5));
     }
 }

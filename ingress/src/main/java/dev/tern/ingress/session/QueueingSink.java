@@ -1,5 +1,6 @@
 package dev.tern.ingress.session;
 
+import dev.tern.common.event.AcceptedEvent;
 import dev.tern.common.policy.Checks;
 import dev.tern.common.policy.Milter;
 import dev.tern.common.policy.Policy;
@@ -213,8 +214,17 @@ final class QueueingSink implements MessageSink {
                         return Reply.of(451, "4.3.0", "Error: queue temporarily unavailable, try again later");
                     }
                     metrics.accepted(length);
+                    services.publisher().recordAccepted(accepted(queued, quarantine));
                     return Reply.of(250, "2.0.0", "Ok: queued as " + queueId);
                 });
+    }
+
+    /** The message's first trace record; the reply does not wait for it. */
+    private AcceptedEvent accepted(QueuedMessage queued, String quarantine) {
+        return new AcceptedEvent(null, queueId, HeaderValue.of(queued.body(), "Message-ID"), queued.sender(),
+                queued.recipients().stream().map(QueuedRecipient::address).toList(), facts.clientAddress(),
+                envelope.heloName(), PodName.current(), facts.listener(), queued.body().length, quarantine,
+                System.currentTimeMillis());
     }
 
     private byte[] signed(byte[] message, Instant now) {

@@ -41,7 +41,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @QuarkusTestResource(value = TernClusterResource.class, restrictToAnnotatedClass = true,
-        initArgs = @ResourceArg(name = "topics", value = "tern.inbound:2"))
+        initArgs = @ResourceArg(name = "topics", value = "tern.inbound:2,tern.events:1"))
 class SmtpIngressIT {
 
     @Inject
@@ -122,6 +122,37 @@ class SmtpIngressIT {
             assertThat(body).startsWith("Received: from client.test (unknown [127.0.0.1])\r\n\tby mx.tern.test (Tern) with ESMTP id " + id);
             assertThat(body).contains("\r\n.leading dot\r\n").endsWith(marker + "\r\n.leading dot\r\n");
         }
+    }
+
+    @Test
+    void writesTheAcceptedTraceRecordAfterTheReply() {
+        String marker = UUID.randomUUID().toString();
+        String id;
+        try (var c = connect(Listener.SMTP)) {
+            c.command("EHLO trace-client.test");
+            c.command("MAIL FROM:<alice@sender.test>");
+            c.command("RCPT TO:<bob@example.org>");
+            c.command("RCPT TO:<carol@example.org>");
+            c.command("DATA");
+            String reply = c.command("Message-ID: <" + marker + "@sender.test>\r\nSubject: t\r\n\r\nbody\r\n.");
+            assertThat(reply).startsWith("250 2.0.0 Ok: queued as ");
+            id = reply.substring("250 2.0.0 Ok: queued as ".length()).trim();
+            c.command("QUIT");
+        }
+        var event = InboundTopic.accepted(tern.kafka().bootstrapServers(), id, Duration.ofSeconds(15));
+        assertThat(event).as("accepted record of " + id).isPresent();
+        var e = event.get();
+        assertThat(e.kind()).isEqualTo("accepted");
+        assertThat(e.messageId()).isEqualTo("<" + marker + "@sender.test>");
+        assertThat(e.sender()).isEqualTo("alice@sender.test");
+        assertThat(e.recipients()).containsExactly("bob@example.org", "carol@example.org");
+        assertThat(e.clientIp()).isEqualTo("127.0.0.1");
+        assertThat(e.helo()).isEqualTo("trace-client.test");
+        assertThat(e.listener()).isEqualTo("smtp");
+        assertThat(e.pod()).isNotBlank();
+        assertThat(e.size()).isGreaterThan(40);
+        assertThat(e.quarantine()).isNull();
+        assertThat(e.timestamp()).isGreaterThan(0);
     }
 
     @Test
@@ -402,7 +433,7 @@ class SmtpIngressIT {
                 // The end-of-data-to-reply histogram, with buckets fine enough for a p99 of a few ms.
                 "tern_ingress_data_reply_seconds_bucket{code_class=\"2xx\",le=\"0.001\"}",
                 "tern_ingress_data_reply_seconds_bucket{code_class=\"2xx\",le=\"0.002\"}",
-                "tern_ingress_data_reply_seconds_count{code_class=\"2xx\"}");
+                "tern_ingress_data_reply_seconds_count{code_class=\"2xx\"}", "tern_ingress_accepted_events_lost_total");
         var health = http.send(HttpRequest.newBuilder(ready.toURI()).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(health.body()).contains("kafka-brokers").containsPattern("\"infinispan\": *\"not used\"");
