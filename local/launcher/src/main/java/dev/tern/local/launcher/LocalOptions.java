@@ -10,6 +10,7 @@ import java.util.Map;
  * What {@code tern-local} runs and where: the repository (to find the built services), the data
  * directory that keeps queued mail across restarts, the policy file, and every port. Tests use
  * {@link #forTest} with free ports; the launcher uses {@link #defaults} and the command line.
+ * {@code observe} also runs Prometheus on the services ({@link LocalPrometheus}).
  */
 public record LocalOptions(
         Path repo,
@@ -22,7 +23,8 @@ public record LocalOptions(
         int submissionPort,
         int smtpsPort,
         Map<Service, Integer> httpPorts,
-        int partitions) {
+        int partitions,
+        boolean observe) {
 
     public static final int DEFAULT_KAFKA_PORT = 9092;
     public static final int DEFAULT_INFINISPAN_PORT = 11222;
@@ -36,7 +38,7 @@ public record LocalOptions(
         Path policy = envPolicy != null && !envPolicy.isBlank() ? Path.of(envPolicy)
                 : repo.resolve("local/policy.yaml");
         return new LocalOptions(repo, repo.resolve(".tern-local"), policy, false, DEFAULT_KAFKA_PORT,
-                DEFAULT_INFINISPAN_PORT, 2525, 2587, 2465, http, 3);
+                DEFAULT_INFINISPAN_PORT, 2525, 2587, 2465, http, 3, false);
     }
 
     /** Every port moved up by {@code offset}: a second local cluster beside the first. */
@@ -44,7 +46,7 @@ public record LocalOptions(
         var http = new EnumMap<Service, Integer>(Service.class);
         httpPorts.forEach((s, p) -> http.put(s, p + offset));
         return new LocalOptions(repo, dataDir, policy, wipe, kafkaPort + offset, infinispanPort + offset,
-                smtpPort + offset, submissionPort + offset, smtpsPort + offset, http, partitions);
+                smtpPort + offset, submissionPort + offset, smtpsPort + offset, http, partitions, observe);
     }
 
     /** Free ports everywhere, for tests that run beside anything else on the machine. */
@@ -54,22 +56,28 @@ public record LocalOptions(
             http.put(s, FreePorts.pick());
         }
         return new LocalOptions(repo, dataDir, policy, false, FreePorts.pick(), FreePorts.pick(), FreePorts.pick(),
-                FreePorts.pick(), FreePorts.pick(), http, 3);
+                FreePorts.pick(), FreePorts.pick(), http, 3, false);
     }
 
     public LocalOptions withDataDir(Path dir) {
         return new LocalOptions(repo, dir, policy, wipe, kafkaPort, infinispanPort, smtpPort, submissionPort,
-                smtpsPort, httpPorts, partitions);
+                smtpsPort, httpPorts, partitions, observe);
     }
 
     public LocalOptions withPolicy(Path file) {
         return new LocalOptions(repo, dataDir, file, wipe, kafkaPort, infinispanPort, smtpPort, submissionPort,
-                smtpsPort, httpPorts, partitions);
+                smtpsPort, httpPorts, partitions, observe);
     }
 
     public LocalOptions withWipe(boolean w) {
         return new LocalOptions(repo, dataDir, policy, w, kafkaPort, infinispanPort, smtpPort, submissionPort,
-                smtpsPort, httpPorts, partitions);
+                smtpsPort, httpPorts, partitions, observe);
+    }
+
+    /** Also run Prometheus, scraping every service with the alert rules loaded ({@code --observe}). */
+    public LocalOptions withObserve(boolean o) {
+        return new LocalOptions(repo, dataDir, policy, wipe, kafkaPort, infinispanPort, smtpPort, submissionPort,
+                smtpsPort, httpPorts, partitions, o);
     }
 
     public int httpPort(Service s) {

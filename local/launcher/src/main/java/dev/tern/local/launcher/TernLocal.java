@@ -7,8 +7,11 @@ import java.util.concurrent.CountDownLatch;
  * {@code ./tern-local}: runs the whole of Tern on this machine until Ctrl-C or SIGTERM.
  *
  * <pre>
- * ./tern-local [--data-dir DIR] [--wipe] [--policy FILE] [--port-offset N]
+ * ./tern-local [--data-dir DIR] [--wipe] [--policy FILE] [--port-offset N] [--observe]
  * </pre>
+ *
+ * {@code --observe} also runs Prometheus ({@link LocalPrometheus}) scraping every service with the
+ * project's alert rules loaded; the banner gives its URL.
  *
  * The policy defaults to {@code $TERN_POLICY}, else {@code local/policy.yaml}; the admin tokens
  * file to {@code $TERN_ADMIN_TOKENS_FILE}, else a generated operator token ({@link LocalAdminToken}). Problems found
@@ -32,8 +35,8 @@ public final class TernLocal {
         long started = System.nanoTime();
         LocalCluster cluster;
         try {
-            System.out.println("tern-local: starting Kafka, Infinispan, ingress, delivery and bounce (data in "
-                    + options.dataDir() + ")");
+            System.out.println("tern-local: starting Kafka, Infinispan, ingress, delivery and bounce"
+                    + (options.observe() ? ", then Prometheus" : "") + " (data in " + options.dataDir() + ")");
             cluster = LocalCluster.start(options);
         } catch (LaunchException e) {
             System.err.println("tern-local: " + e.getMessage());
@@ -72,11 +75,16 @@ public final class TernLocal {
                   Infinispan  %s
                   policy      %s
                   logs        %s/<service>/<service>.log
-                %sCtrl-C stops everything; queued mail stays in %s.
+                %s%sCtrl-C stops everything; queued mail stays in %s.
                 """, millis / 1000.0, o.smtpPort(), o.submissionPort(), o.smtpsPort(), o.httpPort(Service.INGRESS),
                 o.httpPort(Service.DELIVERY), o.httpPort(Service.BOUNCE), c.backends().kafkaBootstrapServers(),
                 c.backends().infinispanHosts(), o.policy().toAbsolutePath(), o.dataDir(),
+                c.prometheus().map(TernLocal::prometheusLine).orElse(""),
                 c.adminToken().banner(o.httpPort(Service.DELIVERY)), o.dataDir());
+    }
+
+    private static String prometheusLine(LocalPrometheus p) {
+        return "  Prometheus  " + p.url() + "   (every service scraped, alert rules at /alerts)\n";
     }
 
     static LocalOptions parse(String[] args, LocalOptions o) {
@@ -86,8 +94,10 @@ public final class TernLocal {
                 case "--data-dir" -> o = o.withDataDir(Path.of(value(args, ++i, "--data-dir")));
                 case "--policy" -> o = o.withPolicy(Path.of(value(args, ++i, "--policy")));
                 case "--port-offset" -> o = o.withPortOffset(number(value(args, ++i, "--port-offset")));
+                case "--observe" -> o = o.withObserve(true);
                 case "-h", "--help" -> {
-                    System.out.println("usage: ./tern-local [--data-dir DIR] [--wipe] [--policy FILE] [--port-offset N]");
+                    System.out.println("usage: ./tern-local [--data-dir DIR] [--wipe] [--policy FILE] [--port-offset N]"
+                            + " [--observe]");
                     System.exit(0);
                 }
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + " (try --help)");
