@@ -76,7 +76,7 @@ public final class LocalPrometheus implements AutoCloseable {
                 .start();
         var prometheus = new LocalPrometheus(child, port);
         try {
-            prometheus.awaitReady();
+            prometheus.awaitReady(targets.keySet());
             return prometheus;
         } catch (RuntimeException e) {
             child.stop();
@@ -108,17 +108,23 @@ public final class LocalPrometheus implements AutoCloseable {
         return out.toString();
     }
 
-    private void awaitReady() {
+    /**
+     * Waits until Prometheus answers and its target list holds every pod: {@code /-/ready} alone
+     * comes before service discovery has handed the scrape manager its targets.
+     */
+    private void awaitReady(java.util.Set<String> pods) {
         var http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        URI ready = URI.create(url() + "/-/ready");
+        URI ready = URI.create(url() + "/api/v1/targets?state=active");
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new LaunchException("Prometheus exited during start-up; last log lines:\n" + process.logTail(20));
             }
             try {
-                if (http.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(5)).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                var answer = http.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(5)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (answer.statusCode() == 200
+                        && pods.stream().allMatch(p -> answer.body().contains("\"pod\":\"" + p + "\""))) {
                     return;
                 }
             } catch (IOException e) {

@@ -57,7 +57,8 @@ class DashboardQueriesIT {
             "tern_ingress_proxy_", "SMTP proxy mode is a different deployment of ingress (DeploymentModesIT runs it)",
             "tern_ingress_milter_", "needs a milter (rspamd/clamav-milter; the milter ITs run them)",
             "tern_delivery_smarthost_auth_failures_total",
-            "needs an authenticating smarthost refusing Tern's password (PostfixRelay in SecuredBackends ITs)");
+            "needs an authenticating smarthost (a Postfix with Cyrus SASL) refusing Tern's password;"
+                    + " delivery's AuthenticatedSmarthostIT runs one");
 
     static final String USER = "alice";
     static final String PASSWORD = "s3cret-pass";
