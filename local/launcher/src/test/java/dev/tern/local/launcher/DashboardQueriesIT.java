@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.tern.local.testkit.RawSmtpClient;
+import dev.tern.local.runtime.process.FreePorts;
+import dev.tern.local.testkit.smtp.PostfixRelay;
 import dev.tern.local.testkit.smtp.SinkReply;
 import dev.tern.local.testkit.smtp.SinkRequest;
 import dev.tern.local.testkit.smtp.SmtpSink;
@@ -42,7 +44,8 @@ import org.junit.jupiter.api.Test;
  * <p>The load makes the events behind the failure panels happen: a 451 and its retry, a 550 with
  * its DSN and suppression and a later send to the suppressed address, a relay refusal, a good and
  * a bad AUTH, a MAIL FROM the user does not own, a per-IP connection refusal, a burst to a
- * rate-limited destination, and DKIM checks (dkim=none) on the unsigned inbound mail.
+ * rate-limited destination, DKIM checks (dkim=none) on the unsigned inbound mail, and a smarthost
+ * (a real Postfix with Cyrus SASL) that refuses Tern's password.
  */
 class DashboardQueriesIT {
 
@@ -55,10 +58,7 @@ class DashboardQueriesIT {
     /** Dashboard queries whose series exist only after an event this test does not produce, and why. */
     private static final Map<String, String> NO_DATA_WITHOUT = Map.of(
             "tern_ingress_proxy_", "SMTP proxy mode is a different deployment of ingress (DeploymentModesIT runs it)",
-            "tern_ingress_milter_", "needs a milter (rspamd/clamav-milter; the milter ITs run them)",
-            "tern_delivery_smarthost_auth_failures_total",
-            "needs an authenticating smarthost (a Postfix with Cyrus SASL) refusing Tern's password;"
-                    + " delivery's AuthenticatedSmarthostIT runs one");
+            "tern_ingress_milter_", "needs a milter (rspamd/clamav-milter; the milter ITs run them)");
 
     static final String USER = "alice";
     static final String PASSWORD = "s3cret-pass";
@@ -67,6 +67,7 @@ class DashboardQueriesIT {
             + ":alice@example.org\n";
 
     private static SmtpSink sink;
+    private static PostfixRelay smarthost;
     private static LocalCluster cluster;
     private static Path dir;
     private static String prometheus;
@@ -76,6 +77,9 @@ class DashboardQueriesIT {
         sink = SmtpSink.builder().hostname("sink.test").behaviour(DashboardQueriesIT::remote).start();
         dir = Files.createTempDirectory("tern-observe-");
         Files.writeString(dir.resolve("users.htpasswd"), USERS);
+        // An ISP-style smarthost that refuses the password Tern has for it: the AUTH failures panel.
+        smarthost = PostfixRelay.start(FreePorts.pick(), "tern", "relay.test", "the right password", sink.port());
+        Files.writeString(dir.resolve("smarthost-password"), "not the password\n");
         // No trusted networks: mail from 127.0.0.1 to other domains needs AUTH (a relay refusal to count).
         // DKIM checks on inbound mail count dkim=none for the unsigned load, with no DNS lookup.
         Path policy = Files.writeString(dir.resolve("policy.yaml"), """
@@ -83,6 +87,9 @@ class DashboardQueriesIT {
                   local-domains: [example.org]
                   users-file: users.htpasswd
                 routes:
+                  - match: badauth.test
+                    via: smtp://tern%%40relay.test@127.0.0.1:%d
+                    auth-secret: smarthost-password
                   - match: "*.test"
                     via: smtp://127.0.0.1:%d
                   - match: example.org
@@ -94,7 +101,7 @@ class DashboardQueriesIT {
                 max-queue-lifetime: 1h
                 checks:
                   dkim: {}
-                """.formatted(sink.port(), sink.port()));
+                """.formatted(smarthost.port(), sink.port(), sink.port()));
         var options = LocalOptions.forTest(REPO, dir.resolve("data"), policy).withObserve(true);
         cluster = LocalCluster.start(options, Map.of(
                 Service.INGRESS, Map.of("tern.ingress.limits.max-connections-per-ip", "3"),
@@ -112,6 +119,9 @@ class DashboardQueriesIT {
         } finally {
             if (sink != null) {
                 sink.close();
+            }
+            if (smarthost != null) {
+                smarthost.close();
             }
             deleteTree(dir);
         }
@@ -148,6 +158,7 @@ class DashboardQueriesIT {
             assertThat(submission.command("MAIL FROM:<bob@example.org>")).as("not alice's address").startsWith("553");
             submission.command("RSET");
             send(submission, "alice@example.org", "carol@remote.test");
+            send(submission, "alice@example.org", "dave@badauth.test");
             for (int i = 0; i < 5; i++) {
                 send(submission, "alice@example.org", "burst" + i + "@throttled.test");
             }
@@ -166,6 +177,7 @@ class DashboardQueriesIT {
             send(mta, "sender@example.org", "gone-" + run + "@example.org");
         }
         awaitSeries("tern_delivery_refused_total{reason=\"suppressed\"}");
+        awaitSeries("tern_delivery_smarthost_auth_failures_total");
         awaitSeries("sum(tern_delivery_attempts_total{outcome=\"delivered\"}) >= " + expectedAtSink);
         awaitTwoMoreScrapes();
     }
