@@ -11,6 +11,7 @@ import dev.tern.local.testkit.smtp.PostfixRelay;
 import dev.tern.local.testkit.smtp.SinkReply;
 import dev.tern.local.testkit.smtp.SinkRequest;
 import dev.tern.local.testkit.smtp.SmtpSink;
+import dev.tern.local.testkit.tools.DebianTools;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -74,6 +75,7 @@ class DashboardQueriesIT {
 
     @BeforeAll
     static void startAndLoad() throws Exception {
+        DebianTools.ensure("prometheus", "prometheus");
         sink = SmtpSink.builder().hostname("sink.test").behaviour(DashboardQueriesIT::remote).start();
         dir = Files.createTempDirectory("tern-observe-");
         Files.writeString(dir.resolve("users.htpasswd"), USERS);

@@ -127,6 +127,7 @@ class TernLocalCommandIT {
      */
     @Test
     void observeRunsAPrometheusOnEveryServiceThatDiesWithTheLauncher() throws Exception {
+        dev.tern.local.testkit.tools.DebianTools.ensure("prometheus", "prometheus");
         Process p = launch("--observe", "--port-offset", Integer.toString(offset()), "--data-dir",
                 tmp.resolve("data").toString());
         try {

@@ -67,7 +67,7 @@ class ProgramChildIT {
             if (program.isPresent()) {
                 return program.get();
             }
-            Thread.onSpinWait();
+            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
         }
         throw new AssertionError("sleep did not start under " + child);
     }
