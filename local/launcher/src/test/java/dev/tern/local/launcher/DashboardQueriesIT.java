@@ -58,11 +58,12 @@ class DashboardQueriesIT {
 
     /** Dashboard queries whose series exist only after an event this test does not produce, and why. */
     private static final Map<String, String> NO_DATA_WITHOUT = Map.of(
-            "tern_ingress_proxy_", "SMTP proxy mode is a different deployment of ingress (DeploymentModesIT runs it)",
-            "tern_ingress_milter_", "needs a milter (rspamd/clamav-milter; the milter ITs run them)");
+            "tern_ingress_proxy_", "SMTP proxy mode is a different deployment of ingress, in front of an upstream MTA"
+                    + " (ingress's ProxyModeIT and ProxyUpstreamDownIT run it)",
+            "tern_ingress_milter_", "needs a milter daemon, rspamd or clamav-milter (ingress's MilterIngressIT runs them)");
 
-    static final String USER = "alice";
-    static final String PASSWORD = "s3cret-pass";
+    private static final String USER = "alice";
+    private static final String PASSWORD = "s3cret-pass";
     // bcrypt (cost 6) of PASSWORD; the third field lets alice send only as herself.
     private static final String USERS = USER + ":$2y$06$bGNusBrChBL6FfildTjvq.SizMYVFqytpkkr0q5/aG7Iu91tMxXUq"
             + ":alice@example.org\n";
