@@ -15,6 +15,8 @@
 #   rspamd           - the spam scanner whose milter (proxy worker, milter = yes) the milter client is tested against
 #   clamav-daemon    - clamd, the virus scanner behind clamav-milter (tests write their own signature database)
 #   clamav-milter    - ClamAV's milter, the second real milter of the tests
+#   prometheus       - promtool, which checks and unit-tests the alert rules (deploy's PromtoolTest), and the
+#                      Prometheus server `tern-local --observe` runs and DashboardQueriesIT queries
 # The Java tests install the same packages themselves when missing (DebianTools), so
 # `./mvnw verify` also works on a fresh machine; this script just does it up front.
 set -euo pipefail
@@ -31,6 +33,7 @@ dpkg -s libsasl2-modules >/dev/null 2>&1 || need+=(libsasl2-modules)
 [ -x /usr/bin/rspamd ] || need+=(rspamd)
 [ -x /usr/sbin/clamd ] || need+=(clamav-daemon)
 [ -x /usr/sbin/clamav-milter ] || need+=(clamav-milter)
+{ [ -x /usr/bin/promtool ] && [ -x /usr/bin/prometheus ]; } || need+=(prometheus)
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi

@@ -78,6 +78,8 @@ public interface BounceConfig {
      */
     @WithDefault("365d")
     Duration complaintSuppressFor();
+
+    /**
      * Kafka consumer group reading {@code tern.events} into the message trace
      * (docs/ARCHITECTURE.md, "Message trace and ternctl"), shared by all bounce pods.
      */

@@ -59,6 +59,7 @@ public final class LocalCluster implements AutoCloseable {
     private final Map<Service, ChildProcess> services = new EnumMap<>(Service.class);
     private final Map<Service, Map<String, String>> extraConfig = new EnumMap<>(Service.class);
     private final Map<String, Replica> replicas = new LinkedHashMap<>();
+    private LocalPrometheus prometheus;
 
     private LocalCluster(LocalOptions options, Policy policy, EmbeddedCluster backends, LocalAdminToken adminToken) {
         this.options = options;
@@ -112,6 +113,13 @@ public final class LocalCluster implements AutoCloseable {
                     seconds.add(cluster.startSecondInstance(s));
                 }
                 seconds.forEach(cluster::awaitReady);
+            }
+            if (options.observe()) {
+                var targets = new LinkedHashMap<String, Integer>();
+                for (Service s : Service.values()) {
+                    targets.put(s.module(), options.httpPort(s));
+                }
+                cluster.prometheus = LocalPrometheus.start(options.repo(), options.dataDir(), targets);
             }
             return cluster;
         } catch (RuntimeException e) {
@@ -377,9 +385,17 @@ public final class LocalCluster implements AutoCloseable {
         return policy;
     }
 
+    /** The Prometheus scraping the services when started with {@link LocalOptions#observe()}, else empty. */
+    public java.util.Optional<LocalPrometheus> prometheus() {
+        return java.util.Optional.ofNullable(prometheus);
+    }
+
     /** Stops the services and replicas first (so ingress can drain into a live Kafka), then the servers. */
     @Override
     public synchronized void close() {
+        if (prometheus != null) {
+            prometheus.close();
+        }
         List<ChildProcess> all = new ArrayList<>(services.values());
         replicas.values().forEach(r -> all.add(r.process()));
         List<Thread> stoppers = new ArrayList<>();

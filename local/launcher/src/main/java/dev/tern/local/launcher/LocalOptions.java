@@ -11,6 +11,7 @@ import java.util.Map;
  * What {@code tern-local} runs and where: the repository (to find the built services), the data
  * directory that keeps queued mail across restarts, the policy file, and every port. Tests use
  * {@link #forTest} with free ports; the launcher uses {@link #defaults} and the command line.
+ * {@code observe} also runs Prometheus on the services ({@link LocalPrometheus}).
  */
 public record LocalOptions(
         Path repo,
@@ -24,7 +25,8 @@ public record LocalOptions(
         int smtpsPort,
         Map<Service, Integer> httpPorts,
         int partitions,
-        HaPorts ha) {
+        HaPorts ha,
+        boolean observe) {
 
     public static final int DEFAULT_KAFKA_PORT = 9092;
     public static final int DEFAULT_INFINISPAN_PORT = 11222;
@@ -38,7 +40,7 @@ public record LocalOptions(
         Path policy = envPolicy != null && !envPolicy.isBlank() ? Path.of(envPolicy)
                 : repo.resolve("local/policy.yaml");
         return new LocalOptions(repo, repo.resolve(".tern-local"), policy, false, DEFAULT_KAFKA_PORT,
-                DEFAULT_INFINISPAN_PORT, 2525, 2587, 2465, http, 3, null);
+                DEFAULT_INFINISPAN_PORT, 2525, 2587, 2465, http, 3, null, false);
     }
 
     /** Every port moved up by {@code offset}: a second local cluster beside the first. */
@@ -47,7 +49,7 @@ public record LocalOptions(
         httpPorts.forEach((s, p) -> http.put(s, p + offset));
         return new LocalOptions(repo, dataDir, policy, wipe, kafkaPort + offset, infinispanPort + offset,
                 smtpPort + offset, submissionPort + offset, smtpsPort + offset, http, partitions,
-                ha == null ? null : ha.offsetBy(offset));
+                ha == null ? null : ha.offsetBy(offset), observe);
     }
 
     /** Free ports everywhere, for tests that run beside anything else on the machine. */
@@ -57,22 +59,28 @@ public record LocalOptions(
             http.put(s, FreePorts.pick());
         }
         return new LocalOptions(repo, dataDir, policy, false, FreePorts.pick(), FreePorts.pick(), FreePorts.pick(),
-                FreePorts.pick(), FreePorts.pick(), http, 3, null);
+                FreePorts.pick(), FreePorts.pick(), http, 3, null, false);
     }
 
     public LocalOptions withDataDir(Path dir) {
         return new LocalOptions(repo, dir, policy, wipe, kafkaPort, infinispanPort, smtpPort, submissionPort,
-                smtpsPort, httpPorts, partitions, ha);
+                smtpsPort, httpPorts, partitions, ha, observe);
     }
 
     public LocalOptions withPolicy(Path file) {
         return new LocalOptions(repo, dataDir, file, wipe, kafkaPort, infinispanPort, smtpPort, submissionPort,
-                smtpsPort, httpPorts, partitions, ha);
+                smtpsPort, httpPorts, partitions, ha, observe);
     }
 
     public LocalOptions withWipe(boolean w) {
         return new LocalOptions(repo, dataDir, policy, w, kafkaPort, infinispanPort, smtpPort, submissionPort,
-                smtpsPort, httpPorts, partitions, ha);
+                smtpsPort, httpPorts, partitions, ha, observe);
+    }
+
+    /** Also run Prometheus, scraping every service with the alert rules loaded ({@code --observe}). */
+    public LocalOptions withObserve(boolean o) {
+        return new LocalOptions(repo, dataDir, policy, wipe, kafkaPort, infinispanPort, smtpPort, submissionPort,
+                smtpsPort, httpPorts, partitions, ha, o);
     }
 
     /**
@@ -81,7 +89,7 @@ public record LocalOptions(
      */
     public LocalOptions withHa(HaPorts ports) {
         return new LocalOptions(repo, dataDir, policy, wipe, kafkaPort, infinispanPort, smtpPort, submissionPort,
-                smtpsPort, httpPorts, partitions, ports);
+                smtpsPort, httpPorts, partitions, ports, observe);
     }
 
     public boolean isHa() {

@@ -12,7 +12,8 @@ import java.util.Map;
 /**
  * Checks made before anything starts, so a failure is one line that names the problem instead of
  * a server's stack trace half-way through start-up: every port is free, the data directory is
- * writable, the policy file is readable, the services are built.
+ * writable, the policy file is readable, the services are built, and with {@code --observe}
+ * Prometheus is installed.
  */
 public final class Preflight {
 
@@ -30,6 +31,9 @@ public final class Preflight {
                 throw new LaunchException(s.module() + " is not built: " + s.runJar(o.repo())
                         + " is missing (run ./mvnw -q install -DskipTests)");
             }
+        }
+        if (o.observe()) {
+            LocalPrometheus.check(o.repo());
         }
         var ports = new LinkedHashMap<String, Integer>();
         ports.put("SMTP", o.smtpPort());

@@ -7,11 +7,13 @@ import java.util.concurrent.CountDownLatch;
  * {@code ./tern-local}: runs the whole of Tern on this machine until Ctrl-C or SIGTERM.
  *
  * <pre>
- * ./tern-local [--data-dir DIR] [--wipe] [--policy FILE] [--port-offset N] [--ha]
+ * ./tern-local [--data-dir DIR] [--wipe] [--policy FILE] [--port-offset N] [--ha] [--observe]
  * </pre>
  *
  * {@code --ha} runs the highly available shape: three Kafka nodes, two clustered Infinispan
- * servers, two of each service (docs/ARCHITECTURE.md, "Local HA cluster").
+ * servers, two of each service (docs/ARCHITECTURE.md, "Local HA cluster"). {@code --observe} also
+ * runs Prometheus ({@link LocalPrometheus}) scraping every service with the project's alert rules
+ * loaded; the banner gives its URL.
  *
  * The policy defaults to {@code $TERN_POLICY}, else {@code local/policy.yaml}; the admin tokens
  * file to {@code $TERN_ADMIN_TOKENS_FILE}, else a generated operator token ({@link LocalAdminToken}). Problems found
@@ -37,7 +39,7 @@ public final class TernLocal {
         try {
             System.out.println("tern-local: starting " + (options.isHa()
                     ? "3 Kafka nodes, 2 Infinispan servers, 2 each of ingress, delivery and bounce"
-                    : "Kafka, Infinispan, ingress, delivery and bounce") + " (data in " + options.dataDir() + ")");
+                    : "Kafka, Infinispan, ingress, delivery and bounce") + (options.observe() ? ", then Prometheus" : "") + " (data in " + options.dataDir() + ")");
             cluster = LocalCluster.start(options);
         } catch (LaunchException e) {
             System.err.println("tern-local: " + e.getMessage());
@@ -78,11 +80,12 @@ public final class TernLocal {
                   logs        %s/<service>/<service>.log
                   processes%s
                 %s
-                %sCtrl-C stops everything; queued mail stays in %s.
+                %s%sCtrl-C stops everything; queued mail stays in %s.
                 """, millis / 1000.0, o.smtpPort(), o.submissionPort(), o.smtpsPort(), o.httpPort(Service.INGRESS),
                 o.httpPort(Service.DELIVERY), o.httpPort(Service.BOUNCE), c.servers().kafkaBootstrapServers(),
                 c.servers().infinispanHosts(), o.policy().toAbsolutePath(), o.dataDir(),
                 o.isHa() ? " (HA: any one server or service instance may die)" : "", processTable(c),
+                c.prometheus().map(TernLocal::prometheusLine).orElse(""),
                 c.adminToken().banner(o.httpPort(Service.DELIVERY)), o.dataDir());
     }
 
@@ -98,6 +101,10 @@ public final class TernLocal {
         return out.toString();
     }
 
+    private static String prometheusLine(LocalPrometheus p) {
+        return "  Prometheus  " + p.url() + "   (every service scraped, alert rules at /alerts)\n";
+    }
+
     static LocalOptions parse(String[] args, LocalOptions o) {
         boolean ha = false;
         for (int i = 0; i < args.length; i++) {
@@ -107,8 +114,10 @@ public final class TernLocal {
                 case "--policy" -> o = o.withPolicy(Path.of(value(args, ++i, "--policy")));
                 case "--port-offset" -> o = o.withPortOffset(number(value(args, ++i, "--port-offset")));
                 case "--ha" -> ha = true;
+                case "--observe" -> o = o.withObserve(true);
                 case "-h", "--help" -> {
-                    System.out.println("usage: ./tern-local [--data-dir DIR] [--wipe] [--policy FILE] [--port-offset N] [--ha]");
+                    System.out.println("usage: ./tern-local [--data-dir DIR] [--wipe] [--policy FILE] [--port-offset N] [--ha]"
+                            + " [--observe]");
                     System.exit(0);
                 }
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + " (try --help)");

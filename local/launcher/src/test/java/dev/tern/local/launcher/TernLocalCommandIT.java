@@ -122,6 +122,44 @@ class TernLocalCommandIT {
     }
 
     /**
+     * {@code --observe}: the banner names a Prometheus that answers, scrapes all three services and
+     * has the alert rules loaded; a kill -9 of the launcher takes it with the other children.
+     */
+    @Test
+    void observeRunsAPrometheusOnEveryServiceThatDiesWithTheLauncher() throws Exception {
+        dev.tern.local.testkit.tools.DebianTools.ensure("prometheus", "prometheus");
+        Process p = launch("--observe", "--port-offset", Integer.toString(offset()), "--data-dir",
+                tmp.resolve("data").toString());
+        try {
+            String banner = banner(p);
+            var url = java.util.regex.Pattern.compile("Prometheus  (http://127\\.0\\.0\\.1:\\d+)").matcher(banner);
+            assertThat(url.find()).as(banner).isTrue();
+            var http = java.net.http.HttpClient.newHttpClient();
+            String targets = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url.group(1)
+                    + "/api/v1/targets")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(targets).contains("\"pod\":\"ingress\"", "\"pod\":\"delivery\"", "\"pod\":\"bounce\"");
+            String rules = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url.group(1)
+                    + "/api/v1/rules")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(rules).contains("TernNoDeliveries", "TernCpuSaturated");
+            List<ProcessHandle> children = p.toHandle().descendants().toList();
+            assertThat(children).as("a prometheus among the children")
+                    .anyMatch(h -> h.info().command().orElse("").endsWith("/prometheus"));
+
+            p.toHandle().destroyForcibly(); // kill -9: no shutdown hook runs
+            p.waitFor(10, TimeUnit.SECONDS);
+            long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (children.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < until) {
+                Thread.sleep(200);
+            }
+            assertThat(children.stream().filter(ProcessHandle::isAlive).map(h -> h.pid() + " " + h.info().command().orElse("")))
+                    .as("children still alive 30 s after kill -9 of the launcher").isEmpty();
+        } finally {
+            p.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+    }
+
+    /**
      * The first start makes an operator token in the data directory and says in the banner where it
      * is; the services take it; a second start on the same data directory reuses it.
      */

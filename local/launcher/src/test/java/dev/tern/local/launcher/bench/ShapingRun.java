@@ -263,7 +263,7 @@ final class ShapingRun {
 
     private LocalOptions withPartitions(LocalOptions o) {
         return new LocalOptions(o.repo(), o.dataDir(), o.policy(), o.wipe(), o.kafkaPort(), o.infinispanPort(),
-                o.smtpPort(), o.submissionPort(), o.smtpsPort(), o.httpPorts(), settings.partitions(), o.ha());
+                o.smtpPort(), o.submissionPort(), o.smtpsPort(), o.httpPorts(), settings.partitions(), o.ha(), o.observe());
     }
 
     static void log(String format, Object... args) {

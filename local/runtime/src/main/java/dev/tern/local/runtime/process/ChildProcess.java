@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A JVM child process (a Kafka broker, an Infinispan server, a storage formatter) that dies with
- * the JVM that started it.
+ * the JVM that started it, or a native {@linkplain #program program} (Prometheus) tied the same way.
  *
  * <p>Owns the {@link Process}, the write end of the child's stdin pipe and the child's log file.
  * The child runs {@link ParentWatchdog}, which exits when that pipe reaches end of file, so the
@@ -30,6 +30,10 @@ import java.util.concurrent.TimeUnit;
  * <p>The child's stdout and stderr go to its log file, never to this JVM's console. The
  * classpath is handed over in the {@code CLASSPATH} environment variable so that {@code ps}
  * shows the main class and arguments rather than 200 jar paths.
+ *
+ * <p>A native program cannot run the watchdog, so {@link #program} starts it under {@code sh},
+ * which waits on the same stdin pipe and kills the program when the pipe closes (this JVM is gone,
+ * or {@link #stop()} closed it).
  *
  * <p>Thread-safe; {@link #stop()} may be called from any thread, any number of times.
  */
@@ -49,18 +53,31 @@ public final class ChildProcess implements AutoCloseable {
     private final OutputStream lifeline;
     private final Path logFile;
     private final long logStart;
+    private final boolean shellTied;
 
-    private ChildProcess(String name, Process process, Path logFile, long logStart) {
+    private ChildProcess(String name, Process process, Path logFile, long logStart, boolean shellTied) {
         this.name = name;
         this.process = process;
         this.lifeline = process.getOutputStream();
         this.logFile = logFile;
         this.logStart = logStart;
+        this.shellTied = shellTied;
     }
+
+    /** What {@code sh} runs for a {@linkplain #program program}: it, then kill it when stdin reaches end of file. */
+    static final String TIE_TO_STDIN = "\"$0\" \"$@\" & k=$!; cat >/dev/null; kill $k; wait $k";
 
     /** Starts describing a child JVM that will run {@code mainClass} under the watchdog. */
     public static Builder java(String name, String mainClass) {
-        return new Builder(name, mainClass);
+        return new Builder(name, mainClass, null);
+    }
+
+    /**
+     * Starts describing a native program (e.g. {@code /usr/bin/prometheus}) with {@link Builder#args};
+     * JVM arguments and classpath do not apply. It gets SIGTERM from {@link #stop()} and when this JVM dies.
+     */
+    public static Builder program(String name, Path executable) {
+        return new Builder(name, null, executable);
     }
 
     public String name() {
@@ -112,6 +129,10 @@ public final class ChildProcess implements AutoCloseable {
      * clean-shutdown marker), then SIGKILL after {@link #STOP_TIMEOUT}. Returns once it is gone.
      */
     public synchronized void stop() {
+        if (shellTied) {
+            stopTiedProgram();
+            return;
+        }
         try {
             if (process.isAlive()) {
                 process.destroy();
@@ -124,6 +145,23 @@ public final class ChildProcess implements AutoCloseable {
             process.destroyForcibly();
         } finally {
             closeLifeline();
+            RUNNING.remove(this);
+        }
+    }
+
+    /** Closing the pipe makes the shell SIGTERM the program and wait for it; SIGKILL whatever is left late. */
+    private void stopTiedProgram() {
+        try {
+            closeLifeline();
+            if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        } finally {
             RUNNING.remove(this);
         }
     }
@@ -190,15 +228,17 @@ public final class ChildProcess implements AutoCloseable {
     public static final class Builder {
         private final String name;
         private final String mainClass;
+        private final Path executable;
         private final List<String> jvmArgs = new ArrayList<>();
         private final List<String> args = new ArrayList<>();
         private List<Path> classpath = List.of();
         private Path workDir = Path.of(".");
         private Path logFile;
 
-        private Builder(String name, String mainClass) {
+        private Builder(String name, String mainClass, Path executable) {
             this.name = name;
             this.mainClass = mainClass;
+            this.executable = executable;
         }
 
         /** Classpath of the child; must contain {@link ParentWatchdog} (see {@link ServerClasspath}). */
@@ -236,10 +276,14 @@ public final class ChildProcess implements AutoCloseable {
         public ChildProcess start() {
             Path log = logFile != null ? logFile : workDir.resolve(name + ".log");
             List<String> command = new ArrayList<>();
-            command.add(javaExecutable());
-            command.addAll(jvmArgs);
-            command.add(ParentWatchdog.class.getName());
-            command.add(mainClass);
+            if (executable != null) {
+                command.addAll(List.of("sh", "-c", TIE_TO_STDIN, executable.toString()));
+            } else {
+                command.add(javaExecutable());
+                command.addAll(jvmArgs);
+                command.add(ParentWatchdog.class.getName());
+                command.add(mainClass);
+            }
             command.addAll(args);
             try {
                 Files.createDirectories(workDir);
@@ -250,12 +294,14 @@ public final class ChildProcess implements AutoCloseable {
                         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                         .redirectInput(ProcessBuilder.Redirect.PIPE);
                 Map<String, String> env = builder.environment();
-                env.put("CLASSPATH", ServerClasspath.join(classpath));
+                if (executable == null) {
+                    env.put("CLASSPATH", ServerClasspath.join(classpath));
+                }
                 // Options meant for the parent (e.g. a debugger agent) must not leak into servers.
                 env.remove("JAVA_TOOL_OPTIONS");
                 env.remove("JDK_JAVA_OPTIONS");
                 long logStart = Files.exists(log) ? Files.size(log) : 0;
-                ChildProcess child = new ChildProcess(name, builder.start(), log, logStart);
+                ChildProcess child = new ChildProcess(name, builder.start(), log, logStart, executable != null);
                 RUNNING.add(child);
                 return child;
             } catch (IOException e) {
