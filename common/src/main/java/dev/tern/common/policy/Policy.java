@@ -1,5 +1,6 @@
 package dev.tern.common.policy;
 
+import dev.tern.common.classify.BounceClassifier;
 import dev.tern.common.dkim.DkimKey;
 import java.time.Duration;
 import java.util.List;
@@ -10,7 +11,8 @@ import java.util.Optional;
 /**
  * The operator's policy file, validated (docs/ARCHITECTURE.md, "Configuration"): relay rules, routes,
  * per-destination shaping, the retry ladder, queue lifetimes, DKIM signing keys, the inbound
- * {@link Checks} and the content-filter {@link Milter}s. Immutable; a reload builds a new
+ * {@link Checks}, the content-filter {@link Milter}s and the bounce classification with the
+ * operator's {@code bounce-rules} ({@link BounceClassifier}). Immutable; a reload builds a new
  * one ({@link PolicyWatcher}). Parse with {@link PolicyParser}.
  */
 public record Policy(
@@ -23,7 +25,8 @@ public record Policy(
         Duration delayNoticeAfter,
         Map<String, DkimKey> dkim,
         Checks checks,
-        List<Milter> milters) {
+        List<Milter> milters,
+        BounceClassifier bounceClassifier) {
 
     public static final List<Duration> DEFAULT_RETRY = List.of(Duration.ofMinutes(1), Duration.ofMinutes(5),
             Duration.ofMinutes(30), Duration.ofHours(2), Duration.ofHours(6));
@@ -34,6 +37,7 @@ public record Policy(
         retry = List.copyOf(retry);
         dkim = Map.copyOf(dkim);
         milters = List.copyOf(milters);
+        bounceClassifier = bounceClassifier == null ? BounceClassifier.defaults() : bounceClassifier;
     }
 
     /** The milters that check mail from this listener and kind of client, in order. */

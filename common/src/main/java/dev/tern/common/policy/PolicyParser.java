@@ -12,6 +12,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.tern.common.classify.BounceClassifier;
 import dev.tern.common.dkim.DkimKey;
 import dev.tern.common.queue.DurationText;
 import java.io.IOException;
@@ -37,7 +38,8 @@ public final class PolicyParser {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Set<String> TOP = Set.of("relay", "routes", "sources", "source-pools", "destinations",
-            "retry", "max-queue-lifetime", "delay-notice-after", "dkim", "checks", "milters");
+            "retry", "max-queue-lifetime", "delay-notice-after", "dkim", "checks", "milters",
+            "bounce-rules");
     private static final Set<String> DKIM = Set.of("selector", "key-file");
     private static final Set<String> RELAY = Set.of("local-domains", "trusted-networks", "users-file", "recipients",
             "recipient-callout");
@@ -98,7 +100,8 @@ public final class PolicyParser {
         Duration delayNotice = optionalDuration(root, "delay-notice-after", Duration.ofHours(4));
         Map<String, DkimKey> dkim = dkim(root.path("dkim"), baseDir);
         return new Policy(relay, routes, def, destinations, retry, lifetime, delayNotice, dkim,
-                ChecksParser.parse(root.path("checks")), MiltersParser.parse(root.path("milters")));
+                ChecksParser.parse(root.path("checks")), MiltersParser.parse(root.path("milters")),
+                new BounceClassifier(BounceRulesParser.parse(root.path("bounce-rules"))));
     }
 
     /** {@code dkim: {example.org: {selector: s1, key-file: dkim/example.org.pem}}}, keys read now. */
