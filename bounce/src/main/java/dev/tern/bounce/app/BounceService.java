@@ -94,7 +94,8 @@ public class BounceService {
     public synchronized void startConsumers() {
         var publisher = new NoticePublisher(producer);
         var builder = new NoticeBuilder(hostname(), config.maxReturnedSize(), clock);
-        var failure = new FailureHandler(builder, publisher, suppression, config.suppressFor(), metrics, clock);
+        var failure = new FailureHandler(builder, publisher, suppression, config.suppressFor(),
+                () -> policy.current().bounceClassifier(), metrics, clock);
         failed = Running.start("tern-bounce-failed", new RecordLoop("tern-bounce-failed",
                 consumer(config.groupId()), List.of(Topics.FAILED), failure, clock, config.retryBackoff()));
         if (config.delayNoticeSource() == DelayNoticeSource.RETRY_TIERS) {

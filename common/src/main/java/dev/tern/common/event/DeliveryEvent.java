@@ -26,6 +26,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * @param latencyMs   milliseconds from the start of the attempt to its outcome
  * @param outcome     what happened to the recipient
  * @param timestamp   epoch milliseconds when the outcome was known
+ * @param category    why a failure failed, a {@code BounceCategory} label such as {@code invalid-recipient}
+ *                    (docs/ARCHITECTURE.md, "Bounce classification"); null for a delivery and in
+ *                    events written before categories existed
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record DeliveryEvent(
@@ -42,7 +45,8 @@ public record DeliveryEvent(
         int attempt,
         long latencyMs,
         Outcome outcome,
-        long timestamp) {
+        long timestamp,
+        String category) {
 
     /** The fate of a recipient after one attempt. */
     public enum Outcome {
