@@ -118,10 +118,12 @@ public class BounceService {
     public synchronized void startConsumers() {
         var publisher = new NoticePublisher(producer, this::traceNotice);
         var builder = new NoticeBuilder(hostname(), config.maxReturnedSize(), clock);
-        var failure = new FailureHandler(builder, publisher, suppression, config.suppressFor(), metrics, clock);
+        var failure = new FailureHandler(builder, publisher, suppression, config.suppressFor(),
+                () -> policy.current().bounceClassifier(), metrics, clock);
         failed = Running.start("tern-bounce-failed", new RecordLoop("tern-bounce-failed",
                 consumer(config.groupId()), List.of(Topics.FAILED), failure, clock, config.retryBackoff()));
-        var reports = new FeedbackHandler(() -> policy.current().feedback(), new EventPublisher(producer),
+        var reports = new FeedbackHandler(() -> policy.current().feedback(),
+                () -> policy.current().bounceClassifier(), new EventPublisher(producer),
                 new SuppressionWriter(suppression, metrics, clock), config.suppressFor(), config.complaintSuppressFor(),
                 metrics, clock);
         feedback = Running.start("tern-bounce-feedback", new RecordLoop("tern-bounce-feedback",

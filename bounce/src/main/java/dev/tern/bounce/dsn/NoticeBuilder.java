@@ -34,7 +34,9 @@ import java.util.function.Predicate;
  *   <li>per recipient: Final-Recipient, Original-Recipient from ORCPT, Action, Status from the
  *       stored reply's enhanced code (else {@code X.0.0} of its class; {@code 5.0.0} without any
  *       reply), Diagnostic-Code {@code smtp; <reply>}, Remote-MTA from the host that replied,
- *       Last-Attempt-Date, and for delays Will-Retry-Until;</li>
+ *       Last-Attempt-Date, and for delays Will-Retry-Until; for failures the bounce category
+ *       (docs/ARCHITECTURE.md, "Bounce classification") as {@code X-Tern-Category} and a
+ *       "Category:" line in the human-readable part;</li>
  *   <li>per message: Original-Envelope-Id (ENVID), Arrival-Date (first received), the original
  *       returned per RET (FULL unless HDRS; delay notices return headers only), capped at
  *       {@code maxReturnedSize}.</li>
@@ -62,9 +64,12 @@ public final class NoticeBuilder {
      *
      * @param lastAttempt when delivery gave up (the record's timestamp)
      * @param id          queue id for the notice
+     * @param categoryOf  each recipient's bounce category label ({@code X-Tern-Category}), or null for none
      */
-    public Optional<QueuedMessage> failure(QueuedMessage failed, Instant lastAttempt, String id) {
-        return build(failed, QueuedRecipient::wantsFailureNotice, r -> report(r, DsnAction.FAILED, lastAttempt, null), id);
+    public Optional<QueuedMessage> failure(QueuedMessage failed, Instant lastAttempt, String id,
+            Function<QueuedRecipient, String> categoryOf) {
+        return build(failed, QueuedRecipient::wantsFailureNotice,
+                r -> report(r, DsnAction.FAILED, lastAttempt, null).withCategory(categoryOf.apply(r)), id);
     }
 
     /**
@@ -121,7 +126,7 @@ public final class NoticeBuilder {
         } else {
             // No usable reply: RFC 3463 §3.1 "other undefined status" of the right class.
             EnhancedStatus status = action == DsnAction.DELAYED ? UNDEFINED_PERMANENT.withClass(4) : UNDEFINED_PERMANENT;
-            report = new RecipientReport(r.address(), null, action, status, null, null, null, null);
+            report = new RecipientReport(r.address(), null, action, status, null, null, null, null, null);
         }
         if (r.orcpt() != null) {
             report = report.withOriginalRecipient(r.orcpt());

@@ -39,7 +39,7 @@ public record DeliveryReport(String reportingMta, List<Recipient> recipients) {
 
         /**
          * The failure as an SMTP reply, so the rules for synchronous replies apply unchanged
-         * ({@link dev.tern.bounce.suppression.HardBounces}): the diagnostic's own code when it has one
+         * ({@link dev.tern.common.classify.BounceClassifier}): the diagnostic's own code when it has one
          * of the status's class, else x50 of that class.
          */
         public Reply reply() {

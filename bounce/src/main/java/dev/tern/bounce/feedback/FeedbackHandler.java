@@ -4,6 +4,7 @@ import dev.tern.bounce.consume.RecordHandler;
 import dev.tern.bounce.metrics.BounceMetrics;
 import dev.tern.bounce.publish.EventPublisher;
 import dev.tern.bounce.suppression.SuppressionWriter;
+import dev.tern.common.classify.BounceClassifier;
 import dev.tern.common.event.DeliveryEvent;
 import dev.tern.common.event.DeliveryEvent.Outcome;
 import dev.tern.common.logging.ThrottledWarning;
@@ -49,6 +50,7 @@ public final class FeedbackHandler implements RecordHandler {
     public static final String TRANSPORT = "feedback";
 
     private final Supplier<Feedback> feedback;
+    private final Supplier<BounceClassifier> classifier;
     private final EventPublisher events;
     private final SuppressionWriter suppression;
     private final Duration bounceSuppressFor;
@@ -56,9 +58,11 @@ public final class FeedbackHandler implements RecordHandler {
     private final BounceMetrics metrics;
     private final Clock clock;
 
-    public FeedbackHandler(Supplier<Feedback> feedback, EventPublisher events, SuppressionWriter suppression,
+    public FeedbackHandler(Supplier<Feedback> feedback, Supplier<BounceClassifier> classifier, EventPublisher events,
+            SuppressionWriter suppression,
             Duration bounceSuppressFor, Duration complaintSuppressFor, BounceMetrics metrics, Clock clock) {
         this.feedback = feedback;
+        this.classifier = classifier;
         this.events = events;
         this.suppression = suppression;
         this.bounceSuppressFor = bounceSuppressFor;
@@ -81,7 +85,7 @@ public final class FeedbackHandler implements RecordHandler {
         List<FeedbackFinding> findings;
         try {
             findings = FeedbackReading.read(report.recipients().stream().map(QueuedRecipient::address).toList(),
-                    report.body(), feedback.get());
+                    report.body(), feedback.get(), classifier.get());
         } catch (RuntimeException e) {
             // Unparsable (or a parser bug on hostile input): never a reason to stop the loop.
             metrics.feedback("unparsable");

@@ -1,7 +1,8 @@
 package dev.tern.bounce.feedback;
 
 import dev.tern.bounce.feedback.FeedbackFinding.Kind;
-import dev.tern.bounce.suppression.HardBounces;
+import dev.tern.common.classify.BounceAction;
+import dev.tern.common.classify.BounceClassifier;
 import dev.tern.common.feedback.VerpAddress;
 import dev.tern.common.policy.Feedback;
 import dev.tern.smtp.reply.Reply;
@@ -17,7 +18,7 @@ import java.util.Optional;
  * <ul>
  *   <li>{@code report-type=delivery-status} (RFC 3464): one finding per recipient group with
  *       Action {@code failed} ({@link Kind#DSN_FAILED}; suppressed when the status is a hard bounce
- *       by the same rule as synchronous replies, {@link HardBounces}) or {@code delayed}
+ *       by the same bounce classification as synchronous replies, {@link BounceClassifier}) or {@code delayed}
  *       ({@link Kind#DSN_DELAYED}, never suppressed); {@code delivered}, {@code relayed} and
  *       {@code expanded} say nothing to act on.</li>
  *   <li>{@code report-type=feedback-report} (RFC 5965): for a complaint type, one
@@ -44,11 +45,21 @@ public final class FeedbackReading {
      * @param feedback           the policy's feedback section, to read VERP addresses
      */
     public static List<FeedbackFinding> read(List<String> envelopeRecipients, byte[] message, Feedback feedback) {
+        return read(envelopeRecipients, message, feedback, BounceClassifier.defaults());
+    }
+
+    /**
+     * As {@link #read(List, byte[], Feedback)}, with the policy's bounce classification deciding
+     * which failed recipients are suppressed (docs/ARCHITECTURE.md, "Bounce classification"): the
+     * same rules as for a failure Tern saw itself.
+     */
+    public static List<FeedbackFinding> read(List<String> envelopeRecipients, byte[] message, Feedback feedback,
+            BounceClassifier classifier) {
         MimePart report = MimePart.parse(message);
         String type = report.parameter("report-type").orElse("").toLowerCase(Locale.ROOT);
         Optional<VerpAddress> verp = firstVerp(envelopeRecipients, feedback);
         return switch (type) {
-            case "delivery-status" -> dsn(DeliveryReport.parse(report), verp);
+            case "delivery-status" -> dsn(DeliveryReport.parse(report), verp, classifier);
             case "feedback-report" -> {
                 ComplaintReport complaint = ComplaintReport.parse(report);
                 yield complaint(complaint, verp.or(() -> firstVerp(complaint.returnPaths(), feedback)));
@@ -58,7 +69,8 @@ public final class FeedbackReading {
         };
     }
 
-    private static List<FeedbackFinding> dsn(DeliveryReport report, Optional<VerpAddress> verp) {
+    private static List<FeedbackFinding> dsn(DeliveryReport report, Optional<VerpAddress> verp,
+            BounceClassifier classifier) {
         String queueId = verp.map(VerpAddress::queueId).orElse(null);
         Optional<String> verpRecipient = verp.flatMap(VerpAddress::recipient);
         var out = new ArrayList<FeedbackFinding>();
@@ -69,7 +81,7 @@ public final class FeedbackReading {
                     + report.reportingMta() + ")");
             switch (r.action()) {
                 case FAILED -> out.add(new FeedbackFinding(Kind.DSN_FAILED, queueId, recipient, reply.code(), detail,
-                        HardBounces.isHardBounce(reply)));
+                        classifier.classify(reply).action() == BounceAction.SUPPRESS));
                 case DELAYED -> out.add(new FeedbackFinding(Kind.DSN_DELAYED, queueId, recipient, reply.code(), detail,
                         false));
                 default -> {

@@ -116,7 +116,8 @@ class BounceServiceIT {
                 .containsEntry("Action", "failed")
                 .containsEntry("Status", "5.1.1")
                 .containsEntry("Remote-MTA", "dns; mx1.remote.test")
-                .containsEntry("Diagnostic-Code", "smtp; 550 5.1.1 no such user");
+                .containsEntry("Diagnostic-Code", "smtp; 550 5.1.1 no such user")
+                .containsEntry("X-Tern-Category", "invalid-recipient");
     }
 
     @Test

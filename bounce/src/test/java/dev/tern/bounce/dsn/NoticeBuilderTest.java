@@ -35,7 +35,7 @@ class NoticeBuilderTest {
     }
 
     private QueuedMessage failure(QueuedMessage m) {
-        return builder.failure(m, NOW, "NOTICE1").orElseThrow();
+        return builder.failure(m, NOW, "NOTICE1", r -> null).orElseThrow();
     }
 
     @Test
@@ -100,7 +100,7 @@ class NoticeBuilderTest {
                 List.of(recipient("never@remote.test", Set.of(Notify.NEVER), "550 5.1.1 unknown")),
                 RECEIVED, null, null, "m4");
 
-        assertThat(builder.failure(m, NOW, "N")).isEmpty();
+        assertThat(builder.failure(m, NOW, "N", r -> null)).isEmpty();
     }
 
     @Test
@@ -108,7 +108,7 @@ class NoticeBuilderTest {
         var m = message("M5", "", List.of(failedRecipient("bob@remote.test", "550 5.1.1 no", null)),
                 RECEIVED, null, null, "m5");
 
-        assertThat(builder.failure(m, NOW, "N")).isEmpty();
+        assertThat(builder.failure(m, NOW, "N", r -> null)).isEmpty();
         assertThat(builder.delay(m, NOW, NOW, "N")).isEmpty();
     }
 

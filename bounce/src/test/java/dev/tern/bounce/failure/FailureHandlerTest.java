@@ -10,6 +10,10 @@ import dev.tern.bounce.dsn.NoticeBuilder;
 import dev.tern.bounce.metrics.BounceMetrics;
 import dev.tern.bounce.publish.NoticePublisher;
 import dev.tern.bounce.support.Messages;
+import dev.tern.common.classify.BounceAction;
+import dev.tern.common.classify.BounceCategory;
+import dev.tern.common.classify.BounceClassifier;
+import dev.tern.common.classify.BounceRule;
 import dev.tern.common.queue.RecordCodec;
 import dev.tern.common.queue.Topics;
 import dev.tern.common.suppression.InMemorySuppressionList;
@@ -34,7 +38,8 @@ class FailureHandlerTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final InMemorySuppressionList suppression = new InMemorySuppressionList(clock);
     private final FailureHandler handler = new FailureHandler(new NoticeBuilder("mta.test", 1 << 20, clock),
-            new NoticePublisher(producer), suppression, Duration.ofDays(30), new BounceMetrics(registry), clock);
+            new NoticePublisher(producer), suppression, Duration.ofDays(30), BounceClassifier::defaults,
+            new BounceMetrics(registry), clock);
 
     private double count(String name, String... tags) {
         var c = registry.find(name).tags(tags).counter();
@@ -130,5 +135,37 @@ class FailureHandlerTest {
         assertThat(suppression.lookup("unknown@r.test").toCompletableFuture().join().orElseThrow().until())
                 .isEqualTo(NOW.plus(Duration.ofDays(30)));
         assertThat(count("tern.bounce.suppressed")).isEqualTo(3);
+    }
+
+    @Test
+    void theNoticeNamesEachRecipientsCategory() {
+        var m = message("F6", "a@o.test", List.of(failedRecipient("full@r.test", "552 5.2.2 Mailbox full", "mx.r.test")),
+                NOW, null, null, "f6");
+
+        handler.handle(record(Topics.FAILED, 0, 13, m, NOW));
+
+        String dsn = new String(RecordCodec.fromHeaders(producer.history().get(0).headers(),
+                producer.history().get(0).value()).body(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(dsn).contains("X-Tern-Category: mailbox-full").contains("Category: mailbox-full");
+    }
+
+    @Test
+    void anOperatorRuleDecidesTheCategoryAndWhetherToSuppress() {
+        var rules = new BounceClassifier(List.of(
+                BounceRule.of("bounce-rules[0]", "5.2.2", BounceCategory.MAILBOX_FULL, BounceAction.SUPPRESS),
+                BounceRule.of("bounce-rules[1]", "(?i)no such user", BounceCategory.OTHER, BounceAction.NONE)));
+        var operated = new FailureHandler(new NoticeBuilder("mta.test", 1 << 20, clock), new NoticePublisher(producer),
+                suppression, Duration.ofDays(30), () -> rules, new BounceMetrics(registry), clock);
+        var m = message("F7", "a@o.test", List.of(failedRecipient("full@r.test", "552 5.2.2 Mailbox full", null),
+                failedRecipient("unknown@r.test", "550 5.1.1 no such user", null)), NOW, null, null, "f7");
+
+        operated.handle(record(Topics.FAILED, 0, 14, m, NOW));
+
+        assertThat(suppression.isSuppressed("full@r.test").toCompletableFuture().join()).isTrue();
+        assertThat(suppression.isSuppressed("unknown@r.test").toCompletableFuture().join())
+                .as("the operator's rule says none").isFalse();
+        String dsn = new String(RecordCodec.fromHeaders(producer.history().get(0).headers(),
+                producer.history().get(0).value()).body(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(dsn).contains("X-Tern-Category: other");
     }
 }

@@ -42,6 +42,7 @@ class FeedbackHandlerTest {
     private final InMemorySuppressionList suppression = new InMemorySuppressionList(clock);
     private final BounceMetrics metrics = new BounceMetrics(registry);
     private final FeedbackHandler handler = new FeedbackHandler(() -> new Feedback(true, "bounce.example.org", "bounce"),
+            dev.tern.common.classify.BounceClassifier::defaults,
             new EventPublisher(producer), new SuppressionWriter(suppression, metrics, clock), Duration.ofDays(30),
             Duration.ofDays(365), metrics, clock);
 

@@ -26,6 +26,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * @param latencyMs   milliseconds from the start of the attempt to its outcome
  * @param outcome     what happened to the recipient
  * @param timestamp   epoch milliseconds when the outcome was known
+ * @param category    why a failure failed, a {@code BounceCategory} label such as {@code invalid-recipient}
+ *                    (docs/ARCHITECTURE.md, "Bounce classification"); null for a delivery and in
+ *                    events written before categories existed
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record DeliveryEvent(
@@ -42,7 +45,8 @@ public record DeliveryEvent(
         int attempt,
         long latencyMs,
         Outcome outcome,
-        long timestamp) {
+        long timestamp,
+        String category) {
 
     /** The fate of a recipient after one attempt. */
     public enum Outcome {
@@ -69,6 +73,14 @@ public record DeliveryEvent(
         Objects.requireNonNull(messageId, "messageId");
         Objects.requireNonNull(recipient, "recipient");
         Objects.requireNonNull(outcome, "outcome");
+    }
+
+    /** An event without a failure category: a delivery, or one written before classification existed. */
+    public DeliveryEvent(String messageId, String recipient, String sender, String destination, String transport,
+            String mxHost, String mxIp, String tls, int replyCode, String replyText, int attempt, long latencyMs,
+            Outcome outcome, long timestamp) {
+        this(messageId, recipient, sender, destination, transport, mxHost, mxIp, tls, replyCode, replyText, attempt,
+                latencyMs, outcome, timestamp, null);
     }
 
     public byte[] toJson() {

@@ -1,5 +1,6 @@
 package dev.tern.common.policy;
 
+import dev.tern.common.classify.BounceClassifier;
 import dev.tern.common.dkim.DkimKey;
 import java.time.Duration;
 import java.util.List;
@@ -10,7 +11,9 @@ import java.util.Optional;
 /**
  * The operator's policy file, validated (docs/ARCHITECTURE.md, "Configuration"): relay rules, routes,
  * per-destination shaping, the retry ladder, queue lifetimes, DKIM signing keys, the inbound
- * {@link Checks}, the content-filter {@link Milter}s and the delivery {@link Webhook}s. Immutable; a reload builds a new
+ * {@link Checks}, the content-filter {@link Milter}s, the delivery {@link Webhook}s, the bounce
+ * address ({@link Feedback}) and the bounce classification with the operator's {@code bounce-rules}
+ * ({@link BounceClassifier}). Immutable; a reload builds a new
  * one ({@link PolicyWatcher}). Parse with {@link PolicyParser}.
  */
 public record Policy(
@@ -25,7 +28,8 @@ public record Policy(
         Checks checks,
         List<Milter> milters,
         List<Webhook> webhooks,
-        Feedback feedback) {
+        Feedback feedback,
+        BounceClassifier bounceClassifier) {
 
     public static final List<Duration> DEFAULT_RETRY = List.of(Duration.ofMinutes(1), Duration.ofMinutes(5),
             Duration.ofMinutes(30), Duration.ofHours(2), Duration.ofHours(6));
@@ -38,6 +42,7 @@ public record Policy(
         milters = List.copyOf(milters);
         webhooks = List.copyOf(webhooks);
         feedback = feedback == null ? Feedback.NONE : feedback;
+        bounceClassifier = bounceClassifier == null ? BounceClassifier.defaults() : bounceClassifier;
     }
 
     /** The milters that check mail from this listener and kind of client, in order. */

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.tern.common.classify.BounceClassifier;
 import dev.tern.common.dkim.DkimKey;
 import dev.tern.common.queue.DurationText;
 import java.io.IOException;
@@ -38,7 +39,7 @@ public final class PolicyParser {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Set<String> TOP = Set.of("relay", "routes", "sources", "source-pools", "destinations",
             "retry", "max-queue-lifetime", "delay-notice-after", "dkim", "checks", "milters", "webhooks",
-            "feedback");
+            "feedback", "bounce-rules");
     private static final Set<String> DKIM = Set.of("selector", "key-file");
     private static final Set<String> RELAY = Set.of("local-domains", "trusted-networks", "users-file", "recipients",
             "recipient-callout");
@@ -101,7 +102,8 @@ public final class PolicyParser {
         return new Policy(relay, routes, def, destinations, retry, lifetime, delayNotice, dkim,
                 ChecksParser.parse(root.path("checks")), MiltersParser.parse(root.path("milters")),
                 WebhooksParser.parse(root.path("webhooks"), baseDir),
-                FeedbackParser.parse(root.path("feedback")));
+                FeedbackParser.parse(root.path("feedback")),
+                new BounceClassifier(BounceRulesParser.parse(root.path("bounce-rules"))));
     }
 
     /** {@code dkim: {example.org: {selector: s1, key-file: dkim/example.org.pem}}}, keys read now. */

@@ -1,5 +1,6 @@
 package dev.tern.delivery.app;
 
+import dev.tern.common.classify.BounceAction;
 import dev.tern.common.config.TernConfig;
 import dev.tern.common.dns.DnsjavaLookup;
 import dev.tern.common.infinispan.InfinispanClient;
@@ -147,7 +148,7 @@ public class DeliveryService implements DeliveryOperations {
                 config.journalCache(), retention), blocking);
         var metrics = new DeliveryMetrics(registry, () -> loop == null ? 0 : loop.inFlight(), () -> pool.open());
         var sender = new GroupSender(onLoop, pool, gate, throttle, journal, heloName(), config.maxThrottleWait(),
-                metrics);
+                metrics, reply -> policy.current().bounceClassifier().classify(reply).action() == BounceAction.BACKOFF);
         var suppression = new SuppressionCheck(!config.honourSuppression() ? null : new BackgroundOpener<>(
                 "suppression list", () -> (SuppressionList) new InfinispanSuppressionList(infinispan.manager(),
                         config.suppressionCache(), Clock.systemUTC()), blocking, Duration.ofSeconds(10)));

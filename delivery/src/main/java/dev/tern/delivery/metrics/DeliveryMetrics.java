@@ -17,6 +17,10 @@ import java.util.function.Supplier;
  *       outcome ({@code delivered}, {@code deferred}, {@code bounced}, {@code expired}; a dropped
  *       null-sender failure counts as {@code bounced}) and destination class ({@code mx} or the
  *       route's transport — bounded by the policy file, never a recipient domain);</li>
+ *   <li>{@code tern_delivery_failures_total{category,outcome}}: failed recipients per attempt by
+ *       bounce category (docs/ARCHITECTURE.md, "Bounce classification": eleven fixed labels such as
+ *       {@code invalid-recipient}, {@code spam-block}) and outcome ({@code deferred}, {@code bounced},
+ *       {@code expired}); counted with the attempts, so their sum is the failed attempts;</li>
  *   <li>{@code tern_delivery_attempt_seconds}: histogram of attempt latency per recipient group;</li>
  *   <li>{@code tern_delivery_inflight}: records being delivered by this pod;</li>
  *   <li>{@code tern_delivery_connections_active}: outbound connections open (idle or busy);</li>
@@ -36,6 +40,7 @@ public final class DeliveryMetrics {
     private final Map<String, Counter> attempts = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> retryLagMillis = new ConcurrentHashMap<>();
     private final Map<String, Counter> refused = new ConcurrentHashMap<>();
+    private final Map<String, Counter> failures = new ConcurrentHashMap<>();
     private final Map<String, Counter> authFailures = new ConcurrentHashMap<>();
     private final Timer attemptTimer;
 
@@ -63,6 +68,13 @@ public final class DeliveryMetrics {
                 .description("Delivery attempts per recipient, by outcome and destination class")
                 .tag("outcome", outcome).tag("destination_class", destinationClass)
                 .register(registry)).increment();
+    }
+
+    /** Counts one recipient's failed attempt by its bounce category and outcome. */
+    public void failure(String category, String outcome) {
+        failures.computeIfAbsent(category + '\0' + outcome, k -> Counter.builder("tern.delivery.failures")
+                .description("Failed delivery attempts per recipient, by bounce category and outcome")
+                .tag("category", category).tag("outcome", outcome).register(registry)).increment();
     }
 
     /** Counts one recipient failed without a connection, for {@code reason} ({@code suppressed}, {@code operator}). */

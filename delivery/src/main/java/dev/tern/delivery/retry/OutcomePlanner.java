@@ -1,5 +1,6 @@
 package dev.tern.delivery.retry;
 
+import dev.tern.common.classify.BounceClassifier;
 import dev.tern.common.event.DeliveryEvent;
 import dev.tern.common.event.DeliveryEvent.Outcome;
 import dev.tern.common.queue.DurationText;
@@ -28,6 +29,8 @@ import java.util.List;
  *   <li>bounced or expired with the null sender {@code <>} → {@link Outcome#DROPPED}: never to
  *       {@code tern.failed}, so a bounce can never cause another bounce (RFC 5321 §6.1).</li>
  * </ul>
+ * Every failure's event carries its category from the policy's {@link BounceClassifier}
+ * (docs/ARCHITECTURE.md, "Bounce classification"); an expiry is classified by its last error.
  * Pure and stateless: the clock and policy values are arguments.
  */
 public final class OutcomePlanner {
@@ -36,7 +39,7 @@ public final class OutcomePlanner {
     }
 
     public static Disposition plan(QueuedMessage m, List<RecipientResult> results, RetryLadder ladder,
-            Duration maxQueueLifetime, Instant now) {
+            Duration maxQueueLifetime, BounceClassifier classifier, Instant now) {
         // Nothing tried (destination suspended, every recipient already journaled): no attempt used up,
         // so an operator's suspension does not push mail up the ladder.
         boolean tried = results.stream().anyMatch(RecipientResult::attempted);
@@ -70,7 +73,8 @@ public final class OutcomePlanner {
             }
             events.add(new DeliveryEvent(m.id(), r.recipient().address(), m.sender(), r.destination(),
                     r.transport(), r.mxHost(), r.mxIp(), r.tls(), reply.code(), reply.text(), attempt,
-                    r.latencyMs(), outcome, now.toEpochMilli()));
+                    r.latencyMs(), outcome, now.toEpochMilli(),
+                    outcome == Outcome.DELIVERED ? null : classifier.classify(reply).category().label()));
         }
         QueuedMessage retry = null;
         String retryTopic = null;

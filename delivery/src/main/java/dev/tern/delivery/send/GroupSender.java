@@ -13,6 +13,7 @@ import dev.tern.delivery.client.EgressChoice;
 import dev.tern.delivery.metrics.DeliveryMetrics;
 import dev.tern.delivery.route.NextHop;
 import dev.tern.delivery.route.RoutePlan;
+import dev.tern.delivery.throttle.AdaptiveBackoff;
 import dev.tern.delivery.throttle.DestinationGate;
 import dev.tern.delivery.throttle.ShapingKey;
 import dev.tern.delivery.throttle.ShapingKeys;
@@ -31,6 +32,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.function.Predicate;
 import org.jboss.logging.Logger;
 
 /**
@@ -45,7 +47,8 @@ import org.jboss.logging.Logger;
  * the {@link ThrottleQueue}; a backoff, a full queue or a wait longer than {@code maxThrottleWait}
  * defers the recipients (451 4.7.0) without counting an attempt. Remote replies and connection
  * failures are reported to the {@link DestinationGate}, which backs the key off on 421 / 4.7.x
- * "rate" replies and runs of connection failures.
+ * "rate" replies and runs of connection failures, and on any failure an operator's
+ * {@code bounce-rules} entry marks {@code action: backoff} (docs/ARCHITECTURE.md, "Bounce classification").
  *
  * <p>A route with a user (docs/ARCHITECTURE.md, "Authenticated smarthost") authenticates each new
  * connection once, after STARTTLS; such a connection is pooled apart from others by its
@@ -72,9 +75,12 @@ public final class GroupSender {
     private final String heloName;
     private final Duration maxThrottleWait;
     private final DeliveryMetrics metrics;
+    private final Predicate<Reply> ruleBacksOff;
 
+    /** @param ruleBacksOff whether the live policy's bounce rules say a failure reply backs its destination off */
     public GroupSender(Executor loop, ConnectionPool pool, DestinationGate gate, ThrottleQueue throttle,
-            DeliveryJournal journal, String heloName, Duration maxThrottleWait, DeliveryMetrics metrics) {
+            DeliveryJournal journal, String heloName, Duration maxThrottleWait, DeliveryMetrics metrics,
+            Predicate<Reply> ruleBacksOff) {
         this.loop = loop;
         this.pool = pool;
         this.gate = gate;
@@ -83,6 +89,7 @@ public final class GroupSender {
         this.heloName = heloName;
         this.maxThrottleWait = maxThrottleWait;
         this.metrics = metrics;
+        this.ruleBacksOff = ruleBacksOff;
     }
 
     /** Delivers {@code m} to {@code recipients} (all routed by {@code plan}); never completes exceptionally. */
@@ -163,6 +170,7 @@ public final class GroupSender {
                     break;
             }
             gate.connectFailed(shaping, plan.destinationClass(), plan.policy(), f.reply());
+            backOffByRule(shaping, f.reply());
             LOG.debugf("%s: %s (%s), trying next hop", hop, f.reply(), f.kind());
             return tryHop(index + 1, f.reply(), hop);
         }
@@ -232,7 +240,17 @@ public final class GroupSender {
             if (outcome.messageReply() != null) {
                 replies.add(outcome.messageReply());
             }
-            replies.forEach(r -> gate.replied(shaping, plan.destinationClass(), plan.policy(), r));
+            replies.forEach(r -> {
+                gate.replied(shaping, plan.destinationClass(), plan.policy(), r);
+                backOffByRule(shaping, r);
+            });
+        }
+
+        // A reply that pauses the destination by itself (421, 4.7.x "rate") needs no rule to do so.
+        private void backOffByRule(ShapingKey shaping, Reply r) {
+            if (!r.isPositive() && !AdaptiveBackoff.pausesDestination(r) && ruleBacksOff.test(r)) {
+                gate.backOff(shaping, plan.destinationClass(), plan.policy(), "bounce rule: " + r);
+            }
         }
 
         private boolean diedBeforeAnyReply(TransactionOutcome outcome) {

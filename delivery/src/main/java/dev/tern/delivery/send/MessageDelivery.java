@@ -132,7 +132,8 @@ public final class MessageDelivery {
             });
         }
         return results.thenApply(r -> {
-            var d = OutcomePlanner.plan(m, r, new RetryLadder(p.retry()), p.maxQueueLifetime(), clock.instant());
+            var d = OutcomePlanner.plan(m, r, new RetryLadder(p.retry()), p.maxQueueLifetime(),
+                    p.bounceClassifier(), clock.instant());
             count(r, d, Duration.ofNanos(System.nanoTime() - start));
             d.events().forEach(MessageDelivery::log);
             return d;
@@ -287,7 +288,11 @@ public final class MessageDelivery {
             }
             String cls = r.destinationClass() == null ? "none" : r.destinationClass();
             classes.add(cls);
-            metrics.attempt(label(d.events().get(i).outcome()), cls);
+            DeliveryEvent e = d.events().get(i);
+            metrics.attempt(label(e.outcome()), cls);
+            if (e.category() != null) {
+                metrics.failure(e.category(), label(e.outcome()));
+            }
         }
         if (!classes.isEmpty()) {
             metrics.attemptLatency(latency);
@@ -296,10 +301,11 @@ public final class MessageDelivery {
 
     /** One line per recipient and attempt, in the shape Postfix operators grep for. */
     private static void log(DeliveryEvent e) {
-        LOG.infof("%s: to=<%s>, relay=%s[%s], attempt=%d, delay=%dms, tls=%s, status=%s (%d %s)", e.messageId(),
+        LOG.infof("%s: to=<%s>, relay=%s[%s], attempt=%d, delay=%dms, tls=%s, status=%s (%d %s)%s", e.messageId(),
                 e.recipient(), e.mxHost() == null ? "none" : e.mxHost(), e.mxIp() == null ? "" : e.mxIp(),
                 e.attempt(), e.latencyMs(), e.tls() == null ? "no" : e.tls(),
-                e.outcome().name().toLowerCase(Locale.ROOT), e.replyCode(), e.replyText());
+                e.outcome().name().toLowerCase(Locale.ROOT), e.replyCode(), e.replyText(),
+                e.category() == null ? "" : ", category=" + e.category());
     }
 
     private static String label(DeliveryEvent.Outcome o) {

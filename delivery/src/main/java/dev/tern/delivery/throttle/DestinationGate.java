@@ -59,6 +59,14 @@ public interface DestinationGate {
     default void replied(ShapingKey key, String destinationClass, DestinationPolicy policy, Reply reply) {
     }
 
+    /**
+     * Backs {@code key} off for the policy's {@code backoff}, as a 421 would: an operator's
+     * {@code bounce-rules} entry with {@code action: backoff} matched a reply (docs/ARCHITECTURE.md,
+     * "Bounce classification").
+     */
+    default void backOff(ShapingKey key, String destinationClass, DestinationPolicy policy, String reason) {
+    }
+
     /** A connection to {@code key} could not be opened or brought to the ready state. */
     default void connectFailed(ShapingKey key, String destinationClass, DestinationPolicy policy, Reply reply) {
     }

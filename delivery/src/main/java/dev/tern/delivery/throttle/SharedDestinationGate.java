@@ -99,6 +99,11 @@ public final class SharedDestinationGate implements DestinationGate, AutoCloseab
     }
 
     @Override
+    public void backOff(ShapingKey key, String destinationClass, DestinationPolicy policy, String reason) {
+        backoff.suspend(key, destinationClass, policy.backoff(), reason);
+    }
+
+    @Override
     public void connectFailed(ShapingKey key, String destinationClass, DestinationPolicy policy, Reply reply) {
         backoff.remember(key, destinationClass);
         backoff.connectFailed(key, destinationClass, policy, reply);

@@ -2,6 +2,7 @@ package dev.tern.delivery.retry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tern.common.classify.BounceClassifier;
 import dev.tern.common.event.DeliveryEvent.Outcome;
 import dev.tern.common.queue.Provenance;
 import dev.tern.common.queue.QueuedEnvelope;
@@ -23,6 +24,8 @@ class OutcomePlannerTest {
     private static final RetryLadder LADDER = new RetryLadder(List.of(Duration.ofMinutes(1), Duration.ofMinutes(5)));
     private static final Duration LIFETIME = Duration.ofDays(5);
 
+    private static final BounceClassifier RULES = BounceClassifier.defaults();
+
     private static QueuedMessage message(String sender, int attempt, Instant received, String... rcpts) {
         return new QueuedMessage("q1", QueuedEnvelope.of(sender,
                 java.util.Arrays.stream(rcpts).map(QueuedRecipient::of).toList()),
@@ -40,7 +43,7 @@ class OutcomePlannerTest {
     void deliveredRecipientsOnlyProduceEvents() {
         var m = message("a@x.org", 0, NOW, "b@example.com");
         var d = OutcomePlanner.plan(m, List.of(result("b@example.com", Reply.of(250, "2.0.0", "ok"), true)), LADDER,
-                LIFETIME, NOW);
+                LIFETIME, RULES, NOW);
         assertThat(d.retry()).isNull();
         assertThat(d.failed()).isNull();
         assertThat(d.events()).singleElement().satisfies(e -> {
@@ -48,6 +51,7 @@ class OutcomePlannerTest {
             assertThat(e.attempt()).isEqualTo(1);
             assertThat(e.mxHost()).isEqualTo("mx1.example.com");
             assertThat(e.latencyMs()).isEqualTo(42);
+            assertThat(e.category()).as("a delivery has no failure category").isNull();
         });
     }
 
@@ -56,7 +60,7 @@ class OutcomePlannerTest {
         var m = message("a@x.org", 1, NOW.minusSeconds(120), "b@example.com", "c@example.com");
         var d = OutcomePlanner.plan(m, List.of(
                 result("b@example.com", Reply.of(250, "2.0.0", "ok"), true),
-                result("c@example.com", Reply.of(451, "4.3.0", "try later"), false)), LADDER, LIFETIME, NOW);
+                result("c@example.com", Reply.of(451, "4.3.0", "try later"), false)), LADDER, LIFETIME, RULES, NOW);
         assertThat(d.retryTopic()).isEqualTo("tern.retry.5m");
         assertThat(d.retry().recipients()).extracting(QueuedRecipient::address).containsExactly("c@example.com");
         assertThat(d.retry().recipients().get(0).lastReply().toString()).isEqualTo("451 4.3.0 try later");
@@ -69,19 +73,44 @@ class OutcomePlannerTest {
     void permanentFailuresGoToFailedWithTheRemoteReply() {
         var m = message("a@x.org", 0, NOW, "b@example.com");
         var d = OutcomePlanner.plan(m, List.of(result("b@example.com", Reply.of(550, "5.1.1", "no such user"), false)),
-                LADDER, LIFETIME, NOW);
+                LADDER, LIFETIME, RULES, NOW);
         assertThat(d.failed().recipients()).singleElement().satisfies(r -> {
             assertThat(r.lastReply().toString()).isEqualTo("550 5.1.1 no such user");
             assertThat(r.lastMx()).isEqualTo("mx1.example.com");
         });
         assertThat(d.events().get(0).outcome()).isEqualTo(Outcome.BOUNCED);
+        assertThat(d.events().get(0).category()).isEqualTo("invalid-recipient");
+    }
+
+    @Test
+    void deferralsAndExpiriesCarryTheCategoryOfTheirReply() {
+        var m = message("a@x.org", 1, NOW.minusSeconds(120), "b@example.com");
+        var deferred = OutcomePlanner.plan(m, List.of(result("b@example.com", Reply.of(452, "4.2.2", "Mailbox full"),
+                false)), LADDER, LIFETIME, RULES, NOW);
+        assertThat(deferred.events().get(0).outcome()).isEqualTo(Outcome.DEFERRED);
+        assertThat(deferred.events().get(0).category()).isEqualTo("mailbox-full");
+        var old = message("a@x.org", 7, NOW.minus(LIFETIME), "b@example.com");
+        var expired = OutcomePlanner.plan(old, List.of(result("b@example.com", Reply.of(452, "4.2.2", "Mailbox full"),
+                false)), LADDER, LIFETIME, RULES, NOW);
+        assertThat(expired.events().get(0).outcome()).isEqualTo(Outcome.EXPIRED);
+        assertThat(expired.events().get(0).category()).as("by the last error").isEqualTo("mailbox-full");
+    }
+
+    @Test
+    void operatorRulesDecideTheCategory() {
+        var rules = new BounceClassifier(List.of(dev.tern.common.classify.BounceRule.of("bounce-rules[0]", "5.1.1",
+                dev.tern.common.classify.BounceCategory.POLICY, null)));
+        var m = message("a@x.org", 0, NOW, "b@example.com");
+        var d = OutcomePlanner.plan(m, List.of(result("b@example.com", Reply.of(550, "5.1.1", "no such user"), false)),
+                LADDER, LIFETIME, rules, NOW);
+        assertThat(d.events().get(0).category()).isEqualTo("policy");
     }
 
     @Test
     void transientFailurePastTheQueueLifetimeExpiresWith447() {
         var m = message("a@x.org", 7, NOW.minus(LIFETIME), "b@example.com");
         var d = OutcomePlanner.plan(m, List.of(result("b@example.com", Reply.of(451, "4.3.0", "busy"), false)), LADDER,
-                LIFETIME, NOW);
+                LIFETIME, RULES, NOW);
         assertThat(d.retry()).isNull();
         assertThat(d.failed().recipients().get(0).lastReply().toString()).startsWith("451 4.4.7")
                 .contains("451 4.3.0 busy");
@@ -92,7 +121,7 @@ class OutcomePlannerTest {
     void nullSenderFailuresAreDroppedNeverBounced() {
         var m = message("", 0, NOW, "b@example.com");
         var d = OutcomePlanner.plan(m, List.of(result("b@example.com", Reply.of(550, "5.1.1", "no such user"), false)),
-                LADDER, LIFETIME, NOW);
+                LADDER, LIFETIME, RULES, NOW);
         assertThat(d.failed()).isNull();
         assertThat(d.events().get(0).outcome()).isEqualTo(Outcome.DROPPED);
     }
@@ -102,7 +131,7 @@ class OutcomePlannerTest {
         var m = message("a@x.org", 1, NOW.minusSeconds(60), "b@example.com");
         var suspended = RecipientResult.notAttempted(QueuedRecipient.of("b@example.com"),
                 Reply.of(451, "4.4.5", "suspended"), new AttemptContext("example.com", "mx", "mx", null, null, null), 0);
-        var d = OutcomePlanner.plan(m, List.of(suspended), LADDER, LIFETIME, NOW);
+        var d = OutcomePlanner.plan(m, List.of(suspended), LADDER, LIFETIME, RULES, NOW);
         assertThat(d.retry().schedule().attempt()).isEqualTo(1);
         assertThat(d.retryTopic()).isEqualTo("tern.retry.1m");
     }
@@ -113,7 +142,7 @@ class OutcomePlannerTest {
         var d = OutcomePlanner.plan(m, List.of(
                 RecipientResult.purged(QueuedRecipient.of("b@example.com"), AttemptContext.NONE),
                 RecipientResult.notAttempted(QueuedRecipient.of("c@example.com"), Reply.of(451, "4.4.5", "held"),
-                        AttemptContext.NONE, 0)), LADDER, LIFETIME, NOW);
+                        AttemptContext.NONE, 0)), LADDER, LIFETIME, RULES, NOW);
         assertThat(d.failed()).isNull();
         assertThat(d.retry().recipients()).extracting(QueuedRecipient::address).containsExactly("c@example.com");
         assertThat(d.events()).extracting(e -> e.outcome()).containsExactly(Outcome.PURGED, Outcome.DEFERRED);
@@ -121,7 +150,7 @@ class OutcomePlannerTest {
         assertThat(d.events().get(0).replyText()).startsWith("5.7.1");
 
         var purgedAlone = OutcomePlanner.plan(message("", 1, NOW, "b@example.com"), List.of(
-                RecipientResult.purged(QueuedRecipient.of("b@example.com"), AttemptContext.NONE)), LADDER, LIFETIME, NOW);
+                RecipientResult.purged(QueuedRecipient.of("b@example.com"), AttemptContext.NONE)), LADDER, LIFETIME, RULES, NOW);
         assertThat(purgedAlone.retry()).isNull();
         assertThat(purgedAlone.failed()).isNull();
         assertThat(purgedAlone.events()).extracting(e -> e.outcome()).containsExactly(Outcome.PURGED);

@@ -16,6 +16,7 @@ import java.util.Map;
  *
  * <p>Policy: {@code relay.test} → SMTP sink (smarthost route), {@code lmtp.test} → LMTP sink,
  * {@code secure.test} → SMTP sink with verified TLS required, {@code rate.test} → SMTP sink at 2/s,
+ * {@code probe.test} backing off for 1 m, and one operator bounce rule (BounceClassificationIT),
  * {@code shaped.test} (MX rollup {@code *.shaped-mx.test}) at 20/s and 3 connections cluster-wide,
  * {@code backoff.test} backing off for 4 s after a 421, {@code egress.test} from 127.0.0.2,
  * {@code pool.egress.test} from the pool 127.0.0.2 + 127.0.0.3, {@code warm-a.egress.test} and
@@ -95,6 +96,8 @@ public final class DeliveryTestResource implements QuarkusTestResourceLifecycleM
                     max-messages-per-connection: 10
                   backoff.test:
                     backoff: 4s
+                  probe.test:
+                    backoff: 1m
                   egress.test:
                     source-ip: 127.0.0.2
                   pool.egress.test:
@@ -114,6 +117,8 @@ public final class DeliveryTestResource implements QuarkusTestResourceLifecycleM
                     source-pool: pair
                     per-source: true
                     backoff: 1m
+                bounce-rules:
+                  - {match: "(?i)tern-rule-probe", category: rate-limited, action: backoff}
                 retry: [2s, 4s]
                 max-queue-lifetime: 1h
                 """.formatted(smtp, lmtp, smtp, smtp, smtp, smtp).replace("retry: [2s, 4s]", "retry: " + retryLadder());

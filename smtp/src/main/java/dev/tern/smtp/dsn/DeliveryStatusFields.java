@@ -40,6 +40,9 @@ final class DeliveryStatusFields {
             if (r.diagnostic() != null) {
                 out.append(HeaderFolding.field("Diagnostic-Code", "smtp; " + clean(diagnostic(r.diagnostic()), global)));
             }
+            if (r.category() != null) {
+                out.append(HeaderFolding.field("X-Tern-Category", r.category()));
+            }
             if (r.lastAttempt() != null) {
                 out.append(HeaderFolding.field("Last-Attempt-Date", MailDates.format(r.lastAttempt(), dsn.zone)));
             }

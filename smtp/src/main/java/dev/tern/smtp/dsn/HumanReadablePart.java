@@ -36,6 +36,9 @@ final class HumanReadablePart {
                         : "Reason: ";
                 wrap(out, who + DeliveryStatusFields.clean(DeliveryStatusFields.diagnostic(r.diagnostic()), utf8), "    ", "    ");
             }
+            if (r.category() != null) {
+                wrap(out, "Category: " + r.category(), "    ", "    ");
+            }
             out.append("\r\n");
         }
         return out.toString();

@@ -18,15 +18,21 @@ import java.util.Objects;
  * @param diagnostic        the SMTP reply behind the status (Diagnostic-Code, §2.3.6), or {@code null}
  * @param lastAttempt       Last-Attempt-Date (§2.3.7), or {@code null}
  * @param willRetryUntil    Will-Retry-Until (§2.3.9), only meaningful for {@link DsnAction#DELAYED}
+ * @param category          why delivery failed in the sending MTA's own words, e.g. {@code mailbox-full},
+ *                          rendered as the extension field {@code X-Tern-Category} (§2.3, extension-field)
+ *                          and in the human-readable part; or {@code null}
  */
 public record RecipientReport(String finalRecipient, OriginalRecipient originalRecipient, DsnAction action,
                               EnhancedStatus status, String remoteMta, Reply diagnostic, Instant lastAttempt,
-                              Instant willRetryUntil) {
+                              Instant willRetryUntil, String category) {
 
     public RecipientReport {
         Objects.requireNonNull(finalRecipient, "finalRecipient");
         Objects.requireNonNull(action, "action");
         Objects.requireNonNull(status, "status");
+        if (category != null && !category.matches("[a-z0-9-]+")) {
+            throw new IllegalArgumentException("a category is lower-case letters, digits and '-': " + category);
+        }
         if (willRetryUntil != null && action != DsnAction.DELAYED) {
             throw new IllegalArgumentException("Will-Retry-Until is only for delayed recipients");
         }
@@ -39,22 +45,27 @@ public record RecipientReport(String finalRecipient, OriginalRecipient originalR
     public static RecipientReport of(String finalRecipient, DsnAction action, Reply reply) {
         EnhancedStatus status = reply.status() != null ? reply.status()
                 : new EnhancedStatus(reply.codeClass() == 3 ? 2 : reply.codeClass(), 0, 0);
-        return new RecipientReport(finalRecipient, null, action, status, null, reply, null, null);
+        return new RecipientReport(finalRecipient, null, action, status, null, reply, null, null, null);
     }
 
     public RecipientReport withOriginalRecipient(OriginalRecipient orcpt) {
-        return new RecipientReport(finalRecipient, orcpt, action, status, remoteMta, diagnostic, lastAttempt, willRetryUntil);
+        return new RecipientReport(finalRecipient, orcpt, action, status, remoteMta, diagnostic, lastAttempt, willRetryUntil, category);
     }
 
     public RecipientReport withRemoteMta(String host) {
-        return new RecipientReport(finalRecipient, originalRecipient, action, status, host, diagnostic, lastAttempt, willRetryUntil);
+        return new RecipientReport(finalRecipient, originalRecipient, action, status, host, diagnostic, lastAttempt, willRetryUntil, category);
     }
 
     public RecipientReport withLastAttempt(Instant when) {
-        return new RecipientReport(finalRecipient, originalRecipient, action, status, remoteMta, diagnostic, when, willRetryUntil);
+        return new RecipientReport(finalRecipient, originalRecipient, action, status, remoteMta, diagnostic, when, willRetryUntil, category);
     }
 
     public RecipientReport withWillRetryUntil(Instant until) {
-        return new RecipientReport(finalRecipient, originalRecipient, action, status, remoteMta, diagnostic, lastAttempt, until);
+        return new RecipientReport(finalRecipient, originalRecipient, action, status, remoteMta, diagnostic, lastAttempt, until, category);
+    }
+
+    public RecipientReport withCategory(String label) {
+        return new RecipientReport(finalRecipient, originalRecipient, action, status, remoteMta, diagnostic, lastAttempt,
+                willRetryUntil, label);
     }
 }

@@ -21,7 +21,7 @@ final class TestPolicies {
     static Policy policy(Set<String> localDomains, Path recipients, Relay.Callout callout, Route... routes) {
         Relay relay = new Relay(localDomains, List.of(), null, recipients, callout);
         return new Policy(relay, List.of(routes), DestinationPolicy.BUILT_IN, Map.of(), Policy.DEFAULT_RETRY,
-                Duration.ofDays(5), Duration.ofHours(4), Map.of(), Checks.NONE, List.of(), List.of(), null);
+                Duration.ofDays(5), Duration.ofHours(4), Map.of(), Checks.NONE, List.of(), List.of(), null, null);
     }
 
     static Relay.Callout callout(Duration timeout) {
