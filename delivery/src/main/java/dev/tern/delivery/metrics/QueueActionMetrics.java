@@ -20,6 +20,9 @@ import java.util.function.Supplier;
  */
 public final class QueueActionMetrics {
 
+    /** The actions of the admin API ({@code QueueActionRoutes}). */
+    private static final String[] ACTIONS = {"purge", "retry-now", "reroute", "hold", "release"};
+
     private final MeterRegistry registry;
     private final Map<String, Counter> actions = new ConcurrentHashMap<>();
 
@@ -27,11 +30,18 @@ public final class QueueActionMetrics {
         this.registry = registry;
         Gauge.builder("tern.delivery.held.messages", held).description("Messages the operator holds")
                 .register(registry);
+        // Every action's series exists from the start, at 0, so a rate over it is 0 rather than empty.
+        for (String action : ACTIONS) {
+            counter(action);
+        }
     }
 
     public void action(String action) {
-        actions.computeIfAbsent(action, a -> Counter.builder("tern.delivery.operator.actions")
-                .description("Queue actions taken through the admin API").tag("action", a).register(registry))
-                .increment();
+        counter(action).increment();
+    }
+
+    private Counter counter(String action) {
+        return actions.computeIfAbsent(action, a -> Counter.builder("tern.delivery.operator.actions")
+                .description("Queue actions taken through the admin API").tag("action", a).register(registry));
     }
 }

@@ -60,7 +60,11 @@ class DashboardQueriesIT {
     private static final Map<String, String> NO_DATA_WITHOUT = Map.of(
             "tern_ingress_proxy_", "SMTP proxy mode is a different deployment of ingress, in front of an upstream MTA"
                     + " (ingress's ProxyModeIT and ProxyUpstreamDownIT run it)",
-            "tern_ingress_milter_", "needs a milter daemon, rspamd or clamav-milter (ingress's MilterIngressIT runs them)");
+            "tern_ingress_milter_", "needs a milter daemon, rspamd or clamav-milter (ingress's MilterIngressIT runs them)",
+            "tern_bounce_webhook_", "exists per webhook endpoint of the policy, and this cluster's policy has none"
+                    + " (bounce's WebhookDeliveryIT and WebhookServiceIT run endpoints)",
+            "tern_bounce_trace_lookup_", "times /admin/trace queries, which this load does not make (bounce's"
+                    + " AdminOperationsIT and MessageTraceEndToEndIT do)");
 
     private static final String USER = "alice";
     private static final String PASSWORD = "s3cret-pass";
