@@ -23,14 +23,16 @@ class FeedbackReadingTest {
     }
 
     @Test
-    void failedButNotHardAndDelayedRecipientsAreEventsOnly() {
+    void aFailedRecipientIsSuppressedWhenItsReplyClassifiesAsInvalidAndDelayedOnesAreEventsOnly() {
+        // arathib: "not a registered gateway user" is not recognisably an invalid recipient; wsnell: "550 user unknown" is,
+        // by the bounce classification's wording rules, as it would be for a synchronous reply.
         var findings = FeedbackReading.read(List.of("bounce+" + ID + "@bounce.example.org"),
                 Samples.bytes("rfc3464-b2-multi.eml"), FEEDBACK);
         assertThat(findings).extracting(FeedbackFinding::kind, FeedbackFinding::recipient, FeedbackFinding::suppress,
                 FeedbackFinding::queueId).containsExactly(
                         org.assertj.core.groups.Tuple.tuple(Kind.DSN_FAILED, "arathib@vnet.ibm.com", false, ID),
                         org.assertj.core.groups.Tuple.tuple(Kind.DSN_DELAYED, "johnh@hpnjld.njd.hp.com", false, ID),
-                        org.assertj.core.groups.Tuple.tuple(Kind.DSN_FAILED, "wsnell@sdcc13.ucsd.edu", false, ID));
+                        org.assertj.core.groups.Tuple.tuple(Kind.DSN_FAILED, "wsnell@sdcc13.ucsd.edu", true, ID));
     }
 
     @Test
