@@ -3,6 +3,7 @@ package dev.tern.delivery.admin;
 import dev.tern.common.policy.Transport;
 import dev.tern.common.queue.QueuedMessage;
 import dev.tern.common.queue.QueuedRecipient;
+import dev.tern.delivery.route.Reroutes;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -35,7 +36,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * A destination is a recipient domain, or a route's transport; names are compared
  * case-insensitively. Thread-safe.
  */
-public final class OperatorControls {
+public final class OperatorControls implements Reroutes {
 
     /** An operator's bounce order: its reason, and until when it holds. */
     public record Bounce(String reason, Instant until) {
@@ -114,6 +115,7 @@ public final class OperatorControls {
     }
 
     /** The transport the operator ordered for {@code destination} (a domain or a route's name), if any. */
+    @Override
     public Optional<Transport> rerouteFor(String destination) {
         if (rerouted.isEmpty() || destination == null) {
             return Optional.empty();

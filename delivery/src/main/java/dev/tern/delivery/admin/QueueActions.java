@@ -4,7 +4,6 @@ import dev.tern.common.policy.Policy;
 import dev.tern.common.queue.QueuedMessage;
 import dev.tern.common.queue.QueuedRecipient;
 import dev.tern.common.queue.Topics;
-import dev.tern.delivery.retry.RetryLadder;
 import dev.tern.delivery.route.Router;
 import java.time.Clock;
 import java.time.Duration;
@@ -78,8 +77,7 @@ public final class QueueActions {
      * delivered, failed or expired within the queue lifetime, and met again at most one tier delay later.
      */
     public static Duration orderLifetime(Policy policy) {
-        var ladder = new RetryLadder(policy.retry());
-        Duration longest = ladder.delays().stream().max(Duration::compareTo).orElse(Duration.ZERO);
+        Duration longest = policy.retry().stream().max(Duration::compareTo).orElse(Duration.ZERO);
         return policy.maxQueueLifetime().plus(longest);
     }
 

@@ -3,7 +3,6 @@ package dev.tern.delivery.route;
 import dev.tern.common.policy.DestinationPolicy;
 import dev.tern.common.policy.Policy;
 import dev.tern.common.policy.Transport;
-import dev.tern.delivery.admin.OperatorControls;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -26,9 +25,9 @@ public final class Router {
     public static final String MX_CLASS = "mx";
 
     private final MxResolver mx;
-    private final OperatorControls controls;
+    private final Reroutes controls;
 
-    public Router(MxResolver mx, OperatorControls controls) {
+    public Router(MxResolver mx, Reroutes controls) {
         this.mx = mx;
         this.controls = controls;
     }
@@ -53,12 +52,12 @@ public final class Router {
      * The destination name {@code domain}'s mail counts under: its route's transport, or the
      * domain itself for MX delivery (what suspend, bounce and queue actions name).
      */
-    public static String destinationName(String domain, Policy policy, OperatorControls controls) {
+    public static String destinationName(String domain, Policy policy, Reroutes controls) {
         Transport t = transportFor(aLabels(domain), policy, controls);
         return t.kind() == Transport.Kind.MX ? domain : t.toString();
     }
 
-    private static Transport transportFor(String name, Policy policy, OperatorControls controls) {
+    private static Transport transportFor(String name, Policy policy, Reroutes controls) {
         Transport configured = policy.transportFor(name);
         return controls.rerouteFor(name)
                 .or(() -> configured.kind() == Transport.Kind.MX ? java.util.Optional.empty()
