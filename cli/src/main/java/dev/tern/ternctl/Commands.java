@@ -7,12 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 /** The top-level commands other than the {@code suppression} and {@code quarantine} groups. */
 final class Commands {
@@ -21,18 +19,14 @@ final class Commands {
     }
 
     @Command(name = "queues", description = "What is queued, per topic and destination; suspended and bounced destinations.")
-    static final class Queues implements Callable<Integer> {
-        @ParentCommand
-        Ternctl root;
+    static final class Queues extends AdminCommand {
+        @Override
+        JsonNode request() {
+            return root().delivery().get("/admin/queues", Map.of());
+        }
 
         @Override
-        public Integer call() {
-            JsonNode q = root.delivery().get("/admin/queues", Map.of());
-            Out out = root.out();
-            if (out.json()) {
-                out.printJson(q);
-                return ExitCodes.OK;
-            }
+        void printText(Out out, JsonNode q) {
             var rows = new ArrayList<List<String>>();
             q.path("waiting").fields().forEachRemaining(e -> rows.add(List.of(e.getKey(), Out.text(e.getValue()))));
             out.table(List.of("TOPIC", "WAITING"), rows);
@@ -56,15 +50,11 @@ final class Commands {
             q.path("bounced").fields().forEachRemaining(b -> bounced.add(b.getKey() + " until "
                     + Out.text(b.getValue().path("until"))));
             out.line("bounced: " + (bounced.isEmpty() ? "none" : String.join(", ", bounced)));
-            return ExitCodes.OK;
         }
     }
 
     @Command(name = "trace", description = "What happened to a message: accepted, every attempt, the DSN sent.")
-    static final class Trace implements Callable<Integer> {
-        @ParentCommand
-        Ternctl root;
-
+    static final class Trace extends AdminCommand {
         @ArgGroup(exclusive = true, multiplicity = "1")
         Key key;
 
@@ -86,27 +76,26 @@ final class Commands {
         String until;
 
         @Override
-        public Integer call() {
+        JsonNode request() {
             if ((since != null || until != null) && key.recipient == null) {
                 throw new CliFailure(ExitCodes.ERROR, "--since and --until go with --recipient");
             }
             Map<String, String> q = key.id != null ? query("id", key.id)
                     : key.messageId != null ? query("message-id", key.messageId)
                     : query("recipient", key.recipient, "since", since, "until", until);
-            Out out = root.out();
-            JsonNode answer;
             try {
-                answer = root.bounce().get("/admin/trace", q);
+                return root().bounce().get("/admin/trace", q);
             } catch (AdminClient.NotFound e) {
+                Out out = root().out();
                 if (out.json() && e.body().has("messages")) {
                     out.printJson(e.body());
                 }
                 throw new CliFailure(ExitCodes.NOT_FOUND, "no trace for " + q.values().iterator().next());
             }
-            if (out.json()) {
-                out.printJson(answer);
-                return ExitCodes.OK;
-            }
+        }
+
+        @Override
+        void printText(Out out, JsonNode answer) {
             boolean first = true;
             for (JsonNode m : answer.path("messages")) {
                 if (!first) {
@@ -115,7 +104,6 @@ final class Commands {
                 first = false;
                 print(out, m);
             }
-            return ExitCodes.OK;
         }
 
         private static void print(Out out, JsonNode m) {
@@ -162,41 +150,93 @@ final class Commands {
         }
     }
 
-    @Command(name = "suspend", description = "Stop delivering to a destination (mail stays queued).")
-    static final class Suspend implements Callable<Integer> {
-        @ParentCommand
-        Ternctl root;
-
+    /** A subcommand on one destination: {@code POST /admin/destinations/DEST/action}. */
+    abstract static class DestinationAction extends AdminCommand {
         @Parameters(paramLabel = "DEST")
         String destination;
 
+        private final String action;
+
+        DestinationAction(String action) {
+            this.action = action;
+        }
+
+        /** The action's query parameters; none unless it takes options. */
+        Map<String, String> parameters() {
+            return Map.of();
+        }
+
         @Override
-        public Integer call() {
-            return report(root, root.delivery().post("/admin/destinations/" + segment(destination) + "/suspend",
-                    Map.of()), "suspended " + destination);
+        final JsonNode request() {
+            return root().delivery().post("/admin/destinations/" + segment(destination) + "/" + action, parameters());
+        }
+    }
+
+    /** Delivery to a destination turned off or on; the text says which, and for what. */
+    abstract static class DestinationSwitch extends DestinationAction {
+        private final String done;
+
+        /** @param done what the text says happened, e.g. {@code suspended} */
+        DestinationSwitch(String action, String done) {
+            super(action);
+            this.done = done;
+        }
+
+        @Override
+        final void printText(Out out, JsonNode answer) {
+            out.line(done + " " + destination);
+        }
+    }
+
+    @Command(name = "suspend", description = "Stop delivering to a destination (mail stays queued).")
+    static final class Suspend extends DestinationSwitch {
+        Suspend() {
+            super("suspend", "suspended");
         }
     }
 
     @Command(name = "resume", description = "Deliver to a suspended destination again.")
-    static final class Resume implements Callable<Integer> {
-        @ParentCommand
-        Ternctl root;
+    static final class Resume extends DestinationSwitch {
+        Resume() {
+            super("resume", "resumed");
+        }
+    }
 
-        @Parameters(paramLabel = "DEST")
-        String destination;
+    @Command(name = "retry-now", description = "Make a destination's deferred mail due now.")
+    static final class RetryNow extends DestinationAction {
+        RetryNow() {
+            super("retry-now");
+        }
 
         @Override
-        public Integer call() {
-            return report(root, root.delivery().post("/admin/destinations/" + segment(destination) + "/resume",
-                    Map.of()), "resumed " + destination);
+        void printText(Out out, JsonNode answer) {
+            out.line("retrying " + answer.path("touched").asLong() + " message(s) for " + destination + " now");
+        }
+    }
+
+    @Command(name = "reroute", description = "Send a destination's mail through a relay (smtp://host:port, lmtp://host:port) or back to MX (--via mx).")
+    static final class Reroute extends DestinationAction {
+        @Option(names = "--via", required = true, paramLabel = "URL")
+        String via;
+
+        Reroute() {
+            super("reroute");
+        }
+
+        @Override
+        Map<String, String> parameters() {
+            return query("via", via);
+        }
+
+        @Override
+        void printText(Out out, JsonNode answer) {
+            out.line("rerouted " + destination + " via " + via + " (" + answer.path("touched").asLong()
+                    + " message(s) queued)");
         }
     }
 
     @Command(name = "purge", description = "Delete queued mail matching every filter given (try --dry-run first).")
-    static final class Purge implements Callable<Integer> {
-        @ParentCommand
-        Ternctl root;
-
+    static final class Purge extends AdminCommand {
         @Option(names = "--destination", paramLabel = "D")
         String destination;
 
@@ -213,95 +253,69 @@ final class Commands {
         boolean dryRun;
 
         @Override
-        public Integer call() {
+        JsonNode request() {
             if (destination == null && sender == null && recipient == null && id == null) {
                 throw new CliFailure(ExitCodes.ERROR, "purge needs at least one of --destination, --sender, --recipient, --id");
             }
-            JsonNode r = root.delivery().post("/admin/purge", query("destination", destination, "sender", sender,
+            return root().delivery().post("/admin/purge", query("destination", destination, "sender", sender,
                     "recipient", recipient, "id", id, "dry-run", dryRun ? "true" : null));
-            long n = r.path("matched").asLong();
-            return report(root, r, (r.path("dryRun").asBoolean(dryRun) ? "would purge " : "purged ") + n + " message(s)");
+        }
+
+        @Override
+        void printText(Out out, JsonNode answer) {
+            out.line((answer.path("dryRun").asBoolean(dryRun) ? "would purge " : "purged ")
+                    + answer.path("matched").asLong() + " message(s)");
         }
     }
 
-    @Command(name = "retry-now", description = "Make a destination's deferred mail due now.")
-    static final class RetryNow implements Callable<Integer> {
-        @ParentCommand
-        Ternctl root;
+    /**
+     * A subcommand on one queued message: {@code POST /admin/messages/ID/action}. Finding nothing
+     * to act on is "not found" for scripts.
+     */
+    abstract static class MessageAction extends AdminCommand {
+        @Parameters(paramLabel = "ID")
+        String id;
 
-        @Parameters(paramLabel = "DEST")
-        String destination;
+        private final String action;
+        private final String done;
 
-        @Override
-        public Integer call() {
-            JsonNode r = root.delivery().post("/admin/destinations/" + segment(destination) + "/retry-now", Map.of());
-            return report(root, r, "retrying " + r.path("touched").asLong() + " message(s) for " + destination + " now");
+        /** @param done what the text says happened, e.g. {@code held} */
+        MessageAction(String action, String done) {
+            this.action = action;
+            this.done = done;
         }
-    }
-
-    @Command(name = "reroute", description = "Send a destination's mail through a relay (smtp://host:port, lmtp://host:port) or back to MX (--via mx).")
-    static final class Reroute implements Callable<Integer> {
-        @ParentCommand
-        Ternctl root;
-
-        @Parameters(paramLabel = "DEST")
-        String destination;
-
-        @Option(names = "--via", required = true, paramLabel = "URL")
-        String via;
 
         @Override
-        public Integer call() {
-            JsonNode r = root.delivery().post("/admin/destinations/" + segment(destination) + "/reroute",
-                    query("via", via));
-            return report(root, r, "rerouted " + destination + " via " + via + " (" + r.path("touched").asLong()
-                    + " message(s) queued)");
+        final JsonNode request() {
+            return root().delivery().post("/admin/messages/" + segment(id) + "/" + action, Map.of());
+        }
+
+        @Override
+        final void printText(Out out, JsonNode answer) {
+            out.line(touched(answer) ? done + " " + id : "no queued message " + id);
+        }
+
+        @Override
+        final int exitCode(JsonNode answer) {
+            return touched(answer) ? ExitCodes.OK : ExitCodes.NOT_FOUND;
+        }
+
+        private static boolean touched(JsonNode answer) {
+            return answer.path("touched").asLong() > 0;
         }
     }
 
     @Command(name = "hold", description = "Keep a queued message from being delivered until released.")
-    static final class Hold implements Callable<Integer> {
-        @ParentCommand
-        Ternctl root;
-
-        @Parameters(paramLabel = "ID")
-        String id;
-
-        @Override
-        public Integer call() {
-            return touched(root, root.delivery().post("/admin/messages/" + segment(id) + "/hold", Map.of()), "held", id);
+    static final class Hold extends MessageAction {
+        Hold() {
+            super("hold", "held");
         }
     }
 
     @Command(name = "release", description = "Deliver a held message again.")
-    static final class Release implements Callable<Integer> {
-        @ParentCommand
-        Ternctl root;
-
-        @Parameters(paramLabel = "ID")
-        String id;
-
-        @Override
-        public Integer call() {
-            return touched(root, root.delivery().post("/admin/messages/" + segment(id) + "/release", Map.of()),
-                    "released", id);
+    static final class Release extends MessageAction {
+        Release() {
+            super("release", "released");
         }
-    }
-
-    /** A message command that found nothing to act on is "not found" for scripts. */
-    private static int touched(Ternctl root, JsonNode r, String done, String id) {
-        long n = r.path("touched").asLong();
-        report(root, r, n > 0 ? done + " " + id : "no queued message " + id);
-        return n > 0 ? ExitCodes.OK : ExitCodes.NOT_FOUND;
-    }
-
-    static int report(Ternctl root, JsonNode answer, String text) {
-        Out out = root.out();
-        if (out.json()) {
-            out.printJson(answer);
-        } else {
-            out.line(text);
-        }
-        return ExitCodes.OK;
     }
 }

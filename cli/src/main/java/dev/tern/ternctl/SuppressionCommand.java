@@ -7,11 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 /** {@code ternctl suppression list|show|add|remove}: the bounce service's suppression list. */
 @Command(name = "suppression", description = "The suppression list (addresses mail is refused for).",
@@ -19,57 +17,51 @@ import picocli.CommandLine.ParentCommand;
                 SuppressionCommand.Remove.class})
 final class SuppressionCommand {
 
-    @ParentCommand
-    Ternctl root;
-
     @Command(name = "list", description = "Suppressed addresses, sorted.")
-    static final class ListEntries implements Callable<Integer> {
-        @ParentCommand
-        SuppressionCommand group;
-
+    static final class ListEntries extends AdminCommand {
         @Option(names = "--limit", defaultValue = "100", description = "At most this many (default ${DEFAULT-VALUE}).")
         int limit;
 
         @Override
-        public Integer call() {
-            JsonNode r = group.root.bounce().get("/admin/suppression", query("limit", Integer.toString(limit)));
-            Out out = group.root.out();
-            if (out.json()) {
-                out.printJson(r);
-                return ExitCodes.OK;
-            }
+        JsonNode request() {
+            return root().bounce().get("/admin/suppression", query("limit", Integer.toString(limit)));
+        }
+
+        @Override
+        void printText(Out out, JsonNode answer) {
             var rows = new ArrayList<List<String>>();
-            r.path("entries").forEach(e -> rows.add(List.of(Out.text(e.path("address")), Out.text(e.path("until")),
+            answer.path("entries").forEach(e -> rows.add(List.of(Out.text(e.path("address")), Out.text(e.path("until")),
                     Out.text(e.path("reason")))));
             out.table(List.of("ADDRESS", "UNTIL", "REASON"), rows);
-            return ExitCodes.OK;
+        }
+    }
+
+    /** A subcommand on one address's entry, {@code /admin/suppression/ADDRESS}. */
+    abstract static class OneEntry extends AdminCommand {
+        @Parameters(paramLabel = "ADDRESS")
+        String address;
+
+        final String entryPath() {
+            return "/admin/suppression/" + segment(address);
         }
     }
 
     @Command(name = "show", description = "One address's entry (exit 2 when not suppressed).")
-    static final class Show implements Callable<Integer> {
-        @ParentCommand
-        SuppressionCommand group;
-
-        @Parameters(paramLabel = "ADDRESS")
-        String address;
+    static final class Show extends OneEntry {
+        @Override
+        JsonNode request() {
+            return root().bounce().get(entryPath(), Map.of());
+        }
 
         @Override
-        public Integer call() {
-            JsonNode e = group.root.bounce().get("/admin/suppression/" + segment(address), Map.of());
-            return Commands.report(group.root, e, Out.text(e.path("address")) + " suppressed until "
-                    + Out.text(e.path("until")) + ": " + Out.text(e.path("reason")));
+        void printText(Out out, JsonNode e) {
+            out.line(Out.text(e.path("address")) + " suppressed until " + Out.text(e.path("until")) + ": "
+                    + Out.text(e.path("reason")));
         }
     }
 
     @Command(name = "add", description = "Suppress an address.")
-    static final class Add implements Callable<Integer> {
-        @ParentCommand
-        SuppressionCommand group;
-
-        @Parameters(paramLabel = "ADDRESS")
-        String address;
-
+    static final class Add extends OneEntry {
         @Option(names = "--reason", paramLabel = "TEXT", description = "Why (default: operator).")
         String reason;
 
@@ -77,26 +69,26 @@ final class SuppressionCommand {
         String duration;
 
         @Override
-        public Integer call() {
-            JsonNode e = group.root.bounce().put("/admin/suppression/" + segment(address),
-                    query("reason", reason, "duration", duration));
-            return Commands.report(group.root, e, "suppressed " + Out.text(e.path("address")) + " until "
-                    + Out.text(e.path("until")));
+        JsonNode request() {
+            return root().bounce().put(entryPath(), query("reason", reason, "duration", duration));
+        }
+
+        @Override
+        void printText(Out out, JsonNode e) {
+            out.line("suppressed " + Out.text(e.path("address")) + " until " + Out.text(e.path("until")));
         }
     }
 
     @Command(name = "remove", description = "Lift an address's suppression (exit 2 when it was not suppressed).")
-    static final class Remove implements Callable<Integer> {
-        @ParentCommand
-        SuppressionCommand group;
-
-        @Parameters(paramLabel = "ADDRESS")
-        String address;
+    static final class Remove extends OneEntry {
+        @Override
+        JsonNode request() {
+            return root().bounce().delete(entryPath(), Map.of());
+        }
 
         @Override
-        public Integer call() {
-            JsonNode r = group.root.bounce().delete("/admin/suppression/" + segment(address), Map.of());
-            return Commands.report(group.root, r, "no longer suppressed: " + address);
+        void printText(Out out, JsonNode answer) {
+            out.line("no longer suppressed: " + address);
         }
     }
 }
