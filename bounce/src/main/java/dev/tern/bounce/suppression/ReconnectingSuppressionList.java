@@ -1,11 +1,10 @@
 package dev.tern.bounce.suppression;
 
+import dev.tern.common.infinispan.OpenOnFirstUse;
 import dev.tern.common.suppression.SuppressionList;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -16,51 +15,29 @@ import java.util.function.Supplier;
  */
 public final class ReconnectingSuppressionList implements SuppressionList {
 
-    private final Supplier<SuppressionList> factory;
-    private volatile SuppressionList delegate;
+    private final OpenOnFirstUse<SuppressionList> backend;
 
     public ReconnectingSuppressionList(Supplier<SuppressionList> factory) {
-        this.factory = factory;
+        this.backend = new OpenOnFirstUse<>(factory);
     }
 
     @Override
     public CompletionStage<Void> add(String address, String reason, Instant until) {
-        return call(l -> l.add(address, reason, until));
+        return backend.call(l -> l.add(address, reason, until));
     }
 
     @Override
     public CompletionStage<Optional<Entry>> lookup(String address) {
-        return call(l -> l.lookup(address));
+        return backend.call(l -> l.lookup(address));
     }
 
     @Override
     public CompletionStage<java.util.List<Entry>> list(int limit) {
-        return call(l -> l.list(limit));
+        return backend.call(l -> l.list(limit));
     }
 
     @Override
     public CompletionStage<Boolean> remove(String address) {
-        return call(l -> l.remove(address));
-    }
-
-    private <T> CompletionStage<T> call(Function<SuppressionList, CompletionStage<T>> op) {
-        try {
-            return op.apply(backend());
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-    }
-
-    private SuppressionList backend() {
-        SuppressionList d = delegate;
-        if (d == null) {
-            synchronized (this) {
-                if (delegate == null) {
-                    delegate = factory.get();
-                }
-                d = delegate;
-            }
-        }
-        return d;
+        return backend.call(l -> l.remove(address));
     }
 }

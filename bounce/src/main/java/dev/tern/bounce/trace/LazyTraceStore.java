@@ -1,9 +1,9 @@
 package dev.tern.bounce.trace;
 
+import dev.tern.common.infinispan.OpenOnFirstUse;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
@@ -14,41 +14,19 @@ import java.util.function.UnaryOperator;
  */
 public final class LazyTraceStore implements TraceStore {
 
-    private final Supplier<TraceStore> factory;
-    private volatile TraceStore delegate;
+    private final OpenOnFirstUse<TraceStore> backend;
 
     public LazyTraceStore(Supplier<TraceStore> factory) {
-        this.factory = factory;
+        this.backend = new OpenOnFirstUse<>(factory);
     }
 
     @Override
     public CompletionStage<Void> update(String key, UnaryOperator<String> change, Duration lifespan) {
-        try {
-            return backend().update(key, change, lifespan);
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        return backend.call(s -> s.update(key, change, lifespan));
     }
 
     @Override
     public CompletionStage<Map<String, String>> getAll(Collection<String> keys) {
-        try {
-            return backend().getAll(keys);
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-    }
-
-    private TraceStore backend() {
-        TraceStore d = delegate;
-        if (d == null) {
-            synchronized (this) {
-                if (delegate == null) {
-                    delegate = factory.get();
-                }
-                d = delegate;
-            }
-        }
-        return d;
+        return backend.call(s -> s.getAll(keys));
     }
 }

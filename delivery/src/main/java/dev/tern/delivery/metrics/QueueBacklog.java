@@ -4,17 +4,13 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -50,10 +46,7 @@ public final class QueueBacklog {
         Map<TopicPartition, Long> firstReceived(Map<TopicPartition, Long> heads);
     }
 
-    private static final long TIMEOUT_SECONDS = 10;
-
-    private final Admin admin;
-    private final String groupId;
+    private final GroupOffsets offsets;
     private final MeterRegistry registry;
     private final Clock clock;
     private final Map<String, AtomicLong> backlog = new ConcurrentHashMap<>();
@@ -64,25 +57,18 @@ public final class QueueBacklog {
     /** {@code heads}: reads the backlog's head records for the age gauge; null for no age gauge. */
     public QueueBacklog(Admin admin, String groupId, MeterRegistry registry, Clock clock, HeadReader heads) {
         this.heads = heads;
-        this.admin = admin;
-        this.groupId = groupId;
+        this.offsets = new GroupOffsets(admin, groupId);
         this.registry = registry;
         this.clock = clock;
     }
 
     /** Reads the group's offsets and the topics' ends once and updates the gauges of {@code tiers}. */
     public void refresh(List<Tier> tiers) throws Exception {
-        var partitions = new ArrayList<TopicPartition>();
         Map<String, Duration> delays = new HashMap<>();
         tiers.forEach(t -> delays.put(t.topic(), t.delay()));
-        admin.describeTopics(delays.keySet()).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
-                .forEach((name, d) -> d.partitions().forEach(p -> partitions.add(new TopicPartition(name, p.partition()))));
-        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(groupId)
-                .partitionsToOffsetAndMetadata().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        var ranges = offsets.ranges(delays.keySet());
         long now = clock.millis();
-        var starts = offsets(partitions, tp -> OffsetSpec.earliest());
-        var ends = offsets(partitions, tp -> OffsetSpec.latest());
-        var dueEnds = offsets(partitions, tp -> delays.get(tp.topic()).isZero() ? OffsetSpec.latest()
+        var dueEnds = offsets.offsets(ranges.keySet(), tp -> delays.get(tp.topic()).isZero() ? OffsetSpec.latest()
                 : OffsetSpec.forTimestamp(now - delays.get(tp.topic()).toMillis()));
         var waiting = new HashMap<String, Long>();
         var dueNow = new HashMap<String, Long>();
@@ -91,19 +77,17 @@ public final class QueueBacklog {
             waiting.put(t, 0L);
             dueNow.put(t, 0L);
         });
-        for (TopicPartition tp : partitions) {
-            OffsetAndMetadata c = committed.get(tp);
-            // Without a committed offset the group has not consumed the partition yet: all of it waits.
-            long from = Math.max(starts.get(tp), c == null ? 0 : c.offset());
-            long end = ends.get(tp);
+        ranges.forEach((tp, range) -> {
+            long from = range.from();
+            long end = range.end();
             // No record written at or after the cut-off: everything up to the end is due.
             long dueEnd = dueEnds.get(tp) < 0 ? end : Math.min(end, dueEnds.get(tp));
-            waiting.merge(tp.topic(), Math.max(0, end - from), Long::sum);
+            waiting.merge(tp.topic(), range.waiting(), Long::sum);
             if (end > from) {
                 backlogged.put(tp, from);
             }
             dueNow.merge(tp.topic(), Math.max(0, dueEnd - from), Long::sum);
-        }
+        });
         waiting.forEach((topic, n) -> gauge(backlog, "tern.delivery.backlog.records",
                 "Records the delivery group has not consumed yet", topic).set(n));
         dueNow.forEach((topic, n) -> gauge(due, "tern.delivery.due.records",
@@ -143,17 +127,5 @@ public final class QueueBacklog {
             Gauge.builder(name, value, AtomicLong::get).description(description).tag("topic", t).register(registry);
             return value;
         });
-    }
-
-    private Map<TopicPartition, Long> offsets(List<TopicPartition> partitions,
-            java.util.function.Function<TopicPartition, OffsetSpec> spec) throws Exception {
-        var specs = new HashMap<TopicPartition, OffsetSpec>();
-        partitions.forEach(tp -> specs.put(tp, spec.apply(tp)));
-        var out = new HashMap<TopicPartition, Long>();
-        for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> e
-                : admin.listOffsets(specs).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).entrySet()) {
-            out.put(e.getKey(), e.getValue().offset());
-        }
-        return out;
     }
 }
