@@ -2,8 +2,6 @@ package dev.tern.local.runtime;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 import dev.tern.local.runtime.infinispan.InfinispanPair;
 import dev.tern.local.runtime.kafka.KafkaQuorum;
@@ -16,7 +14,8 @@ import dev.tern.local.runtime.kafka.TopicSpec;
  * (docs/ARCHITECTURE.md, "Local HA cluster"). Separate directories from {@link ProcessCluster}'s,
  * so switching between the two modes never mixes a single-node log into a quorum.
  *
- * <p>Both start in parallel; if either fails the other is stopped and the failure rethrown.
+ * <p>Both start in parallel ({@link ParallelServers}); if either fails the other is stopped and the
+ * failure rethrown.
  */
 public final class HaProcessCluster implements EmbeddedCluster {
 
@@ -30,19 +29,10 @@ public final class HaProcessCluster implements EmbeddedCluster {
 
     /** Starts brokers on {@code kafkaPorts} and Infinispan servers on {@code infinispanPorts} (0: free ports). */
     public static HaProcessCluster start(Path dataDir, List<Integer> kafkaPorts, List<Integer> infinispanPorts) {
-        CompletableFuture<KafkaQuorum> kafka = CompletableFuture.supplyAsync(
-                () -> KafkaQuorum.start(dataDir.resolve("kafka-ha"), kafkaPorts), HaProcessCluster::runOnNewThread);
-        CompletableFuture<InfinispanPair> infinispan = CompletableFuture.supplyAsync(
-                () -> InfinispanPair.start(dataDir.resolve("infinispan-ha"), infinispanPorts),
-                HaProcessCluster::runOnNewThread);
-        try {
-            CompletableFuture.allOf(kafka, infinispan).join();
-        } catch (CompletionException e) {
-            kafka.thenAccept(KafkaQuorum::stop);
-            infinispan.thenAccept(InfinispanPair::stop);
-            throw e.getCause() instanceof RuntimeException r ? r : e;
-        }
-        return new HaProcessCluster(kafka.join(), infinispan.join());
+        ParallelServers.Started<KafkaQuorum, InfinispanPair> clusters = ParallelServers.start(
+                () -> KafkaQuorum.start(dataDir.resolve("kafka-ha"), kafkaPorts), KafkaQuorum::stop,
+                () -> InfinispanPair.start(dataDir.resolve("infinispan-ha"), infinispanPorts), InfinispanPair::stop);
+        return new HaProcessCluster(clusters.kafka(), clusters.infinispan());
     }
 
     @Override
@@ -76,14 +66,6 @@ public final class HaProcessCluster implements EmbeddedCluster {
     /** Stops both clusters in parallel. */
     @Override
     public void stop() {
-        CompletableFuture<Void> stopKafka = CompletableFuture.runAsync(kafka::stop, HaProcessCluster::runOnNewThread);
-        infinispan.stop();
-        stopKafka.join();
-    }
-
-    private static void runOnNewThread(Runnable task) {
-        Thread thread = new Thread(task, "tern-ha-cluster");
-        thread.setDaemon(true);
-        thread.start();
+        ParallelServers.stop(kafka::stop, infinispan::stop);
     }
 }

@@ -3,22 +3,18 @@ package dev.tern.local.runtime;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 import dev.tern.local.runtime.infinispan.InfinispanServer;
 import dev.tern.local.runtime.kafka.KafkaBroker;
 import dev.tern.local.runtime.kafka.SecuredListeners;
 import dev.tern.local.runtime.kafka.TopicSpec;
-import dev.tern.local.runtime.process.ChildProcess;
 
 /**
  * {@link EmbeddedCluster} backed by a {@link KafkaBroker} and an {@link InfinispanServer} running
  * as child JVMs, data in {@code <dataDir>/kafka} and {@code <dataDir>/infinispan}.
  *
- * <p>Both servers start in parallel (each needs several seconds of mostly single-threaded class
- * loading). If either fails the other is stopped and the failure is rethrown, so a half-started
- * cluster never leaks.
+ * <p>Both servers start in parallel ({@link ParallelServers}). If either fails the other is stopped
+ * and the failure is rethrown, so a half-started cluster never leaks.
  */
 public final class ProcessCluster implements EmbeddedCluster {
 
@@ -41,19 +37,10 @@ public final class ProcessCluster implements EmbeddedCluster {
     public static ProcessCluster start(Path dataDir, int kafkaPort, int infinispanPort,
             SecuredListeners kafkaSecured) {
         long started = System.nanoTime();
-        CompletableFuture<KafkaBroker> kafka = CompletableFuture.supplyAsync(
-                () -> KafkaBroker.start(dataDir.resolve("kafka"), kafkaPort, kafkaSecured),
-                ProcessCluster::runOnNewThread);
-        CompletableFuture<InfinispanServer> infinispan = CompletableFuture.supplyAsync(
-                () -> InfinispanServer.start(dataDir.resolve("infinispan"), infinispanPort), ProcessCluster::runOnNewThread);
-        try {
-            CompletableFuture.allOf(kafka, infinispan).join();
-        } catch (CompletionException e) {
-            kafka.thenAccept(KafkaBroker::stop);
-            infinispan.thenAccept(InfinispanServer::stop);
-            throw e.getCause() instanceof RuntimeException r ? r : e;
-        }
-        return new ProcessCluster(kafka.join(), infinispan.join(), Duration.ofNanos(System.nanoTime() - started));
+        ParallelServers.Started<KafkaBroker, InfinispanServer> servers = ParallelServers.start(
+                () -> KafkaBroker.start(dataDir.resolve("kafka"), kafkaPort, kafkaSecured), KafkaBroker::stop,
+                () -> InfinispanServer.start(dataDir.resolve("infinispan"), infinispanPort), InfinispanServer::stop);
+        return new ProcessCluster(servers.kafka(), servers.infinispan(), Duration.ofNanos(System.nanoTime() - started));
     }
 
     @Override
@@ -85,7 +72,7 @@ public final class ProcessCluster implements EmbeddedCluster {
      * {@link #restartKafka} brings it back.
      */
     public void killKafka() {
-        kill(kafka.process());
+        kafka.process().kill();
     }
 
     /** Starts the broker again on its port and data directory (after {@link #killKafka}, or to restart it). */
@@ -101,7 +88,7 @@ public final class ProcessCluster implements EmbeddedCluster {
 
     /** SIGKILL of the Infinispan server (fault-injection tests); {@link #restartInfinispan} brings it back. */
     public void killInfinispan() {
-        kill(infinispan.process());
+        infinispan.process().kill();
     }
 
     /** Starts the Infinispan server again on its port and server root. */
@@ -109,11 +96,6 @@ public final class ProcessCluster implements EmbeddedCluster {
         InfinispanServer old = infinispan;
         old.stop();
         infinispan = InfinispanServer.start(old.serverRoot(), old.port());
-    }
-
-    private static void kill(ChildProcess process) {
-        process.handle().destroyForcibly();
-        process.awaitExit(Duration.ofSeconds(30));
     }
 
     /** Wall-clock time from {@link #start} until both servers answered. */
@@ -124,15 +106,6 @@ public final class ProcessCluster implements EmbeddedCluster {
     /** Stops both servers in parallel. */
     @Override
     public void stop() {
-        CompletableFuture<Void> stopKafka = CompletableFuture.runAsync(kafka::stop, ProcessCluster::runOnNewThread);
-        infinispan.stop();
-        stopKafka.join();
-    }
-
-    private static void runOnNewThread(Runnable task) {
-        // Not the common pool: these threads block for seconds, and the pool may have one thread.
-        Thread thread = new Thread(task, "tern-cluster-start");
-        thread.setDaemon(true);
-        thread.start();
+        ParallelServers.stop(kafka::stop, infinispan::stop);
     }
 }
