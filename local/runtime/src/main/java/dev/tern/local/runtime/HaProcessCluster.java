@@ -5,7 +5,6 @@ import java.util.List;
 
 import dev.tern.local.runtime.infinispan.InfinispanPair;
 import dev.tern.local.runtime.kafka.KafkaQuorum;
-import dev.tern.local.runtime.kafka.TopicSpec;
 
 /**
  * {@link EmbeddedCluster} that survives the loss of any one server: a three-node Kafka quorum
@@ -14,10 +13,10 @@ import dev.tern.local.runtime.kafka.TopicSpec;
  * (docs/ARCHITECTURE.md, "Local HA cluster"). Separate directories from {@link ProcessCluster}'s,
  * so switching between the two modes never mixes a single-node log into a quorum.
  *
- * <p>Both start in parallel ({@link ParallelServers}); if either fails the other is stopped and the
+ * <p>Both start in parallel ({@link ChildProcessCluster}); if either fails the other is stopped and the
  * failure rethrown.
  */
-public final class HaProcessCluster implements EmbeddedCluster {
+public final class HaProcessCluster extends ChildProcessCluster<KafkaQuorum, InfinispanPair> {
 
     private final KafkaQuorum kafka;
     private final InfinispanPair infinispan;
@@ -29,25 +28,10 @@ public final class HaProcessCluster implements EmbeddedCluster {
 
     /** Starts brokers on {@code kafkaPorts} and Infinispan servers on {@code infinispanPorts} (0: free ports). */
     public static HaProcessCluster start(Path dataDir, List<Integer> kafkaPorts, List<Integer> infinispanPorts) {
-        ParallelServers.Started<KafkaQuorum, InfinispanPair> clusters = ParallelServers.start(
-                () -> KafkaQuorum.start(dataDir.resolve("kafka-ha"), kafkaPorts), KafkaQuorum::stop,
-                () -> InfinispanPair.start(dataDir.resolve("infinispan-ha"), infinispanPorts), InfinispanPair::stop);
+        Started<KafkaQuorum, InfinispanPair> clusters = startBoth(
+                () -> KafkaQuorum.start(dataDir.resolve("kafka-ha"), kafkaPorts),
+                () -> InfinispanPair.start(dataDir.resolve("infinispan-ha"), infinispanPorts));
         return new HaProcessCluster(clusters.kafka(), clusters.infinispan());
-    }
-
-    @Override
-    public String kafkaBootstrapServers() {
-        return kafka.bootstrapServers();
-    }
-
-    @Override
-    public String infinispanHosts() {
-        return infinispan.hosts();
-    }
-
-    @Override
-    public void createTopics(List<TopicSpec> topics) {
-        kafka.createTopics(topics);
     }
 
     @Override
@@ -55,17 +39,13 @@ public final class HaProcessCluster implements EmbeddedCluster {
         return "processes (HA)";
     }
 
+    @Override
     public KafkaQuorum kafka() {
         return kafka;
     }
 
+    @Override
     public InfinispanPair infinispan() {
         return infinispan;
-    }
-
-    /** Stops both clusters in parallel. */
-    @Override
-    public void stop() {
-        ParallelServers.stop(kafka::stop, infinispan::stop);
     }
 }

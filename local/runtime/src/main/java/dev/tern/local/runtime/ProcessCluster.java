@@ -2,21 +2,19 @@ package dev.tern.local.runtime;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 
 import dev.tern.local.runtime.infinispan.InfinispanServer;
 import dev.tern.local.runtime.kafka.KafkaBroker;
 import dev.tern.local.runtime.kafka.SecuredListeners;
-import dev.tern.local.runtime.kafka.TopicSpec;
 
 /**
  * {@link EmbeddedCluster} backed by a {@link KafkaBroker} and an {@link InfinispanServer} running
  * as child JVMs, data in {@code <dataDir>/kafka} and {@code <dataDir>/infinispan}.
  *
- * <p>Both servers start in parallel ({@link ParallelServers}). If either fails the other is stopped
+ * <p>Both servers start in parallel ({@link ChildProcessCluster}). If either fails the other is stopped
  * and the failure is rethrown, so a half-started cluster never leaks.
  */
-public final class ProcessCluster implements EmbeddedCluster {
+public final class ProcessCluster extends ChildProcessCluster<KafkaBroker, InfinispanServer> {
 
     private volatile KafkaBroker kafka;
     private volatile InfinispanServer infinispan;
@@ -37,25 +35,10 @@ public final class ProcessCluster implements EmbeddedCluster {
     public static ProcessCluster start(Path dataDir, int kafkaPort, int infinispanPort,
             SecuredListeners kafkaSecured) {
         long started = System.nanoTime();
-        ParallelServers.Started<KafkaBroker, InfinispanServer> servers = ParallelServers.start(
-                () -> KafkaBroker.start(dataDir.resolve("kafka"), kafkaPort, kafkaSecured), KafkaBroker::stop,
-                () -> InfinispanServer.start(dataDir.resolve("infinispan"), infinispanPort), InfinispanServer::stop);
+        Started<KafkaBroker, InfinispanServer> servers = startBoth(
+                () -> KafkaBroker.start(dataDir.resolve("kafka"), kafkaPort, kafkaSecured),
+                () -> InfinispanServer.start(dataDir.resolve("infinispan"), infinispanPort));
         return new ProcessCluster(servers.kafka(), servers.infinispan(), Duration.ofNanos(System.nanoTime() - started));
-    }
-
-    @Override
-    public String kafkaBootstrapServers() {
-        return kafka.bootstrapServers();
-    }
-
-    @Override
-    public String infinispanHosts() {
-        return infinispan.hosts();
-    }
-
-    @Override
-    public void createTopics(List<TopicSpec> topics) {
-        kafka.createTopics(topics);
     }
 
     @Override
@@ -63,6 +46,7 @@ public final class ProcessCluster implements EmbeddedCluster {
         return "processes";
     }
 
+    @Override
     public KafkaBroker kafka() {
         return kafka;
     }
@@ -82,6 +66,7 @@ public final class ProcessCluster implements EmbeddedCluster {
         kafka = KafkaBroker.start(old.dataDir(), old.port(), old.securedListeners().orElse(null));
     }
 
+    @Override
     public InfinispanServer infinispan() {
         return infinispan;
     }
@@ -101,11 +86,5 @@ public final class ProcessCluster implements EmbeddedCluster {
     /** Wall-clock time from {@link #start} until both servers answered. */
     public Duration startupTime() {
         return startupTime;
-    }
-
-    /** Stops both servers in parallel. */
-    @Override
-    public void stop() {
-        ParallelServers.stop(kafka::stop, infinispan::stop);
     }
 }

@@ -19,7 +19,7 @@ import dev.tern.local.runtime.process.RememberedCluster;
  * asked for explicitly win). {@link #start} returns once every member answers Hot Rod and sees
  * a view of all members. Thread-safe.
  */
-public final class InfinispanPair implements AutoCloseable {
+public final class InfinispanPair implements InfinispanBackend, AutoCloseable {
 
     private final List<InfinispanServer> members;
     private final List<Integer> jgroupsPorts;

@@ -32,7 +32,7 @@ import dev.tern.local.runtime.process.RememberedCluster;
  * majority runs). {@link #kill} and {@link #restart} act on one node, for failover tests. A
  * failed start stops whatever did start. Thread-safe.
  */
-public final class KafkaQuorum implements AutoCloseable {
+public final class KafkaQuorum implements KafkaBackend, AutoCloseable {
 
     private final Path dir;
     private final List<KafkaBroker> nodes;
