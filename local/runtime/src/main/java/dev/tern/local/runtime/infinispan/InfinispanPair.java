@@ -7,6 +7,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 import dev.tern.local.runtime.process.ChildProcess;
+import dev.tern.local.runtime.process.ClusterMembers;
 import dev.tern.local.runtime.process.RememberedCluster;
 
 /**
@@ -47,19 +48,10 @@ public final class InfinispanPair implements InfinispanBackend, AutoCloseable {
             jgroups.add(remembered.port(i + 1, "jgroups", 0));
         }
         remembered.store("cluster name and ports of the local Infinispan pair, reused on restart");
-        List<InfinispanServer> members = new ArrayList<>();
-        try {
-            for (int i = 0; i < hotRod.size(); i++) {
-                members.add(launch(root, i + 1, hotRod.get(i), jgroups, clusterName));
-            }
-            for (InfinispanServer member : members) {
-                member.awaitClusterOf(members.size());
-            }
-        } catch (RuntimeException e) {
-            members.forEach(InfinispanServer::stop);
-            throw e;
-        }
-        return new InfinispanPair(new ArrayList<>(members), jgroups, clusterName);
+        List<InfinispanServer> members = ClusterMembers.launchAll(hotRod.size(),
+                n -> launch(root, n, hotRod.get(n - 1), jgroups, clusterName),
+                member -> member.awaitClusterOf(hotRod.size()), InfinispanServer::stop);
+        return new InfinispanPair(members, jgroups, clusterName);
     }
 
     private static InfinispanServer launch(Path root, int n, int hotRodPort, List<Integer> jgroups, String cluster) {

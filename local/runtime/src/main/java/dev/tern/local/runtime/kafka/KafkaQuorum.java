@@ -14,6 +14,7 @@ import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.Uuid;
 
 import dev.tern.local.runtime.process.ChildProcess;
+import dev.tern.local.runtime.process.ClusterMembers;
 import dev.tern.local.runtime.process.FreePorts;
 import dev.tern.local.runtime.process.RememberedCluster;
 
@@ -71,20 +72,11 @@ public final class KafkaQuorum implements KafkaBackend, AutoCloseable {
         remembered.store("cluster id and ports of the local Kafka quorum, reused on restart");
         String voters = voters(controllers);
 
-        List<KafkaBroker> nodes = new ArrayList<>();
-        try {
-            for (int i = 0; i < brokers.size(); i++) {
-                nodes.add(KafkaBroker.launchQuorumMember(nodeDir(root, i + 1), i + 1, brokers.get(i),
-                        controllers.get(i), voters, brokers.size(), clusterId));
-            }
-            for (KafkaBroker node : nodes) {
-                node.awaitReady();
-            }
-        } catch (RuntimeException e) {
-            nodes.forEach(KafkaBroker::stop);
-            throw e;
-        }
-        return new KafkaQuorum(root, new ArrayList<>(nodes), controllers, voters, clusterId);
+        List<KafkaBroker> nodes = ClusterMembers.launchAll(brokers.size(),
+                id -> KafkaBroker.launchQuorumMember(nodeDir(root, id), id, brokers.get(id - 1),
+                        controllers.get(id - 1), voters, brokers.size(), clusterId),
+                KafkaBroker::awaitReady, KafkaBroker::stop);
+        return new KafkaQuorum(root, nodes, controllers, voters, clusterId);
     }
 
     /** {@code 1@127.0.0.1:<port>,2@...}: the static voters, node ids counted from 1. */
