@@ -1,7 +1,6 @@
 package dev.tern.local.runtime.infinispan;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -41,12 +40,8 @@ public final class InfinispanPair implements InfinispanBackend, AutoCloseable {
         Path root = dir.toAbsolutePath();
         RememberedCluster remembered = RememberedCluster.load(root, "pair.properties");
         String clusterName = remembered.rememberOrCreate("cluster.name", () -> "tern-local-ha-" + UUID.randomUUID());
-        List<Integer> hotRod = new ArrayList<>();
-        List<Integer> jgroups = new ArrayList<>();
-        for (int i = 0; i < hotRodPorts.size(); i++) {
-            hotRod.add(remembered.port(i + 1, "hotrod", hotRodPorts.get(i)));
-            jgroups.add(remembered.port(i + 1, "jgroups", 0));
-        }
+        List<Integer> hotRod = remembered.ports("hotrod", hotRodPorts);
+        List<Integer> jgroups = remembered.ports("jgroups", hotRodPorts.size());
         remembered.store("cluster name and ports of the local Infinispan pair, reused on restart");
         List<InfinispanServer> members = ClusterMembers.launchAll(hotRod.size(),
                 n -> launch(root, n, hotRod.get(n - 1), jgroups, clusterName),

@@ -63,12 +63,8 @@ public final class KafkaQuorum implements KafkaBackend, AutoCloseable {
         Path root = dir.toAbsolutePath();
         RememberedCluster remembered = RememberedCluster.load(root, "quorum.properties");
         String clusterId = remembered.rememberOrCreate("cluster.id", () -> Uuid.randomUuid().toString());
-        List<Integer> brokers = new ArrayList<>();
-        List<Integer> controllers = new ArrayList<>();
-        for (int i = 0; i < brokerPorts.size(); i++) {
-            brokers.add(remembered.port(i + 1, "broker", brokerPorts.get(i)));
-            controllers.add(remembered.port(i + 1, "controller", 0));
-        }
+        List<Integer> brokers = remembered.ports("broker", brokerPorts);
+        List<Integer> controllers = remembered.ports("controller", brokerPorts.size());
         remembered.store("cluster id and ports of the local Kafka quorum, reused on restart");
         String voters = voters(controllers);
 

@@ -7,6 +7,9 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Properties;
 import java.util.function.Supplier;
 
@@ -54,14 +57,24 @@ public final class RememberedCluster {
     }
 
     /**
-     * Node {@code n}'s {@code kind} port: {@code asked} unless 0, else the remembered one, else a
-     * free one; remembered from now on.
+     * Every node's {@code kind} port, node {@code n} at index {@code n - 1}: the port {@code asked}
+     * for it unless 0, else the remembered one, else a free one; remembered from now on.
      */
-    public int port(int n, String kind, int asked) {
-        String key = "node." + n + "." + kind + ".port";
-        int port = FreePorts.orPick(asked != 0 ? asked : Integer.parseInt(props.getProperty(key, "0")));
-        props.setProperty(key, Integer.toString(port));
-        return port;
+    public List<Integer> ports(String kind, List<Integer> asked) {
+        List<Integer> ports = new ArrayList<>();
+        for (int n = 1; n <= asked.size(); n++) {
+            String key = "node." + n + "." + kind + ".port";
+            int wanted = asked.get(n - 1) != 0 ? asked.get(n - 1) : Integer.parseInt(props.getProperty(key, "0"));
+            int port = FreePorts.orPick(wanted);
+            props.setProperty(key, Integer.toString(port));
+            ports.add(port);
+        }
+        return ports;
+    }
+
+    /** {@link #ports} for {@code nodes} nodes, none asked for: remembered ones, else free ones. */
+    public List<Integer> ports(String kind, int nodes) {
+        return ports(kind, Collections.nCopies(nodes, 0));
     }
 
     /** Writes everything remembered back to the file, {@code comment} saying what it is. */
