@@ -398,19 +398,7 @@ public final class LocalCluster implements AutoCloseable {
         }
         List<ChildProcess> all = new ArrayList<>(services.values());
         replicas.values().forEach(r -> all.add(r.process()));
-        List<Thread> stoppers = new ArrayList<>();
-        for (ChildProcess p : all) {
-            Thread t = new Thread(p::stop, "tern-stop-" + p.name());
-            t.start();
-            stoppers.add(t);
-        }
-        for (Thread t : stoppers) {
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        ChildProcess.stopInParallel(all);
         backends.stop();
     }
 

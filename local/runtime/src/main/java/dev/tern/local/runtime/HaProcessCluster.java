@@ -2,12 +2,9 @@ package dev.tern.local.runtime;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 import dev.tern.local.runtime.infinispan.InfinispanPair;
 import dev.tern.local.runtime.kafka.KafkaQuorum;
-import dev.tern.local.runtime.kafka.TopicSpec;
 
 /**
  * {@link EmbeddedCluster} that survives the loss of any one server: a three-node Kafka quorum
@@ -16,9 +13,10 @@ import dev.tern.local.runtime.kafka.TopicSpec;
  * (docs/ARCHITECTURE.md, "Local HA cluster"). Separate directories from {@link ProcessCluster}'s,
  * so switching between the two modes never mixes a single-node log into a quorum.
  *
- * <p>Both start in parallel; if either fails the other is stopped and the failure rethrown.
+ * <p>Both start in parallel ({@link ChildProcessCluster}); if either fails the other is stopped and the
+ * failure rethrown.
  */
-public final class HaProcessCluster implements EmbeddedCluster {
+public final class HaProcessCluster extends ChildProcessCluster<KafkaQuorum, InfinispanPair> {
 
     private final KafkaQuorum kafka;
     private final InfinispanPair infinispan;
@@ -30,34 +28,10 @@ public final class HaProcessCluster implements EmbeddedCluster {
 
     /** Starts brokers on {@code kafkaPorts} and Infinispan servers on {@code infinispanPorts} (0: free ports). */
     public static HaProcessCluster start(Path dataDir, List<Integer> kafkaPorts, List<Integer> infinispanPorts) {
-        CompletableFuture<KafkaQuorum> kafka = CompletableFuture.supplyAsync(
-                () -> KafkaQuorum.start(dataDir.resolve("kafka-ha"), kafkaPorts), HaProcessCluster::runOnNewThread);
-        CompletableFuture<InfinispanPair> infinispan = CompletableFuture.supplyAsync(
-                () -> InfinispanPair.start(dataDir.resolve("infinispan-ha"), infinispanPorts),
-                HaProcessCluster::runOnNewThread);
-        try {
-            CompletableFuture.allOf(kafka, infinispan).join();
-        } catch (CompletionException e) {
-            kafka.thenAccept(KafkaQuorum::stop);
-            infinispan.thenAccept(InfinispanPair::stop);
-            throw e.getCause() instanceof RuntimeException r ? r : e;
-        }
-        return new HaProcessCluster(kafka.join(), infinispan.join());
-    }
-
-    @Override
-    public String kafkaBootstrapServers() {
-        return kafka.bootstrapServers();
-    }
-
-    @Override
-    public String infinispanHosts() {
-        return infinispan.hosts();
-    }
-
-    @Override
-    public void createTopics(List<TopicSpec> topics) {
-        kafka.createTopics(topics);
+        Started<KafkaQuorum, InfinispanPair> clusters = startBoth(
+                () -> KafkaQuorum.start(dataDir.resolve("kafka-ha"), kafkaPorts),
+                () -> InfinispanPair.start(dataDir.resolve("infinispan-ha"), infinispanPorts));
+        return new HaProcessCluster(clusters.kafka(), clusters.infinispan());
     }
 
     @Override
@@ -65,25 +39,13 @@ public final class HaProcessCluster implements EmbeddedCluster {
         return "processes (HA)";
     }
 
+    @Override
     public KafkaQuorum kafka() {
         return kafka;
     }
 
+    @Override
     public InfinispanPair infinispan() {
         return infinispan;
-    }
-
-    /** Stops both clusters in parallel. */
-    @Override
-    public void stop() {
-        CompletableFuture<Void> stopKafka = CompletableFuture.runAsync(kafka::stop, HaProcessCluster::runOnNewThread);
-        infinispan.stop();
-        stopKafka.join();
-    }
-
-    private static void runOnNewThread(Runnable task) {
-        Thread thread = new Thread(task, "tern-ha-cluster");
-        thread.setDaemon(true);
-        thread.start();
     }
 }

@@ -1,21 +1,13 @@
 package dev.tern.local.runtime.infinispan;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
 import dev.tern.local.runtime.process.ChildProcess;
-import dev.tern.local.runtime.process.FreePorts;
+import dev.tern.local.runtime.process.ClusterMembers;
+import dev.tern.local.runtime.process.RememberedCluster;
 
 /**
  * Two (or more) Infinispan servers on 127.0.0.1 clustered over JGroups ({@link InfinispanClusterConfig}),
@@ -27,7 +19,7 @@ import dev.tern.local.runtime.process.FreePorts;
  * asked for explicitly win). {@link #start} returns once every member answers Hot Rod and sees
  * a view of all members. Thread-safe.
  */
-public final class InfinispanPair implements AutoCloseable {
+public final class InfinispanPair implements InfinispanBackend, AutoCloseable {
 
     private final List<InfinispanServer> members;
     private final List<Integer> jgroupsPorts;
@@ -46,33 +38,15 @@ public final class InfinispanPair implements AutoCloseable {
                     + hotRodPorts.size());
         }
         Path root = dir.toAbsolutePath();
-        Properties remembered = load(root);
-        String clusterName = remembered.getProperty("cluster.name", "tern-local-ha-" + UUID.randomUUID());
-        remembered.setProperty("cluster.name", clusterName);
-        List<Integer> hotRod = new ArrayList<>();
-        List<Integer> jgroups = new ArrayList<>();
-        for (int i = 0; i < hotRodPorts.size(); i++) {
-            int n = i + 1;
-            int wanted = hotRodPorts.get(i) != 0 ? hotRodPorts.get(i) : port(remembered, n, "hotrod");
-            hotRod.add(FreePorts.orPick(wanted));
-            jgroups.add(FreePorts.orPick(port(remembered, n, "jgroups")));
-            remembered.setProperty("node." + n + ".hotrod.port", Integer.toString(hotRod.get(i)));
-            remembered.setProperty("node." + n + ".jgroups.port", Integer.toString(jgroups.get(i)));
-        }
-        store(root, remembered);
-        List<InfinispanServer> members = new ArrayList<>();
-        try {
-            for (int i = 0; i < hotRod.size(); i++) {
-                members.add(launch(root, i + 1, hotRod.get(i), jgroups, clusterName));
-            }
-            for (InfinispanServer member : members) {
-                member.awaitClusterOf(members.size());
-            }
-        } catch (RuntimeException e) {
-            members.forEach(InfinispanServer::stop);
-            throw e;
-        }
-        return new InfinispanPair(new ArrayList<>(members), jgroups, clusterName);
+        RememberedCluster remembered = RememberedCluster.load(root, "pair.properties");
+        String clusterName = remembered.rememberOrCreate("cluster.name", () -> "tern-local-ha-" + UUID.randomUUID());
+        List<Integer> hotRod = remembered.ports("hotrod", hotRodPorts);
+        List<Integer> jgroups = remembered.ports("jgroups", hotRodPorts.size());
+        remembered.store("cluster name and ports of the local Infinispan pair, reused on restart");
+        List<InfinispanServer> members = ClusterMembers.launchAll(hotRod.size(),
+                n -> launch(root, n, hotRod.get(n - 1), jgroups, clusterName),
+                member -> member.awaitClusterOf(hotRod.size()), InfinispanServer::stop);
+        return new InfinispanPair(members, jgroups, clusterName);
     }
 
     private static InfinispanServer launch(Path root, int n, int hotRodPort, List<Integer> jgroups, String cluster) {
@@ -96,9 +70,7 @@ public final class InfinispanPair implements AutoCloseable {
 
     /** SIGKILL of member {@code n}, as a crashing pod dies. */
     public void kill(int n) {
-        ChildProcess process = member(n).process();
-        process.handle().destroyForcibly();
-        process.awaitExit(Duration.ofSeconds(30));
+        member(n).process().kill();
     }
 
     /** Starts member {@code n} again on its ports and root, and waits until it has rejoined the others. */
@@ -112,53 +84,11 @@ public final class InfinispanPair implements AutoCloseable {
 
     /** Stops every member in parallel. Idempotent. */
     public void stop() {
-        List<Thread> stoppers = new ArrayList<>();
-        for (InfinispanServer member : members()) {
-            Thread t = new Thread(member::stop, "tern-stop-" + member.process().name());
-            t.start();
-            stoppers.add(t);
-        }
-        for (Thread t : stoppers) {
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+        ChildProcess.stopInParallel(members().stream().map(InfinispanServer::process).toList());
     }
 
     @Override
     public void close() {
         stop();
-    }
-
-    private static int port(Properties props, int n, String kind) {
-        return Integer.parseInt(props.getProperty("node." + n + "." + kind + ".port", "0"));
-    }
-
-    private static Properties load(Path root) {
-        Properties props = new Properties();
-        Path file = root.resolve("pair.properties");
-        try {
-            Files.createDirectories(root);
-            if (Files.exists(file)) {
-                try (Reader in = Files.newBufferedReader(file, StandardCharsets.ISO_8859_1)) {
-                    props.load(in);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
-        }
-        return props;
-    }
-
-    private static void store(Path root, Properties props) {
-        Path file = root.resolve("pair.properties");
-        try (Writer out = Files.newBufferedWriter(file, StandardCharsets.ISO_8859_1)) {
-            props.store(out, "cluster name and ports of the local Infinispan pair, reused on restart");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
     }
 }

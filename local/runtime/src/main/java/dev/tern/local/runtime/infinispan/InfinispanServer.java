@@ -35,7 +35,7 @@ import dev.tern.local.runtime.process.ServerClasspath;
  * {@link IllegalStateException} with the tail of the server log if the server exits or is not
  * ready within {@link #START_TIMEOUT}. Thread-safe.
  */
-public final class InfinispanServer implements AutoCloseable {
+public final class InfinispanServer implements InfinispanBackend, AutoCloseable {
 
     /** Port of a developer's local server, the Infinispan default. Tests use 0 instead. */
     public static final int DEFAULT_PORT = 11222;

@@ -40,7 +40,7 @@ import dev.tern.local.runtime.process.ServerClasspath;
  * {@link IllegalStateException} with the tail of the broker log if the broker exits or is not
  * ready within {@link #START_TIMEOUT}. Thread-safe.
  */
-public final class KafkaBroker implements AutoCloseable {
+public final class KafkaBroker implements KafkaBackend, AutoCloseable {
 
     /** Generous: the build machine has two cores shared with other builds. */
     public static final Duration START_TIMEOUT = Duration.ofSeconds(120);

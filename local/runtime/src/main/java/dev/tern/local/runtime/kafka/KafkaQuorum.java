@@ -1,17 +1,10 @@
 package dev.tern.local.runtime.kafka;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -21,7 +14,9 @@ import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.Uuid;
 
 import dev.tern.local.runtime.process.ChildProcess;
+import dev.tern.local.runtime.process.ClusterMembers;
 import dev.tern.local.runtime.process.FreePorts;
+import dev.tern.local.runtime.process.RememberedCluster;
 
 /**
  * A KRaft cluster of several combined broker+controller nodes on 127.0.0.1, each a
@@ -38,7 +33,7 @@ import dev.tern.local.runtime.process.FreePorts;
  * majority runs). {@link #kill} and {@link #restart} act on one node, for failover tests. A
  * failed start stops whatever did start. Thread-safe.
  */
-public final class KafkaQuorum implements AutoCloseable {
+public final class KafkaQuorum implements KafkaBackend, AutoCloseable {
 
     private final Path dir;
     private final List<KafkaBroker> nodes;
@@ -66,37 +61,18 @@ public final class KafkaQuorum implements AutoCloseable {
                     + brokerPorts.size());
         }
         Path root = dir.toAbsolutePath();
-        Properties remembered = load(root);
-        String clusterId = remembered.getProperty("cluster.id", Uuid.randomUuid().toString());
-        remembered.setProperty("cluster.id", clusterId);
-        List<Integer> brokers = new ArrayList<>();
-        List<Integer> controllers = new ArrayList<>();
-        for (int i = 0; i < brokerPorts.size(); i++) {
-            int id = i + 1;
-            int broker = brokerPorts.get(i) != 0 ? brokerPorts.get(i) : remembered(remembered, id, "broker");
-            int controller = remembered(remembered, id, "controller");
-            brokers.add(FreePorts.orPick(broker));
-            controllers.add(FreePorts.orPick(controller));
-            remembered.setProperty("node." + id + ".broker.port", Integer.toString(brokers.get(i)));
-            remembered.setProperty("node." + id + ".controller.port", Integer.toString(controllers.get(i)));
-        }
-        store(root, remembered);
+        RememberedCluster remembered = RememberedCluster.load(root, "quorum.properties");
+        String clusterId = remembered.rememberOrCreate("cluster.id", () -> Uuid.randomUuid().toString());
+        List<Integer> brokers = remembered.ports("broker", brokerPorts);
+        List<Integer> controllers = remembered.ports("controller", brokerPorts.size());
+        remembered.store("cluster id and ports of the local Kafka quorum, reused on restart");
         String voters = voters(controllers);
 
-        List<KafkaBroker> nodes = new ArrayList<>();
-        try {
-            for (int i = 0; i < brokers.size(); i++) {
-                nodes.add(KafkaBroker.launchQuorumMember(nodeDir(root, i + 1), i + 1, brokers.get(i),
-                        controllers.get(i), voters, brokers.size(), clusterId));
-            }
-            for (KafkaBroker node : nodes) {
-                node.awaitReady();
-            }
-        } catch (RuntimeException e) {
-            nodes.forEach(KafkaBroker::stop);
-            throw e;
-        }
-        return new KafkaQuorum(root, new ArrayList<>(nodes), controllers, voters, clusterId);
+        List<KafkaBroker> nodes = ClusterMembers.launchAll(brokers.size(),
+                id -> KafkaBroker.launchQuorumMember(nodeDir(root, id), id, brokers.get(id - 1),
+                        controllers.get(id - 1), voters, brokers.size(), clusterId),
+                KafkaBroker::awaitReady, KafkaBroker::stop);
+        return new KafkaQuorum(root, nodes, controllers, voters, clusterId);
     }
 
     /** {@code 1@127.0.0.1:<port>,2@...}: the static voters, node ids counted from 1. */
@@ -129,9 +105,7 @@ public final class KafkaQuorum implements AutoCloseable {
 
     /** SIGKILL of node {@code id}, as a crashing broker pod dies: nothing flushed, no clean-shutdown marker. */
     public void kill(int id) {
-        ChildProcess process = node(id).process();
-        process.handle().destroyForcibly();
-        process.awaitExit(Duration.ofSeconds(30));
+        node(id).process().kill();
     }
 
     /** Starts node {@code id} again on its ports and data (after {@link #kill}) and waits until it answers. */
@@ -197,20 +171,7 @@ public final class KafkaQuorum implements AutoCloseable {
 
     /** Stops every node in parallel (SIGTERM, then SIGKILL after a timeout). Idempotent. */
     public void stop() {
-        List<Thread> stoppers = new ArrayList<>();
-        for (KafkaBroker node : nodes()) {
-            Thread t = new Thread(node::stop, "tern-stop-" + node.process().name());
-            t.start();
-            stoppers.add(t);
-        }
-        for (Thread t : stoppers) {
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+        ChildProcess.stopInParallel(nodes().stream().map(KafkaBroker::process).toList());
     }
 
     @Override
@@ -220,34 +181,5 @@ public final class KafkaQuorum implements AutoCloseable {
 
     private static Path nodeDir(Path root, int id) {
         return root.resolve("node-" + id);
-    }
-
-    private static int remembered(Properties props, int id, String kind) {
-        return Integer.parseInt(props.getProperty("node." + id + "." + kind + ".port", "0"));
-    }
-
-    private static Properties load(Path root) {
-        Properties props = new Properties();
-        Path file = root.resolve("quorum.properties");
-        try {
-            Files.createDirectories(root);
-            if (Files.exists(file)) {
-                try (Reader in = Files.newBufferedReader(file, StandardCharsets.ISO_8859_1)) {
-                    props.load(in);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
-        }
-        return props;
-    }
-
-    private static void store(Path root, Properties props) {
-        Path file = root.resolve("quorum.properties");
-        try (Writer out = Files.newBufferedWriter(file, StandardCharsets.ISO_8859_1)) {
-            props.store(out, "cluster id and ports of the local Kafka quorum, reused on restart");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
     }
 }

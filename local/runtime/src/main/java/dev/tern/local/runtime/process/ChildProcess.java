@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -166,6 +167,36 @@ public final class ChildProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * SIGKILL, as a crashing pod dies: nothing flushed, no clean-shutdown marker (fault-injection
+     * tests). Returns once the child has exited.
+     */
+    public void kill() {
+        handle().destroyForcibly();
+        awaitExit(Duration.ofSeconds(30));
+    }
+
+    /**
+     * {@link #stop()}s every one of {@code children}, each on its own thread because each may take
+     * up to {@link #STOP_TIMEOUT}, and returns once all are gone (or this thread is interrupted).
+     */
+    public static void stopInParallel(Collection<ChildProcess> children) {
+        List<Thread> stoppers = new ArrayList<>();
+        for (ChildProcess child : children) {
+            Thread stopper = new Thread(child::stop, "tern-stop-" + child.name);
+            stopper.start();
+            stoppers.add(stopper);
+        }
+        for (Thread stopper : stoppers) {
+            try {
+                stopper.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
     @Override
     public void close() {
         stop();
@@ -208,20 +239,7 @@ public final class ChildProcess implements AutoCloseable {
     }
 
     private static void stopAll() {
-        List<Thread> stoppers = new ArrayList<>();
-        for (ChildProcess child : RUNNING) {
-            Thread stopper = new Thread(child::stop, "tern-stop-" + child.name);
-            stopper.start();
-            stoppers.add(stopper);
-        }
-        for (Thread stopper : stoppers) {
-            try {
-                stopper.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+        stopInParallel(RUNNING);
     }
 
     /** Describes a child JVM; {@link #start()} launches it. */
