@@ -107,18 +107,28 @@ class TernLocalCommandIT {
             List<ProcessHandle> children = p.toHandle().descendants().toList();
             assertThat(children).as("Kafka, Infinispan and three services").hasSizeGreaterThanOrEqualTo(5);
 
-            p.toHandle().destroyForcibly(); // kill -9: no shutdown hook runs
-            p.waitFor(10, TimeUnit.SECONDS);
-            long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (children.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < until) {
-                Thread.sleep(200);
-            }
-            assertThat(children.stream().filter(ProcessHandle::isAlive).map(h -> h.pid() + " " + h.info().command().orElse("")))
-                    .as("children still alive 30 s after kill -9 of the launcher").isEmpty();
+            killLauncherAndAwaitChildren(p, children);
         } finally {
             p.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
         }
+    }
+
+    /**
+     * kill -9 of the launcher (no shutdown hook runs), then waits for every child's exit, the event
+     * the parent watchdog must cause, for at most 30 s.
+     */
+    private static void killLauncherAndAwaitChildren(Process p, List<ProcessHandle> children) throws Exception {
+        p.toHandle().destroyForcibly();
+        p.waitFor(10, TimeUnit.SECONDS);
+        try {
+            java.util.concurrent.CompletableFuture.allOf(children.stream().map(ProcessHandle::onExit)
+                    .toArray(java.util.concurrent.CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            // Reported below, naming the survivors.
+        }
+        assertThat(children.stream().filter(ProcessHandle::isAlive).map(h -> h.pid() + " " + h.info().command().orElse("")))
+                .as("children still alive 30 s after kill -9 of the launcher").isEmpty();
     }
 
     /**
@@ -145,14 +155,7 @@ class TernLocalCommandIT {
             assertThat(children).as("a prometheus among the children")
                     .anyMatch(h -> h.info().command().orElse("").endsWith("/prometheus"));
 
-            p.toHandle().destroyForcibly(); // kill -9: no shutdown hook runs
-            p.waitFor(10, TimeUnit.SECONDS);
-            long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (children.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < until) {
-                Thread.sleep(200);
-            }
-            assertThat(children.stream().filter(ProcessHandle::isAlive).map(h -> h.pid() + " " + h.info().command().orElse("")))
-                    .as("children still alive 30 s after kill -9 of the launcher").isEmpty();
+            killLauncherAndAwaitChildren(p, children);
         } finally {
             p.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
