@@ -58,9 +58,11 @@ class AutoscalingTest {
         assertThat(tiers).allSatisfy(t -> assertThat(matcher.matcher(t).matches()).as(t).isTrue());
         assertThat(List.of("tern.inbound", "tern.retry.1m", "tern.retry.2h", "tern.retry.2mx", "tern.failed"))
                 .noneSatisfy(t -> assertThat(matcher.matcher(t).matches()).as(t).isTrue());
-        assertThat(query).startsWith("sum(max by (topic) (tern_delivery_due_records{");
-        assertThat(MetricsContract.load().series).as("an exported metric with the labels used")
-                .containsKey("tern_delivery_due_records");
+        assertThat(query).startsWith("clamp_min(sum(max by (topic) (tern_delivery_due_records{")
+                .as("deliverable: due minus what pods hold for a rate token")
+                .contains("- (sum(tern_delivery_throttled_messages{");
+        assertThat(MetricsContract.load().series).as("exported metrics with the labels used")
+                .containsKeys("tern_delivery_due_records", "tern_delivery_throttled_messages");
         assertThat(MetricsContract.labelsIn(query)).containsExactlyInAnyOrder("namespace", "topic");
 
         assertThat(Chart.ofKind(objects, HorizontalPodAutoscaler.class)).as("KEDA owns delivery's HPA")

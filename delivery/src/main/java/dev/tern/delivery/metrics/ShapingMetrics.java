@@ -24,6 +24,11 @@ import java.util.function.LongSupplier;
  *   <li>{@code tern_delivery_infinispan_fallback}: 1 while shaping runs on local limits because
  *       Infinispan is unreachable;</li>
  *   <li>{@code tern_delivery_leases_held}: cluster-wide connection leases this pod holds;</li>
+ *   <li>{@code tern_delivery_throttled_messages}: messages waiting in this pod's memory for a rate
+ *       token. Their records are consumed but not committed, so they are part of the group's lag
+ *       and of {@code tern_delivery_due_records}, yet more pods would not send them sooner: the
+ *       deliverable backlog is the due count minus these (docs/ARCHITECTURE.md, "Backlog metrics
+ *       and autoscaling");</li>
  *   <li>{@code tern_delivery_shaping_remote_calls_total}: Hot Rod requests the shared rate limiter,
  *       leases and backoff sent (divided by delivered messages: the round trips per message).</li>
  * </ul>
@@ -51,6 +56,12 @@ public final class ShapingMetrics {
         Gauge.builder("tern.delivery.infinispan.fallback", () -> fallback.getAsBoolean() ? 1 : 0)
                 .description("1 while traffic shaping uses local limits because Infinispan is unreachable")
                 .register(registry);
+    }
+
+    /** Registers {@code tern_delivery_throttled_messages}, read from {@code waiting} on scrape. */
+    public void throttledMessages(IntSupplier waiting) {
+        Gauge.builder("tern.delivery.throttled.messages", waiting::getAsInt)
+                .description("Messages waiting in this pod for a rate token of their destination").register(registry);
     }
 
     /** Registers {@code tern_delivery_leases_held}, read from {@code leasesHeld} on scrape. */

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 
 /**
@@ -48,6 +49,8 @@ public final class ThrottleQueue {
     private final ShapingMetrics metrics;
     private final BiFunction<ShapingKey, DestinationPolicy, DestinationPolicy> latest;
     private final Map<ShapingKey, KeyQueue> queues = new HashMap<>();
+    /** All keys' waiters, read by the scrape thread; the queues themselves are the loop's alone. */
+    private final AtomicInteger waitingTotal = new AtomicInteger();
 
     /**
      * @param latest the limits that apply now to a key in place of those a message was routed with
@@ -60,6 +63,7 @@ public final class ThrottleQueue {
         this.maxWaiting = maxWaiting;
         this.metrics = metrics;
         this.latest = latest;
+        metrics.throttledMessages(waitingTotal::get);
         gate.onCapacity(key -> loop.execute(() -> {
             KeyQueue q = queues.get(key);
             if (q != null) {
@@ -98,6 +102,7 @@ public final class ThrottleQueue {
         q.policy = policy;
         var w = new Waiter(new CompletableFuture<>(), now, now + maxWait.toNanos());
         q.waiters.addLast(w);
+        waitingTotal.incrementAndGet();
         if (q.timer < 0) {
             drain(key, q);
         }
@@ -145,6 +150,7 @@ public final class ThrottleQueue {
     }
 
     private void finish(Waiter w, boolean granted, long now) {
+        waitingTotal.decrementAndGet();
         metrics.waited(Duration.ofNanos(now - w.start()));
         w.result().complete(granted);
     }

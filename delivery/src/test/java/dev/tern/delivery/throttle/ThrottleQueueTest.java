@@ -116,6 +116,20 @@ class ThrottleQueueTest {
     }
 
     @Test
+    void countsWaitersInTheThrottledGaugeUntilTheyAreServed() throws Exception {
+        var q = new ThrottleQueue(vertx, loop, new PacedGate(Duration.ofMillis(300)), 10, metrics, (key, routed) -> routed);
+        var gauge = registry.get("tern.delivery.throttled.messages").gauge();
+        var sent = reserve(q, Duration.ofSeconds(5));
+        var waiting1 = reserve(q, Duration.ofSeconds(5));
+        var waiting2 = reserve(q, Duration.ofSeconds(5));
+        assertThat(sent.get(1, TimeUnit.SECONDS)).isTrue();
+        assertThat(gauge.value()).as("the two behind the first token").isEqualTo(2);
+        assertThat(waiting1.get(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(waiting2.get(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(gauge.value()).isZero();
+    }
+
+    @Test
     void defersWhenTheWaitWouldOutlastMaxWait() throws Exception {
         var q = new ThrottleQueue(vertx, loop, new PacedGate(Duration.ofSeconds(2)), 10, metrics, (key, routed) -> routed);
         assertThat(reserve(q, Duration.ofMillis(200)).get(1, TimeUnit.SECONDS)).isTrue();
