@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -115,17 +116,24 @@ public final class LocalCluster implements AutoCloseable {
                 seconds.forEach(cluster::awaitReady);
             }
             if (options.observe()) {
-                var targets = new LinkedHashMap<String, Integer>();
-                for (Service s : Service.values()) {
-                    targets.put(s.module(), options.httpPort(s));
-                }
-                cluster.prometheus = LocalPrometheus.start(options.repo(), options.dataDir(), targets);
+                cluster.prometheus = LocalPrometheus.start(options.repo(), options.dataDir(),
+                        scrapeTargets(options, cluster.replicas.values()));
             }
             return cluster;
         } catch (RuntimeException e) {
             cluster.close();
             throw e;
         }
+    }
+
+    /** Every instance's name (its {@code pod} label) to its HTTP port: the services, then the --ha second instances. */
+    static Map<String, Integer> scrapeTargets(LocalOptions options, Collection<Replica> replicas) {
+        var targets = new LinkedHashMap<String, Integer>();
+        for (Service s : Service.values()) {
+            targets.put(s.module(), options.httpPort(s));
+        }
+        replicas.forEach(r -> targets.put(r.name(), r.httpPort()));
+        return targets;
     }
 
     static List<TopicSpec> topics(Policy policy, int partitions) {

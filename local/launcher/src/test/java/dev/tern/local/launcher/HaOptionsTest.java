@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class HaOptionsTest {
@@ -26,6 +27,16 @@ class HaOptionsTest {
         assertThat(List.of(o.ha().secondHttpPort(Service.INGRESS), o.ha().secondHttpPort(Service.DELIVERY),
                 o.ha().secondHttpPort(Service.BOUNCE))).containsExactly(8084, 8085, 8086);
         assertThat(o.smtpPort()).as("the second ingress shares the SMTP ports on 127.0.0.2").isEqualTo(2525);
+    }
+
+    @Test
+    void observeScrapesTheSecondInstancesToo() {
+        LocalOptions o = TernLocal.parse(new String[] {"--ha", "--observe"}, defaults);
+        var seconds = List.of(new LocalCluster.Replica(Service.INGRESS, "ingress-2", 8084, 2525, null),
+                new LocalCluster.Replica(Service.DELIVERY, "delivery-2", 8085, 0, null));
+        assertThat(LocalCluster.scrapeTargets(o, seconds)).containsExactly(Map.entry("ingress", 8081),
+                Map.entry("delivery", 8082), Map.entry("bounce", 8083), Map.entry("ingress-2", 8084),
+                Map.entry("delivery-2", 8085));
     }
 
     @Test
