@@ -89,31 +89,6 @@ class TernLocalCommandIT {
                 .doesNotContain("\n");
     }
 
-    @Test
-    void killingTheLauncherTakesEveryChildWithIt() throws Exception {
-        Process p = launch("--port-offset", Integer.toString(offset()), "--data-dir", tmp.resolve("data").toString());
-        try {
-            var out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-            String line;
-            boolean ready = false;
-            long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
-            while (System.nanoTime() < deadline && (line = out.readLine()) != null) {
-                if (line.startsWith("tern-local: ready")) {
-                    ready = true;
-                    break;
-                }
-            }
-            assertThat(ready).as("launcher became ready; stderr: %s", stderr(p)).isTrue();
-            List<ProcessHandle> children = p.toHandle().descendants().toList();
-            assertThat(children).as("Kafka, Infinispan and three services").hasSizeGreaterThanOrEqualTo(5);
-
-            killLauncherAndAwaitChildren(p, children);
-        } finally {
-            p.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-        }
-    }
-
     /**
      * kill -9 of the launcher (no shutdown hook runs), then waits for every child's exit, the event
      * the parent watchdog must cause, for at most 30 s.
@@ -133,10 +108,11 @@ class TernLocalCommandIT {
 
     /**
      * {@code --observe}: the banner names a Prometheus that answers, scrapes all three services and
-     * has the alert rules loaded; a kill -9 of the launcher takes it with the other children.
+     * has the alert rules loaded; a kill -9 of the launcher takes every child with it, Kafka,
+     * Infinispan, the three services and Prometheus.
      */
     @Test
-    void observeRunsAPrometheusOnEveryServiceThatDiesWithTheLauncher() throws Exception {
+    void killingTheObservedLauncherTakesEveryChildPrometheusIncludedWithIt() throws Exception {
         dev.tern.local.testkit.tools.DebianTools.ensure("prometheus", "prometheus");
         Process p = launch("--observe", "--port-offset", Integer.toString(offset()), "--data-dir",
                 tmp.resolve("data").toString());
@@ -152,7 +128,7 @@ class TernLocalCommandIT {
                     + "/api/v1/rules")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
             assertThat(rules).contains("TernNoDeliveries", "TernCpuSaturated");
             List<ProcessHandle> children = p.toHandle().descendants().toList();
-            assertThat(children).as("a prometheus among the children")
+            assertThat(children).as("Kafka, Infinispan, three services and Prometheus").hasSizeGreaterThanOrEqualTo(6)
                     .anyMatch(h -> h.info().command().orElse("").endsWith("/prometheus"));
 
             killLauncherAndAwaitChildren(p, children);
