@@ -67,13 +67,7 @@ public final class CoalescingTraceStore implements TraceStore {
         for (Waiting w : batch) {
             lifespan = w.lifespan().compareTo(lifespan) > 0 ? w.lifespan() : lifespan;
         }
-        UnaryOperator<String> all = current -> {
-            String value = current;
-            for (Waiting w : batch) {
-                value = w.change().apply(value);
-            }
-            return value;
-        };
+        UnaryOperator<String> all = batch.size() == 1 ? batch.get(0).change() : combined(batch);
         CompletionStage<Void> written;
         try {
             written = backend.update(key, all, lifespan);
@@ -90,6 +84,26 @@ public final class CoalescingTraceStore implements TraceStore {
             }
             next(key);
         });
+    }
+
+    /** One change doing the batch's in order: on one parse of the entry when every one can. */
+    private static UnaryOperator<String> combined(List<Waiting> batch) {
+        var trees = new ArrayList<TraceIndex.TreeChange>();
+        for (Waiting w : batch) {
+            if (w.change() instanceof TraceIndex.TreeChange t) {
+                trees.add(t);
+            }
+        }
+        if (trees.size() == batch.size()) {
+            return TraceIndex.TreeChange.batch(trees);
+        }
+        return current -> {
+            String value = current;
+            for (Waiting w : batch) {
+                value = w.change().apply(value);
+            }
+            return value;
+        };
     }
 
     @Override

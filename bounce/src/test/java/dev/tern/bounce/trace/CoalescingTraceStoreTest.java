@@ -2,6 +2,9 @@ package dev.tern.bounce.trace;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -72,6 +75,31 @@ class CoalescingTraceStoreTest {
         assertThat(third).isCompleted();
         assertThat(held.keys).hasSize(2);
         assertThat(value(held, "r:a")).isEqualTo("123");
+    }
+
+    @Test
+    void treeChangesOfOneBatchShareOneParse() {
+        var held = new HeldStore();
+        var store = new CoalescingTraceStore(held);
+        var seen = new ArrayList<JsonNode>();
+        var returned = new ArrayList<JsonNode>();
+        TraceIndex.TreeChange add = v -> {
+            seen.add(v);
+            ArrayNode a = v == null ? JsonNodeFactory.instance.arrayNode() : (ArrayNode) v;
+            a.add(a.size());
+            returned.add(a);
+            return a;
+        };
+        store.update("r:a", add, DAY);
+        store.update("r:a", add, DAY);
+        var last = store.update("r:a", add, DAY).toCompletableFuture();
+        held.release(0);
+        held.release(1);
+
+        assertThat(last).isCompleted();
+        assertThat(value(held, "r:a")).isEqualTo("[0,1,2]");
+        // The batch's second change got the first one's result itself, not a parse of its text.
+        assertThat(seen.get(2)).isSameAs(returned.get(1));
     }
 
     @Test
