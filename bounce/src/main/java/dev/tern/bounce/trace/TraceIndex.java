@@ -262,6 +262,9 @@ public final class TraceIndex {
     private JsonNode withSighting(JsonNode current, String id, long at) {
         ArrayNode list = current instanceof ArrayNode a ? a : JSON.createArrayNode();
         long oldest = clock.millis() - retention.get().toMillis();
+        if (appended(list, id, at, oldest)) {
+            return list;
+        }
         var kept = new ArrayList<JsonNode>();
         long first = at;
         for (JsonNode s : list) {
@@ -284,6 +287,33 @@ public final class TraceIndex {
         ArrayNode out = JSON.createArrayNode();
         kept.subList(Math.max(0, kept.size() - MAX_PER_KEY), kept.size()).forEach(out::add);
         return out;
+    }
+
+    /**
+     * The common case without copying or sorting a full list: {@code id} not in {@code list} yet
+     * and no older than its newest sighting. The list is kept sorted by time, so the expired
+     * sightings are a prefix and the new one goes last; same result as the general case.
+     */
+    private static boolean appended(ArrayNode list, String id, long at, long oldest) {
+        int n = list.size();
+        if (n > 0 && list.get(n - 1).path("t").asLong() > at) {
+            return false;
+        }
+        for (JsonNode s : list) {
+            if (s.path("id").asText().equals(id)) {
+                return false;
+            }
+        }
+        while (!list.isEmpty() && list.get(0).path("t").asLong() < oldest) {
+            list.remove(0);
+        }
+        ObjectNode mine = list.addObject();
+        mine.put("t", at);
+        mine.put("id", id);
+        while (list.size() > MAX_PER_KEY) {
+            list.remove(0);
+        }
+        return true;
     }
 
     static String messageKey(String queueId) {
