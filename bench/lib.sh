@@ -32,7 +32,7 @@ tern_start() { # → starts tern-local in the background, waits for "ready", fin
 }
 tern_stop() {
   [ -n "$TERN_LAUNCHER" ] || return 0
-  kill "$TERN_LAUNCHER" 2>/dev/null; wait "$TERN_LAUNCHER" 2>/dev/null; TERN_LAUNCHER=
+  kill "$TERN_LAUNCHER" 2>/dev/null; wait "$TERN_LAUNCHER" 2>/dev/null || true; TERN_LAUNCHER=
 }
 
 # Children of this launcher only (another cluster on the machine has the same command lines).
@@ -91,7 +91,7 @@ sink_start() { # smtp-sink on PORT_SINK counting messages into $OUT/sink.out
   for _ in $(seq 1 50); do ss -ltnH "sport = :$PORT_SINK" | grep -q . && return 0; sleep 0.1; done
   echo "bench: smtp-sink did not listen on $PORT_SINK" >&2; return 1
 }
-sink_stop() { [ -n "$SINK_PID" ] && { kill "$SINK_PID" 2>/dev/null; wait "$SINK_PID" 2>/dev/null; }; SINK_PID=; }
+sink_stop() { [ -n "$SINK_PID" ] && { kill "$SINK_PID" 2>/dev/null; wait "$SINK_PID" 2>/dev/null || true; }; SINK_PID=; }
 sink_count() { tail -c 200 "$OUT/sink.out" | tr '\r' '\n' | grep -o 'mesg=[0-9]*' | tail -1 | cut -d= -f2 | grep . || echo 0; }
 
 # tern_e2e SIZE SESSIONS COUNT [smtp-source options] → one line of key=value: accept and e2e rates,
@@ -114,7 +114,7 @@ tern_e2e() {
     [ $((now - t0)) -gt $((RUN_TIMEOUT * 1000)) ] && break
     sleep 0.1
   done
-  now=$(date +%s%3N); wait "$src" 2>/dev/null
+  now=$(date +%s%3N); wait "$src" 2>/dev/null || true
   read -r -a c1 <<<"$(cpu_snapshot)"; read -r b1 t1c < <(machine_busy)
   local got; got=$(sink_count)
   sink_stop
