@@ -2,115 +2,158 @@
 # bench/run.sh — Tern next to Postfix on this machine, in the same run, with Postfix's own load
 # tools (smtp-source as client, smtp-sink as the remote server). Loopback only, bounded runs.
 #
-#   bench/run.sh                      # everything: Postfix reference, then Tern
-#   SKIP_POSTFIX=1 bench/run.sh       # Tern only
-#   SIZES="1024" SESSIONS_LIST="20" COUNT_1024=5000 bench/run.sh
-#   REPEATS=3 bench/run.sh            # each row three times (Postfix and Tern), for min/median/max
-#   WARMUP=0 bench/run.sh             # skip Tern's unmeasured warm-up pass (JIT) before the first row
+# One run: a warm-up pass for both MTAs (not recorded); the loopback limit (smtp-source straight
+# into smtp-sink); then, per row, Postfix and Tern alternate REPEATS times. Printed per row: min /
+# median / max end-to-end msg/s for both and the ratio of the medians; for Tern (medians over the
+# repeats) the CPU ms per message of each process and their sum (ingress, delivery, bounce, Kafka,
+# Infinispan), RSS of each process (at the end of the row, and the peak so far), p50 / p99 of
+# end-of-DATA→250 (tern_ingress_data_reply_seconds, 2xx); and how noisy the run was: the spread of
+# the repeats ((max-min)/median), the machine's busy share and the 1-minute load average.
 #
-# Needs: ./mvnw -q install -DskipTests first; the Postfix tools (scripts/install-test-tools.sh);
-# ../shared/bench (the project's reference scripts). Writes $OUT/results.md and prints it.
+#   bench/run.sh                                  # every row, REPEATS=3
+#   REPEATS=1 ROWS="1024:20" COUNT_1024=3000 bench/run.sh   # a short run: one row, fewer messages
+#   SKIP_POSTFIX=1 bench/run.sh                   # Tern only (no ratio)
+#   WARMUP=0 bench/run.sh                         # no warm-up pass
+#   PORT_OFFSET=7000 bench/run.sh                 # Tern's ports moved (beside another cluster)
+#
+# ROWS: size:sessions[:reuse] (reuse = smtp-source -d, the connection kept for the next message);
+# default: 1 KB and 100 KB at 20 and 100 sessions, one connection per message, plus 1 KB at 20
+# sessions with connection reuse. COUNT_<size> messages per run (default 10000 at 1 KB, 3000 at
+# 100 KB), WARMUP_COUNT (3000), LOOPBACK_COUNT_<size> (30000 / 10000).
+#
+# The Postfix reference is the throwaway Postfix relay of postfix-baseline.sh from $SHARED_BENCH
+# (default: ../shared/bench beside the repository). Without it the run is Tern only and says so.
+# Needs ./mvnw -q install -DskipTests first and the Postfix tools (scripts/install-test-tools.sh).
+# Writes $OUT/tern.tsv, $OUT/postfix.tsv, $OUT/loopback.tsv and $OUT/results.md, and prints the last.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
-shared=${SHARED_BENCH:-$repo/../shared/bench}
 OUT=${OUT:-/tmp/tern-bench}
-SIZES=${SIZES:-"1024 102400"}
-SESSIONS_LIST=${SESSIONS_LIST:-"20 100"}
-PORT_SINK=2626
-mkdir -p "$OUT"
+REPEATS=${REPEATS:-3}
+ROWS=${ROWS:-"1024:20 1024:100 102400:20 102400:100 1024:20:reuse"}
+shared=${SHARED_BENCH:-$repo/../shared/bench}
+rm -rf "$OUT"; mkdir -p "$OUT"
+# shellcheck source=bench/lib.sh
+. "$here/lib.sh"
 bash "$repo/scripts/install-test-tools.sh"
-export PATH="$PATH:/usr/sbin"
 
-count_for() { local v="COUNT_$1"; echo "${!v:-$([ "$1" -le 2048 ] && echo 10000 || echo 3000)}"; }
-
-results="$OUT/results.md"
-{
-  echo "Run: $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -r), $(java -version 2>&1 | head -1)"
-  echo
-} > "$results"
-
-if [ -z "${SKIP_POSTFIX:-}" ]; then
-  echo "== Postfix reference (postfix-baseline.sh)" >&2
-  BASE="$OUT/postfix" REPEATS=${REPEATS:-1} SIZES="$SIZES" SESSIONS_LIST="$SESSIONS_LIST" \
-    COUNT_POSTFIX_1024=$(count_for 1024) COUNT_POSTFIX_102400=$(count_for 102400) \
-    COUNT_SINK_1024=50000 COUNT_SINK_102400=20000 PORT_IN=2625 PORT_SINK=$PORT_SINK \
-    bash "$shared/postfix-baseline.sh" > "$OUT/postfix.log" 2>&1 || true
-  { echo "### Postfix 3.7 (reference, same run)"; echo; bash "$shared/summarize.sh" "$OUT/postfix/results.tsv"; echo; } >> "$results"
+postfix=1
+if [ -n "${SKIP_POSTFIX:-}" ]; then postfix=
+elif [ ! -f "$shared/postfix-baseline.sh" ]; then
+  echo "bench: no Postfix reference at $shared (set SHARED_BENCH); running Tern only" >&2; postfix=
 fi
+count_for() { local v="COUNT_$1"; echo "${!v:-$([ "$1" -le 2048 ] && echo 10000 || echo 3000)}"; }
+loop_count() { local v="LOOPBACK_COUNT_$1"; echo "${!v:-$([ "$1" -le 2048 ] && echo 30000 || echo 10000)}"; }
+sizes=$(for r in $ROWS; do echo "${r%%:*}"; done | sort -nu | tr '\n' ' ')
 
-echo "== Tern (tern-local)" >&2
-"$repo/tern-local" --data-dir "$OUT/tern-data" --wipe --policy "$here/policy.yaml" > "$OUT/tern-local.log" 2>&1 &
-launcher=$!
-trap 'rc=$?; kill $launcher 2>/dev/null; wait $launcher 2>/dev/null; exit $rc' EXIT
-for _ in $(seq 1 240); do grep -q "tern-local: ready" "$OUT/tern-local.log" && break; sleep 0.5; done
-grep -q "tern-local: ready" "$OUT/tern-local.log" || { cat "$OUT/tern-local.log" >&2; exit 1; }
+# pf MODE SIZE SESSIONS COUNT LABEL REP [smtp-source options] → one postfix-baseline.sh run,
+# its result line appended to $OUT/<tsv> with the row label and repeat number.
+pf() {
+  local mode=$1 size=$2 ses=$3 n=$4 label=$5 rep=$6 tsv=$7; shift 7
+  local up=${mode^^}
+  env BASE="$OUT/postfix" RESULTS="$OUT/pf-one.tsv" REPEATS=1 MODES="$mode" SIZES="$size" \
+    SESSIONS_LIST="$ses" "COUNT_${up}_$size=$n" PORT_IN=$((2625 + PORT_OFFSET)) PORT_SINK="$PORT_SINK" \
+    EXTRA_SRC_OPTS="$*" RUN_TIMEOUT="$RUN_TIMEOUT" bash "$shared/postfix-baseline.sh" >> "$OUT/postfix.log" 2>&1 || true
+  [ -s "$OUT/pf-one.tsv" ] || return 0
+  [ -f "$OUT/$tsv" ] || { printf 'label\t'; head -1 "$OUT/pf-one.tsv"; } > "$OUT/$tsv"
+  tail -n +2 "$OUT/pf-one.tsv" | awk -v l="$label" -v r="$rep" 'BEGIN{OFS="\t"} {$5=r; print l, $0}' >> "$OUT/$tsv"
+  rm -f "$OUT/pf-one.tsv"
+}
 
-metric() { # port name-regex → sum of matching sample values
-  curl -s "127.0.0.1:$1/q/metrics" | awk -v re="$2" '$1 ~ re {s+=$2} END{printf "%.6f", s}'
-}
-quantile() { # port histogram q before-file → quantile (s) of the bucket deltas since before-file
-  curl -s "127.0.0.1:$1/q/metrics" | grep "^$2_bucket" > "$OUT/after.prom" || true
-  python3 - "$4" "$OUT/after.prom" "$3" <<'PY'
-import re,sys
-def load(f):
-    d={}
-    for line in open(f):
-        m=re.search(r'le="([^"]+)"\} ([0-9.eE+]+)',line)
-        if m: d[float('inf') if m.group(1)=='+Inf' else float(m.group(1))]=d.get(float('inf') if m.group(1)=='+Inf' else float(m.group(1)),0)+float(m.group(2))
-    return d
-b,a=load(sys.argv[1]),load(sys.argv[2]); q=float(sys.argv[3])
-les=sorted(a); tot=a[les[-1]]-b.get(les[-1],0)
-if tot<=0: print("NA"); sys.exit()
-for le in les:
-    if a[le]-b.get(le,0) >= q*tot: print("%.1f ms"%(le*1000) if le!=float('inf') else ">max"); break
-PY
-}
-cpu() { # pattern → CPU seconds (user+system) used so far by the matching processes
-  local tck; tck=$(getconf CLK_TCK)
-  ps -eo pid,args | awk -v p="$1" 'index($0,p) && !/awk/ {print $1}' | while read -r pid; do
-    awk '{print $14+$15}' "/proc/$pid/stat" 2>/dev/null
-  done | awk -v t="$tck" '{s+=$1} END{printf "%.1f", s/t}'
-}
-cpus() { echo "$(cpu quarkus.http.port=8081) $(cpu quarkus.http.port=8082) $(cpu quarkus.http.port=8083) $(cpu kafka.Kafka) $(cpu org.infinispan.server.Bootstrap)"; }
-rss() { # pattern → MB
-  ps -eo rss,args | awk -v p="$1" 'index($0,p) && !/awk/ {s+=$1} END{printf "%.0f", s/1024}'
-}
+echo "== Tern: starting tern-local" >&2
+trap 'rc=$?; sink_stop; tern_stop; exit $rc' EXIT
+tern_start
 
 if [ "${WARMUP:-1}" != 0 ]; then
-  # The JVMs compile their hot paths during the first few thousand messages; Postfix has no such
-  # phase, so an unwarmed first row measures the JIT, not the MTA. Not recorded.
-  echo "== Tern warm-up (3000 x 1 KB, 20 sessions, not recorded)" >&2
-  RUN_TIMEOUT=${RUN_TIMEOUT:-300} bash "$shared/mta-e2e.sh" 2525 $PORT_SINK 1024 20 3000 "bench@sink.test" > "$OUT/warmup.log" 2>&1 || true
-  sleep 3
+  # The JVMs compile their hot paths during the first thousands of messages and Postfix fills its
+  # page cache and process pool on its first; an unwarmed first row measures that. Not recorded.
+  w=${WARMUP_COUNT:-3000}
+  echo "== warm-up: $w x 1 KB, 20 sessions, both MTAs (not recorded)" >&2
+  tern_e2e 1024 20 "$w" > "$OUT/warmup.log" || true
+  [ -n "$postfix" ] && pf postfix 1024 20 "$w" warmup 0 warmup.tsv
 fi
 
-{
-  echo "### Tern (ingress + delivery + bounce, Kafka and Infinispan as child processes, same machine)"
-  echo
-  echo "| size B | sessions | count | accept msg/s | e2e msg/s | delivered | Kafka publish p99 | delivery attempt p50 / p99 | RSS MB ingress / delivery / bounce / Kafka / Infinispan | CPU ms/msg ingress / delivery / bounce / Kafka / Infinispan |"
-  echo "|---|---|---|---|---|---|---|---|---|---|"
-} >> "$results"
-for size in $SIZES; do
-  for ses in $SESSIONS_LIST; do
-   for _rep in $(seq 1 "${REPEATS:-1}"); do
-    n=$(count_for "$size")
-    curl -s 127.0.0.1:8081/q/metrics | grep "^tern_ingress_kafka_publish_seconds_bucket" > "$OUT/pub.before" || true
-    curl -s 127.0.0.1:8082/q/metrics | grep "^tern_delivery_attempt_seconds_bucket" > "$OUT/att.before" || true
-    read -r -a cpu0 <<<"$(cpus)"
-    line=$(RUN_TIMEOUT=${RUN_TIMEOUT:-300} bash "$shared/mta-e2e.sh" 2525 $PORT_SINK "$size" "$ses" "$n" "bench@sink.test" | grep RESULT) || true
-    acc=$(sed -n 's/.*accept_msgs_s=\([0-9.]*\).*/\1/p' <<<"$line"); e2e=$(sed -n 's/.*e2e_msgs_s=\([0-9.]*\).*/\1/p' <<<"$line")
-    del=$(sed -n 's/.*delivered=\([0-9/]*\).*/\1/p' <<<"$line")
-    p99=$(quantile 8081 tern_ingress_kafka_publish_seconds 0.99 "$OUT/pub.before")
-    d50=$(quantile 8082 tern_delivery_attempt_seconds 0.50 "$OUT/att.before")
-    d99=$(quantile 8082 tern_delivery_attempt_seconds 0.99 "$OUT/att.before")
-    mem="$(rss quarkus.http.port=8081) / $(rss quarkus.http.port=8082) / $(rss quarkus.http.port=8083) / $(rss kafka.Kafka) / $(rss org.infinispan.server.Bootstrap)"
-    read -r -a cpu1 <<<"$(cpus)"
-    cpums=$(for i in 0 1 2 3 4; do awk -v a="${cpu0[$i]}" -v b="${cpu1[$i]}" -v n="$n" 'BEGIN{printf "%.2f\n", (b-a)*1000/n}'; done | paste -sd/ | sed 's|/| / |g')
-    echo "| $size | $ses | $n | ${acc:-NA} | ${e2e:-NA} | ${del:-NA} | $p99 | $d50 / $d99 | $mem | $cpums |" | tee -a "$results" >&2
-    sleep 3
-   done
+if [ -n "$postfix" ]; then
+  for size in $sizes; do
+    echo "== loopback limit: smtp-source → smtp-sink, $size B, 20 sessions" >&2
+    pf sink "$size" 20 "$(loop_count "$size")" "$size:20" 1 loopback.tsv
+  done
+fi
+
+for row in $ROWS; do
+  IFS=: read -r size ses reuse <<<"$row"
+  n=$(count_for "$size"); opts=(); [ -n "$reuse" ] && opts=(-d)
+  for rep in $(seq 1 "$REPEATS"); do
+    if [ -n "$postfix" ]; then
+      echo "== $row repeat $rep: Postfix" >&2
+      pf postfix "$size" "$ses" "$n" "$row" "$rep" postfix.tsv "${opts[@]}"
+    fi
+    echo "== $row repeat $rep: Tern" >&2
+    line=$(tern_e2e "$size" "$ses" "$n" "${opts[@]}") || line="accept=NA e2e=NA"
+    echo "row=$row rep=$rep count=$n $line" | tee -a "$OUT/tern.kv" >&2
+    sleep 2
   done
 done
-echo >> "$results"
-cat "$results"
+
+python3 - "$OUT" "$ROWS" > "$OUT/results.md" <<'PY'
+import csv, os, statistics as st, sys
+out, rows = sys.argv[1], sys.argv[2].split()
+def num(x):
+    try: return float(x)
+    except (TypeError, ValueError): return None
+def tsv(name):
+    p = os.path.join(out, name)
+    return list(csv.DictReader(open(p), delimiter='\t')) if os.path.exists(p) else []
+tern = {}
+for line in open(os.path.join(out, 'tern.kv')):
+    kv = dict(f.split('=', 1) for f in line.split() if '=' in f)
+    tern.setdefault(kv['row'], []).append(kv)
+pf = {}
+for r in tsv('postfix.tsv'): pf.setdefault(r['label'], []).append(r)
+def mmm(v):
+    v = [x for x in v if x is not None]
+    return (min(v), st.median(v), max(v)) if v else None
+def fmt(m): return "NA" if m is None else "%.0f / %.0f / %.0f" % m
+def spread(m): return "NA" if not m or not m[1] else "%.0f%%" % (100 * (m[2] - m[0]) / m[1])
+def med(g, k):
+    v = [num(r.get(k)) for r in g]; v = [x for x in v if x is not None]
+    return st.median(v) if v else None
+procs = ['ingress', 'delivery', 'bounce', 'kafka', 'infinispan']
+print("Run: %s on %d cores, %s" % (os.popen('date -u +%Y-%m-%dT%H:%MZ').read().strip(), os.cpu_count(),
+      os.popen('java -version 2>&1 | head -1').read().strip()))
+print()
+loop = tsv('loopback.tsv')
+if loop:
+    print("Loopback limit (smtp-source → smtp-sink, 20 sessions, same run): " + ", ".join(
+        "%s B %.0f msg/s" % (r['size'], float(r['accept_msgs_s'])) for r in loop))
+    print()
+print("| row | count | Tern e2e msg/s min / med / max | Postfix e2e msg/s min / med / max | ratio of medians | Tern accept msg/s (med) | spread Tern / Postfix |")
+print("|---|---|---|---|---|---|---|")
+for row in rows:
+    g = tern.get(row, []); p = pf.get(row, [])
+    t = mmm(num(r.get('e2e')) for r in g); q = mmm(num(r.get('e2e_msgs_s')) for r in p)
+    ratio = "%.2f" % (t[1] / q[1]) if t and q and q[1] else "NA"
+    acc = med(g, 'accept')
+    print("| %s | %s | %s | %s | %s | %s | %s / %s |" % (row, g[0]['count'] if g else '-', fmt(t), fmt(q), ratio,
+          "NA" if acc is None else "%.0f" % acc, spread(t), spread(q)))
+print()
+print("Tern resources (medians over the repeats; RSS at the row's end, peak so far in brackets):")
+print()
+print("| row | CPU ms/msg ingress / delivery / bounce / Kafka / Infinispan | sum | Postfix CPU ms/msg | end-of-DATA→250 p50 / p99 ms | RSS MB ingress / delivery / bounce / Kafka / Infinispan | machine busy % | load avg (1 min) |")
+print("|---|---|---|---|---|---|---|---|")
+for row in rows:
+    g = tern.get(row, [])
+    if not g: continue
+    c = [med(g, 'cpu_' + n) for n in procs]
+    s = sum(x for x in c if x is not None)
+    rss = " / ".join("%d (%d)" % (med(g, 'rss_' + n) or 0, max(num(r.get('hwm_' + n)) or 0 for r in g)) for n in procs)
+    pcpu = med(pf.get(row, []), 'pf_cpu_ms_per_msg')
+    p50 = "/".join(sorted({r.get('p50_ms', 'NA') for r in g})); p99 = "/".join(r.get('p99_ms', 'NA') for r in g)
+    loads = [num(r.get('load1')) for r in g]
+    print("| %s | %s | %.2f | %s | %s / %s | %s | %s | %s |" % (row, " / ".join("NA" if x is None else "%.2f" % x for x in c), s,
+          "NA" if pcpu is None else "%.2f" % pcpu, p50, p99, rss, "%.0f" % (med(g, 'busy_pct') or 0),
+          "%.1f–%.1f" % (min(loads), max(loads))))
+print()
+print("p99 per repeat, in order; a bucket bound of the 1/2/5/10/20/50/100 ms histogram. Spread: (max − min) / median of the repeats.")
+PY
+cat "$OUT/results.md"

@@ -14,6 +14,7 @@ import dev.tern.bounce.publish.NoticePublisher;
 import dev.tern.bounce.suppression.ReconnectingSuppressionList;
 import dev.tern.bounce.suppression.SuppressionWriter;
 import dev.tern.bounce.trace.InfinispanTraceStore;
+import dev.tern.bounce.trace.CoalescingTraceStore;
 import dev.tern.bounce.trace.LazyTraceStore;
 import dev.tern.bounce.trace.TraceHandler;
 import dev.tern.bounce.trace.TraceIndex;
@@ -98,8 +99,8 @@ public class BounceService {
             throw new IllegalArgumentException("tern.bounce.trace-retention must be positive, not "
                     + config.traceRetention());
         }
-        this.trace = new TraceIndex(new LazyTraceStore(() -> new InfinispanTraceStore(infinispan.manager(),
-                config.traceCache())), config::traceRetention, () -> policy.current().retry(), clock);
+        this.trace = new TraceIndex(new CoalescingTraceStore(new LazyTraceStore(() -> new InfinispanTraceStore(
+                infinispan.manager(), config.traceCache()))), config::traceRetention, () -> policy.current().retry(), clock);
     }
 
     void start(@Observes StartupEvent event) {

@@ -138,6 +138,30 @@ class TraceIndexTest {
     }
 
     @Test
+    void aRecipientKeepsItsNewestSightingsInTimeOrderWhateverOrderTheyCameIn() throws Exception {
+        var store = new InMemoryTraceStore(clock);
+        var idx = new TraceIndex(store, () -> Duration.ofDays(7), List::of, clock);
+        long t = T0.toEpochMilli();
+        for (int i = 0; i < TraceIndex.MAX_PER_KEY + 5; i++) {
+            idx.accepted(accepted("Q" + i, null, t + 10L * i, "bob@remote.test")).toCompletableFuture().join();
+        }
+        idx.accepted(accepted("LATE", null, t + 10L * 500 + 5, "bob@remote.test")).toCompletableFuture().join();
+        idx.accepted(accepted("Q7", null, t + 999_999, "bob@remote.test")).toCompletableFuture().join();
+
+        String raw = store.getAll(List.of("r:bob@remote.test")).toCompletableFuture().join().get("r:bob@remote.test");
+        var list = new com.fasterxml.jackson.databind.ObjectMapper().readTree(raw);
+        assertThat(list.size()).isEqualTo(TraceIndex.MAX_PER_KEY);
+        assertThat(list.get(0).path("id").asText()).isEqualTo("Q6");
+        assertThat(list.get(list.size() - 1).path("id").asText()).isEqualTo("Q" + (TraceIndex.MAX_PER_KEY + 4));
+        long previous = 0;
+        for (var s : list) {
+            assertThat(s.path("t").asLong()).isGreaterThanOrEqualTo(previous);
+            previous = s.path("t").asLong();
+        }
+        assertThat(list.findValuesAsText("id")).contains("LATE", "Q7").doesNotHaveDuplicates();
+    }
+
+    @Test
     void tracesAreForgottenAfterTheRetention() {
         index.accepted(accepted("OLD", "<old@x>", T0.toEpochMilli(), "bob@remote.test")).toCompletableFuture().join();
         clock.set(T0.plus(Duration.ofDays(7)).plusSeconds(1));
