@@ -1,6 +1,7 @@
 package dev.tern.local.testkit.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -121,6 +122,68 @@ class SmtpSinkTest {
             client.command("EHLO client.test");
             assertThat(client.command("MAIL FROM:<a@example.org>")).isEqualTo("421 4.7.0 too many messages, slow down");
             assertThat(client.closedByServer()).isTrue();
+        }
+    }
+
+    @Test
+    void resetsTheConnectionAfterTheDotWithoutAnsweringOrRecording() throws Exception {
+        sink = SmtpSink.builder().behaviour(r -> r.stage() == Stage.DATA ? SinkReply.resetConnection() : null).start();
+        try (SmtpTestClient client = new SmtpTestClient(sink)) {
+            client.line();
+            client.command("EHLO client.test");
+            client.command("MAIL FROM:<a@example.org>");
+            client.command("RCPT TO:<b@example.net>");
+            assertThat(client.command("DATA")).startsWith("354");
+            client.write("Subject: reset\r\n\r\nbody\r\n.\r\n");
+            assertThatThrownBy(client::line).isInstanceOf(java.io.IOException.class);
+        }
+        sink.awaitOpenConnections(0, WAIT);
+        assertThat(sink.messages()).isEmpty();
+    }
+
+    @Test
+    void hangsMidDataUntilTheClientGivesUp() throws Exception {
+        sink = SmtpSink.builder().behaviour(r -> r.stage() == Stage.DATA_START ? SinkReply.hang() : null).start();
+        try (SmtpTestClient client = new SmtpTestClient(sink)) {
+            client.line();
+            client.command("EHLO client.test");
+            client.command("MAIL FROM:<a@example.org>");
+            client.command("RCPT TO:<b@example.net>");
+            assertThat(client.command("DATA")).startsWith("354");
+            client.write("Subject: hang\r\n\r\nbody\r\n.\r\n");
+            client.timeout(Duration.ofMillis(500));
+            assertThatThrownBy(client::line).isInstanceOf(java.net.SocketTimeoutException.class);
+            assertThat(sink.openConnections()).isEqualTo(1);
+        }
+        sink.awaitOpenConnections(0, WAIT);
+        assertThat(sink.messages()).isEmpty();
+    }
+
+    @Test
+    void aHangIsBoundedByTheIdleTimeout() throws Exception {
+        sink = SmtpSink.builder().idleTimeout(Duration.ofMillis(300))
+                .behaviour(r -> r.stage() == Stage.DATA_START ? SinkReply.hang() : null).start();
+        try (SmtpTestClient client = new SmtpTestClient(sink)) {
+            client.line();
+            client.command("EHLO client.test");
+            client.command("MAIL FROM:<a@example.org>");
+            client.command("RCPT TO:<b@example.net>");
+            assertThat(client.command("DATA")).startsWith("354");
+            sink.awaitOpenConnections(0, WAIT);
+            assertThatThrownBy(client::line).isInstanceOf(java.io.IOException.class);
+        }
+    }
+
+    @Test
+    void aRefusalAtDataStartIsSentInsteadOf354() throws Exception {
+        sink = SmtpSink.builder().behaviour(r -> r.stage() == Stage.DATA_START ? SinkReply.of(554, "5.3.0 no") : null).start();
+        try (SmtpTestClient client = new SmtpTestClient(sink)) {
+            client.line();
+            client.command("EHLO client.test");
+            client.command("MAIL FROM:<a@example.org>");
+            client.command("RCPT TO:<b@example.net>");
+            assertThat(client.command("DATA")).isEqualTo("554 5.3.0 no");
+            assertThat(client.command("NOOP")).startsWith("250");
         }
     }
 
