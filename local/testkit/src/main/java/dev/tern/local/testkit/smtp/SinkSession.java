@@ -43,6 +43,8 @@ final class SinkSession {
     private String helo;
     private String sender;
     private final List<String> recipients = new ArrayList<>();
+    /** Counted in the sink's {@link SmtpSink#transactionsInFlight()}: from an accepted MAIL to the final reply. */
+    private boolean inTransaction;
 
     SinkSession(SmtpSink sink, Socket socket, int id) {
         this.sink = sink;
@@ -77,6 +79,8 @@ final class SinkSession {
             trySend(SinkReply.of(421, "4.4.2 " + options.hostname() + " idle too long, closing"));
         } catch (IOException e) {
             // The client went away; nothing to answer.
+        } finally {
+            endTransaction();
         }
     }
 
@@ -115,6 +119,10 @@ final class SinkSession {
             return false;
         }
         send(reply);
+        if (sender == null) {
+            // After the final reply is on the wire, so a client that got its 250 no longer counts.
+            endTransaction();
+        }
         return !reply.closesConnection();
     }
 
@@ -175,6 +183,8 @@ final class SinkSession {
         SinkReply reply = decide(Stage.MAIL, null, sink.nextAttempt("mail:" + path), SinkReply.of(250, "2.1.0 Ok"));
         if (reply.isPositive()) {
             sender = path;
+            inTransaction = true;
+            sink.transactionStarted();
         }
         return reply;
     }
@@ -288,6 +298,13 @@ final class SinkSession {
 
     private SinkReply decide(Stage stage, String recipient, int attempt, SinkReply fallback) {
         return sink.decide(new SinkRequest(stage, id, sender, recipient, recipients, attempt), fallback);
+    }
+
+    private void endTransaction() {
+        if (inTransaction) {
+            inTransaction = false;
+            sink.transactionEnded();
+        }
     }
 
     private void resetTransaction() {

@@ -188,6 +188,29 @@ class SmtpSinkTest {
     }
 
     @Test
+    void countsTransactionsFromMailUntilTheFinalReply() throws Exception {
+        sink = SmtpSink.start();
+        try (SmtpTestClient client = new SmtpTestClient(sink)) {
+            client.line();
+            client.command("EHLO client.test");
+            assertThat(sink.transactionsInFlight()).isZero();
+            client.command("MAIL FROM:<a@example.org>");
+            assertThat(sink.transactionsInFlight()).isEqualTo(1);
+            client.command("RCPT TO:<b@example.net>");
+            client.command("DATA");
+            client.write("Subject: count\r\n\r\nbody\r\n.\r\n");
+            assertThat(client.line()).startsWith("250");
+            // The sink ends the transaction after sending the 250; the NOOP's answer comes after that.
+            client.command("NOOP");
+            assertThat(sink.transactionsInFlight()).isZero();
+            client.command("MAIL FROM:<a@example.org>");
+            assertThat(sink.transactionsInFlight()).isEqualTo(1);
+        }
+        sink.awaitOpenConnections(0, WAIT);
+        assertThat(sink.transactionsInFlight()).as("a connection that went away ends its transaction").isZero();
+    }
+
+    @Test
     void rejectsAMessageLargerThanTheAdvertisedSize() throws Exception {
         sink = SmtpSink.builder().maxMessageSize(10).start();
         try (SmtpTestClient client = new SmtpTestClient(sink)) {
