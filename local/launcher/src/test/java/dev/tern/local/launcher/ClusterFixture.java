@@ -18,7 +18,7 @@ import java.util.Set;
  * with a real SMTP sink on loopback standing in for the Internet: every {@code *.test} domain
  * routes to it. End-to-end test classes start one in {@code @BeforeAll} and close it after.
  */
-final class ClusterFixture implements AutoCloseable {
+public final class ClusterFixture implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -27,8 +27,8 @@ final class ClusterFixture implements AutoCloseable {
     // bcrypt (cost 6) of PASSWORD: cheap enough for tests.
     private static final String HASH = "$2y$06$bGNusBrChBL6FfildTjvq.SizMYVFqytpkkr0q5/aG7Iu91tMxXUq";
 
-    final SmtpSink sink;
-    final LocalCluster cluster;
+    public final SmtpSink sink;
+    public final LocalCluster cluster;
     final Path dir;
 
     private ClusterFixture(SmtpSink sink, LocalCluster cluster, Path dir) {
@@ -58,7 +58,13 @@ final class ClusterFixture implements AutoCloseable {
 
     /** The HA shape ({@code --ha}) on free ports: three Kafka nodes, two Infinispan servers, two of each service. */
     static ClusterFixture startHa(String retry, Map<Service, Map<String, String>> extra) {
-        return start(retry, Map.of(), null, true, extra);
+        return startHa(retry, Map.of(), extra);
+    }
+
+    /** As {@link #startHa(String, Map)}, with policy entries for named destinations as {@link #start(String, Map, Map)}. */
+    public static ClusterFixture startHa(String retry, Map<String, String> destinations,
+            Map<Service, Map<String, String>> extra) {
+        return start(retry, destinations, null, true, extra);
     }
 
     private static ClusterFixture start(String retry, Map<String, String> destinations, SecuredListeners kafkaSecured,
@@ -126,7 +132,7 @@ final class ClusterFixture implements AutoCloseable {
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
-    int smtpPort() {
+    public int smtpPort() {
         return cluster.options().smtpPort();
     }
 

@@ -1,0 +1,250 @@
+package dev.tern.local.launcher.chaos;
+
+import dev.tern.local.launcher.Service;
+import dev.tern.local.runtime.kafka.KafkaQuorum;
+import dev.tern.local.runtime.kafka.KafkaTopics;
+import dev.tern.local.runtime.process.FreePorts;
+import dev.tern.local.testkit.RawSmtpClient;
+import dev.tern.local.testkit.smtp.SinkBehaviour;
+import dev.tern.local.testkit.smtp.SinkReply;
+import dev.tern.local.testkit.smtp.SinkRequest.Stage;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartitionInfo;
+
+/**
+ * The cases of issue 14's chaos table, each a fault on the {@code --ha} cluster and its undoing.
+ * Faults on processes kill or stop the first instance ({@code kafka-N}, {@code infinispan-tern-1},
+ * {@code ingress}, {@code delivery}, {@code bounce}); the second instances carry on, and the
+ * runner restarts what it stopped before the next case. Remote faults script the sink for a
+ * bounded number of transactions. See docs/ARCHITECTURE.md, "Chaos".
+ */
+public final class ChaosCases {
+
+    /** Messages per case, {@code -Dtern.chaos.messages} (default 400). */
+    static final int MESSAGES = Integer.getInteger("tern.chaos.messages", 400);
+    static final int SESSIONS = Integer.getInteger("tern.chaos.sessions", 8);
+    /** How many transactions each remote fault spoils before the remote behaves again. */
+    static final int REMOTE_FAULTS = 30;
+    /** Delivery's data timeout in the chaos policy: a hung remote costs this much per connection. */
+    public static final String DATA_TIMEOUT = "10s";
+    private static final Duration READY = Duration.ofMinutes(3);
+    private static final Duration ISR = Duration.ofMinutes(2);
+    private static final int PROBE = 1_000_000;
+
+    private ChaosCases() {
+    }
+
+    /** Every case of the table, in the order they run. */
+    public static List<ChaosCase> all() {
+        return List.of(
+                named("kafka-kill-one", "kill -9 of one Kafka broker of three (the one leading fewest partitions), restart",
+                        ChaosCases::killQuietestBroker),
+                named("kafka-kill-leader-burst", "kill -9 of the busiest partition leader's broker during a 32-session burst",
+                        ChaosCases::killBusiestBroker).withSessions(32),
+                named("infinispan-kill-one", "kill -9 of infinispan-tern-1 of two, restart", ChaosCases::killInfinispan),
+                named("ingress-kill-mid-data-and-after-dot",
+                        "kill -9 of ingress with two sessions mid-DATA and two just after the final dot",
+                        ChaosCases::killIngress),
+                named("delivery-kill", "kill -9 of delivery while it sends, restart", r -> kill(r, Service.DELIVERY)),
+                new ChaosCase("bounce-kill", "kill -9 of bounce during a burst of bounces (every message to a 550 mailbox; DSNs counted)",
+                        Math.max(50, MESSAGES / 2), SESSIONS, true, r -> kill(r, Service.BOUNCE)),
+                named("ingress-sigterm", "SIGTERM of ingress: drain, 421 4.3.2 to new sessions", ChaosCases::stopIngress),
+                named("delivery-sigterm", "SIGTERM of delivery: graceful drain, restart", r -> stop(r, Service.DELIVERY)),
+                new ChaosCase("bounce-sigterm", "SIGTERM of bounce during a burst of bounces", Math.max(50, MESSAGES / 2),
+                        SESSIONS, true, r -> stop(r, Service.BOUNCE)),
+                named("remote-421", "the remote answers MAIL with 421 for " + REMOTE_FAULTS + " transactions",
+                        r -> remoteFault(r, Stage.MAIL, SinkReply.of(421, "4.7.0 chaos: try again later"))),
+                named("remote-hang-mid-data", "the remote hangs after 354 for " + REMOTE_FAULTS / 5
+                        + " transactions (delivery's data timeout " + DATA_TIMEOUT + ")",
+                        r -> remoteFault(r, Stage.DATA_START, SinkReply.hang(), REMOTE_FAULTS / 5)),
+                named("remote-reset-after-data", "the remote resets the connection after the final dot for "
+                        + REMOTE_FAULTS + " transactions", r -> remoteFault(r, Stage.DATA, SinkReply.resetConnection())));
+    }
+
+    /** The case named {@code name}. */
+    public static ChaosCase named(String name) {
+        return all().stream().filter(c -> c.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no chaos case " + name));
+    }
+
+    private static ChaosCase named(String name, String description, ChaosCase.Fault fault) {
+        return new ChaosCase(name, description, MESSAGES, SESSIONS, false, fault);
+    }
+
+    private static void killQuietestBroker(ChaosRun r) throws Exception {
+        killBroker(r, leaderships(r).entrySet().stream().min(Map.Entry.comparingByValue()).orElseThrow().getKey());
+    }
+
+    private static void killBusiestBroker(ChaosRun r) throws Exception {
+        killBroker(r, leaderships(r).entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey());
+    }
+
+    private static void killBroker(ChaosRun r, int node) {
+        KafkaQuorum quorum = r.cluster().haBackends().kafka();
+        quorum.kill(node);
+        r.note("killed kafka-" + node);
+        r.recoverWith(() -> {
+            quorum.restart(node);
+            quorum.awaitFullyReplicated(r.topics(), ISR);
+        });
+    }
+
+    /** Partitions of Tern's topics each node leads; nodes leading none are listed with 0. */
+    static Map<Integer, Integer> leaderships(ChaosRun r) throws Exception {
+        KafkaQuorum quorum = r.cluster().haBackends().kafka();
+        Map<Integer, Integer> led = new HashMap<>();
+        for (int id = 1; id <= quorum.nodes().size(); id++) {
+            led.put(id, 0);
+        }
+        try (Admin admin = Admin.create(KafkaTopics.adminConfig(quorum.bootstrapServers()))) {
+            for (TopicDescription t : admin.describeTopics(r.topics()).allTopicNames().get(30, TimeUnit.SECONDS).values()) {
+                for (TopicPartitionInfo p : t.partitions()) {
+                    if (p.leader() != null) {
+                        led.merge(p.leader().id(), 1, Integer::sum);
+                    }
+                }
+            }
+        }
+        return led;
+    }
+
+    private static void killInfinispan(ChaosRun r) {
+        var pair = r.cluster().haBackends().infinispan();
+        pair.kill(1);
+        r.recoverWith(() -> pair.restart(1));
+    }
+
+    private static void kill(ChaosRun r, Service s) {
+        r.cluster().kill(s);
+        r.recoverWith(() -> restart(r, s));
+    }
+
+    private static void stop(ChaosRun r, Service s) {
+        r.cluster().stop(s);
+        int exit = r.cluster().process(s).awaitExit(Duration.ofSeconds(40));
+        if (exit != 0 && exit != 143) {
+            r.fail(s.module() + " exited " + exit + " after SIGTERM");
+        }
+        r.recoverWith(() -> restart(r, s));
+    }
+
+    private static void restart(ChaosRun r, Service s) {
+        r.cluster().startService(s);
+        r.cluster().awaitReady(s);
+    }
+
+    /**
+     * Kills ingress with probe sessions of its own in two states: two mid-DATA (no final dot
+     * yet), two whose final dot was just sent. Afterwards each probe either got a 250, and must
+     * be delivered, or failed, and must not be (checked by the run's accounting and here).
+     */
+    private static void killIngress(ChaosRun r) {
+        int port = r.fixture().smtpPort();
+        List<RawSmtpClient> midData = new ArrayList<>();
+        List<RawSmtpClient> afterDot = new ArrayList<>();
+        try {
+            for (int k = 0; k < 4; k++) {
+                RawSmtpClient c = new RawSmtpClient(FreePorts.LOOPBACK, port, 30_000);
+                c.reply();
+                c.command("EHLO probe.test");
+                c.command("MAIL FROM:<probe@sender.test>");
+                c.command("RCPT TO:<probe" + k + "@remote.test>");
+                if (!c.command("DATA").startsWith("354")) {
+                    r.fail("probe " + k + " not given 354");
+                }
+                c.send("Message-ID: <" + ChaosLoad.messageId(r.caseName(), PROBE + k) + ">\r\nSubject: probe\r\n\r\n");
+                (k < 2 ? midData : afterDot).add(c);
+            }
+            for (RawSmtpClient c : afterDot) {
+                c.send("probe body\r\n.\r\n");
+            }
+            r.cluster().kill(Service.INGRESS);
+            r.inFlightToo(afterDot.size());
+            for (int k = 0; k < 4; k++) {
+                RawSmtpClient c = (k < 2 ? midData : afterDot).get(k % 2);
+                String reply = readOrNull(c);
+                boolean accepted = k >= 2 && reply != null && reply.startsWith("250");
+                r.probe(PROBE + k, accepted);
+                if (k < 2 && reply != null && reply.startsWith("250")) {
+                    r.fail("a mid-DATA probe was answered 250");
+                }
+                r.note("probe " + (k < 2 ? "mid-DATA" : "after dot") + ": " + (reply == null ? "connection lost"
+                        : reply.strip()));
+            }
+        } finally {
+            midData.forEach(RawSmtpClient::close);
+            afterDot.forEach(RawSmtpClient::close);
+            r.recoverWith(() -> restart(r, Service.INGRESS));
+        }
+    }
+
+    private static String readOrNull(RawSmtpClient c) {
+        try {
+            return c.reply();
+        } catch (UncheckedIOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * SIGTERM of ingress: a new session must be greeted 421 4.3.2 while it drains (probed until it
+     * is, or 30 s), and it must exit cleanly.
+     */
+    private static void stopIngress(ChaosRun r) throws Exception {
+        var process = r.cluster().process(Service.INGRESS);
+        process.handle().destroy();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        String greeting = "";
+        while (!greeting.startsWith("421 4.3.2") && process.isAlive() && System.nanoTime() < deadline) {
+            try (var probe = new RawSmtpClient(FreePorts.LOOPBACK, r.fixture().smtpPort(), 5_000)) {
+                greeting = String.valueOf(probe.reply());
+            } catch (RuntimeException e) {
+                greeting = ""; // not listening, or closed before a greeting
+            }
+            if (!greeting.startsWith("421 4.3.2")) {
+                Thread.sleep(50);
+            }
+        }
+        if (greeting.startsWith("421 4.3.2")) {
+            r.note("new session greeted " + greeting.strip());
+        } else {
+            r.fail("no 421 4.3.2 to a new session while draining (last greeting: " + greeting.strip() + ")");
+        }
+        int exit = process.awaitExit(Duration.ofSeconds(60));
+        if (exit != 0 && exit != 143) {
+            r.fail("ingress exited " + exit + " after SIGTERM");
+        }
+        r.recoverWith(() -> restart(r, Service.INGRESS));
+    }
+
+    private static void remoteFault(ChaosRun r, Stage stage, SinkReply fault) throws InterruptedException {
+        remoteFault(r, stage, fault, REMOTE_FAULTS);
+    }
+
+    /** The sink answers {@code fault} at {@code stage} for the next {@code times} transactions, then behaves. */
+    private static void remoteFault(ChaosRun r, Stage stage, SinkReply fault, int times) throws InterruptedException {
+        AtomicInteger left = new AtomicInteger(times);
+        r.remote(req -> req.stage() == stage && left.getAndDecrement() > 0 ? fault : null);
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        // Hold the fault until it has struck its count (or a minute passed): a slow run must not
+        // end it before delivery has met it.
+        while (left.get() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        int struck = times - Math.max(0, left.get());
+        r.note("remote fault struck " + struck + " transactions");
+        if (struck == 0) {
+            r.fail("the remote fault never struck");
+        }
+        r.recoverWith(() -> r.remote(SinkBehaviour.acceptAll()));
+    }
+}
