@@ -3,6 +3,7 @@ package dev.tern.local.launcher.chaos;
 import dev.tern.local.launcher.Service;
 import dev.tern.local.runtime.kafka.KafkaQuorum;
 import dev.tern.local.runtime.kafka.KafkaTopics;
+import dev.tern.local.runtime.process.ChildProcess;
 import dev.tern.local.runtime.process.FreePorts;
 import dev.tern.local.testkit.RawSmtpClient;
 import dev.tern.local.testkit.smtp.SinkBehaviour;
@@ -196,12 +197,48 @@ public final class ChaosCases {
     }
 
     /**
-     * SIGTERM of ingress: a new session must be greeted 421 4.3.2 while it drains (probed until it
-     * is, or 30 s), and it must exit cleanly.
+     * SIGTERM of ingress with a probe session mid-DATA: a new session must be greeted 421 4.3.2
+     * while it drains (probed until it is, or 30 s); the probe's transaction must then finish
+     * with 250 (and be delivered, by the run's accounting), its next command be answered 421
+     * 4.3.2, and ingress exit cleanly.
      */
     private static void stopIngress(ChaosRun r) throws Exception {
         var process = r.cluster().process(Service.INGRESS);
-        process.handle().destroy();
+        int n = PROBE;
+        try (var inFlight = new RawSmtpClient(FreePorts.LOOPBACK, r.fixture().smtpPort(), 30_000)) {
+            inFlight.reply();
+            inFlight.command("EHLO drain.test");
+            inFlight.command("MAIL FROM:<probe@sender.test>");
+            inFlight.command("RCPT TO:<drain@remote.test>");
+            inFlight.command("DATA");
+            inFlight.send("Message-ID: <" + ChaosLoad.messageId(r.caseName(), n) + ">\r\nSubject: drain\r\n\r\n");
+            process.handle().destroy();
+            r.recoverWith(() -> restart(r, Service.INGRESS));
+            String greeting = awaitDraining(r, process);
+            if (greeting.startsWith("421 4.3.2")) {
+                r.note("new session greeted " + greeting.strip());
+            } else {
+                r.fail("no 421 4.3.2 to a new session while draining (last greeting: " + greeting.strip() + ")");
+            }
+            String end = String.valueOf(inFlight.command("in flight during the drain\r\n."));
+            r.probe(n, end.startsWith("250"));
+            if (!end.startsWith("250 2.0.0")) {
+                r.fail("the transaction in flight got " + end.strip() + ", not 250");
+            }
+            String next = String.valueOf(inFlight.command("NOOP"));
+            if (!next.startsWith("421 4.3.2")) {
+                r.fail("the drained session's next command got " + next.strip() + ", not 421 4.3.2");
+            }
+        }
+        int exit = process.awaitExit(Duration.ofSeconds(60));
+        if (exit != 0 && exit != 143) {
+            r.fail("ingress exited " + exit + " after SIGTERM");
+        }
+    }
+
+    /** Probes new sessions until one is greeted 421 4.3.2, ingress is gone, or 30 s passed; the last greeting. */
+    private static String awaitDraining(ChaosRun r, ChildProcess process)
+            throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         String greeting = "";
         while (!greeting.startsWith("421 4.3.2") && process.isAlive() && System.nanoTime() < deadline) {
@@ -214,16 +251,7 @@ public final class ChaosCases {
                 Thread.sleep(50);
             }
         }
-        if (greeting.startsWith("421 4.3.2")) {
-            r.note("new session greeted " + greeting.strip());
-        } else {
-            r.fail("no 421 4.3.2 to a new session while draining (last greeting: " + greeting.strip() + ")");
-        }
-        int exit = process.awaitExit(Duration.ofSeconds(60));
-        if (exit != 0 && exit != 143) {
-            r.fail("ingress exited " + exit + " after SIGTERM");
-        }
-        r.recoverWith(() -> restart(r, Service.INGRESS));
+        return greeting;
     }
 
     private static void remoteFault(ChaosRun r, Stage stage, SinkReply fault) throws InterruptedException {
