@@ -129,10 +129,7 @@ class SmtpSinkTest {
     void resetsTheConnectionAfterTheDotWithoutAnsweringOrRecording() throws Exception {
         sink = SmtpSink.builder().behaviour(r -> r.stage() == Stage.DATA ? SinkReply.resetConnection() : null).start();
         try (SmtpTestClient client = new SmtpTestClient(sink)) {
-            client.line();
-            client.command("EHLO client.test");
-            client.command("MAIL FROM:<a@example.org>");
-            client.command("RCPT TO:<b@example.net>");
+            openTransaction(client);
             assertThat(client.command("DATA")).startsWith("354");
             client.write("Subject: reset\r\n\r\nbody\r\n.\r\n");
             assertThatThrownBy(client::line).isInstanceOf(java.io.IOException.class);
@@ -145,10 +142,7 @@ class SmtpSinkTest {
     void hangsMidDataUntilTheClientGivesUp() throws Exception {
         sink = SmtpSink.builder().behaviour(r -> r.stage() == Stage.DATA_START ? SinkReply.hang() : null).start();
         try (SmtpTestClient client = new SmtpTestClient(sink)) {
-            client.line();
-            client.command("EHLO client.test");
-            client.command("MAIL FROM:<a@example.org>");
-            client.command("RCPT TO:<b@example.net>");
+            openTransaction(client);
             assertThat(client.command("DATA")).startsWith("354");
             client.write("Subject: hang\r\n\r\nbody\r\n.\r\n");
             client.timeout(Duration.ofMillis(500));
@@ -164,10 +158,7 @@ class SmtpSinkTest {
         sink = SmtpSink.builder().idleTimeout(Duration.ofMillis(300))
                 .behaviour(r -> r.stage() == Stage.DATA_START ? SinkReply.hang() : null).start();
         try (SmtpTestClient client = new SmtpTestClient(sink)) {
-            client.line();
-            client.command("EHLO client.test");
-            client.command("MAIL FROM:<a@example.org>");
-            client.command("RCPT TO:<b@example.net>");
+            openTransaction(client);
             assertThat(client.command("DATA")).startsWith("354");
             sink.awaitOpenConnections(0, WAIT);
             assertThatThrownBy(client::line).isInstanceOf(java.io.IOException.class);
@@ -178,10 +169,7 @@ class SmtpSinkTest {
     void aRefusalAtDataStartIsSentInsteadOf354() throws Exception {
         sink = SmtpSink.builder().behaviour(r -> r.stage() == Stage.DATA_START ? SinkReply.of(554, "5.3.0 no") : null).start();
         try (SmtpTestClient client = new SmtpTestClient(sink)) {
-            client.line();
-            client.command("EHLO client.test");
-            client.command("MAIL FROM:<a@example.org>");
-            client.command("RCPT TO:<b@example.net>");
+            openTransaction(client);
             assertThat(client.command("DATA")).isEqualTo("554 5.3.0 no");
             assertThat(client.command("NOOP")).startsWith("250");
         }
@@ -292,5 +280,13 @@ class SmtpSinkTest {
             assertThat(client.line()).startsWith("250");
         }
         assertThat(sink.awaitMessages(1, WAIT).get(0).tls()).isTrue();
+    }
+
+    /** Greeting, EHLO, MAIL and RCPT of a plain transaction, up to where DATA is sent. */
+    private static void openTransaction(SmtpTestClient client) throws java.io.IOException {
+        client.line();
+        client.command("EHLO client.test");
+        client.command("MAIL FROM:<a@example.org>");
+        client.command("RCPT TO:<b@example.net>");
     }
 }
