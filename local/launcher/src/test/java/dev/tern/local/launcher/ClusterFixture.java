@@ -67,8 +67,23 @@ public final class ClusterFixture implements AutoCloseable {
         return start(retry, destinations, null, true, extra);
     }
 
+    /**
+     * The single-node shape, as {@link #start(String, Map, Map)}, with {@code prepareDataDir} run on
+     * the (not yet existing) data directory before anything starts, e.g. to mount a small
+     * filesystem where Kafka will keep its log.
+     */
+    public static ClusterFixture startSingle(String retry, Map<String, String> destinations,
+            java.util.function.Consumer<Path> prepareDataDir) {
+        return start(retry, destinations, null, false, Map.of(), prepareDataDir);
+    }
+
     private static ClusterFixture start(String retry, Map<String, String> destinations, SecuredListeners kafkaSecured,
             boolean ha, Map<Service, Map<String, String>> extra) {
+        return start(retry, destinations, kafkaSecured, ha, extra, data -> { });
+    }
+
+    private static ClusterFixture start(String retry, Map<String, String> destinations, SecuredListeners kafkaSecured,
+            boolean ha, Map<Service, Map<String, String>> extra, java.util.function.Consumer<Path> prepareDataDir) {
         StringBuilder shaped = new StringBuilder();
         destinations.forEach((name, limits) -> shaped.append("\n  ").append(name).append(": ").append(limits));
         return startWithPolicy(sinkPort -> """
@@ -85,7 +100,7 @@ public final class ClusterFixture implements AutoCloseable {
                   default: {max-connections: 20, max-messages-per-connection: 100}%s
                 retry: %s
                 max-queue-lifetime: 1h
-                """.formatted(sinkPort, sinkPort, shaped, retry), Map.of(), kafkaSecured, ha, extra);
+                """.formatted(sinkPort, sinkPort, shaped, retry), Map.of(), kafkaSecured, ha, extra, prepareDataDir);
     }
 
     /**
@@ -95,15 +110,16 @@ public final class ClusterFixture implements AutoCloseable {
      */
     static ClusterFixture startWithPolicy(java.util.function.IntFunction<String> policy, Map<String, String> files,
             Map<Service, Map<String, String>> extra) {
-        return startWithPolicy(policy, files, null, false, extra);
+        return startWithPolicy(policy, files, null, false, extra, data -> { });
     }
 
     private static ClusterFixture startWithPolicy(java.util.function.IntFunction<String> policy,
             Map<String, String> files, SecuredListeners kafkaSecured, boolean ha,
-            Map<Service, Map<String, String>> extra) {
+            Map<Service, Map<String, String>> extra, java.util.function.Consumer<Path> prepareDataDir) {
         SmtpSink sink = SmtpSink.builder().hostname("sink.test").start();
         try {
             Path dir = Files.createTempDirectory("tern-e2e-");
+            prepareDataDir.accept(dir.resolve("data"));
             Files.writeString(dir.resolve("users.htpasswd"), USER + ":" + HASH + "\n");
             for (var f : files.entrySet()) {
                 Files.writeString(dir.resolve(f.getKey()), f.getValue());

@@ -9,7 +9,10 @@ import dev.tern.local.testkit.RawSmtpClient;
 import dev.tern.local.testkit.smtp.SinkBehaviour;
 import dev.tern.local.testkit.smtp.SinkReply;
 import dev.tern.local.testkit.smtp.SinkRequest.Stage;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,6 +43,10 @@ public final class ChaosCases {
     private static final Duration READY = Duration.ofMinutes(3);
     private static final Duration ISR = Duration.ofMinutes(2);
     private static final int PROBE = 1_000_000;
+    /** The case that needs its own cluster ({@link ChaosCluster#startOnSmallKafkaDisk}). */
+    public static final String DISK_FULL = "kafka-disk-full";
+    public static final int DISK_MB = 128;
+    private static final int DISK_LEFT_KB = 64;
 
     private ChaosCases() {
     }
@@ -68,7 +75,10 @@ public final class ChaosCases {
                         + " transactions (delivery's data timeout " + DATA_TIMEOUT + ")",
                         r -> remoteFault(r, Stage.DATA_START, SinkReply.hang(), REMOTE_FAULTS / 5)),
                 named("remote-reset-after-data", "the remote resets the connection after the final dot for "
-                        + REMOTE_FAULTS + " transactions", r -> remoteFault(r, Stage.DATA, SinkReply.resetConnection())));
+                        + REMOTE_FAULTS + " transactions", r -> remoteFault(r, Stage.DATA, SinkReply.resetConnection())),
+                new ChaosCase(DISK_FULL, "Kafka's disk nearly full: a ballast file leaves " + DISK_LEFT_KB
+                        + " KiB of its " + DISK_MB + " MiB tmpfs log dir, then is removed (own single-node cluster)",
+                        Math.max(100, MESSAGES / 2), SESSIONS, false, ChaosCases::fillKafkaDisk));
     }
 
     /** The case named {@code name}. */
@@ -252,6 +262,62 @@ public final class ChaosCases {
             }
         }
         return greeting;
+    }
+
+    /**
+     * Fills Kafka's tmpfs with a ballast file up to {@value #DISK_LEFT_KB} KiB, waits (bounded)
+     * for ingress to answer 451, then removes the ballast, restarts the broker if the full disk
+     * stopped it, and requires a probe message to be answered 250 again within two minutes.
+     */
+    private static void fillKafkaDisk(ChaosRun r) throws Exception {
+        Path disk = r.smallKafkaDisk();
+        if (disk == null) {
+            throw new IllegalStateException(DISK_FULL + " needs ChaosCluster.startOnSmallKafkaDisk");
+        }
+        Path ballast = disk.resolve("chaos-ballast");
+        long left = Files.getFileStore(disk).getUsableSpace() - DISK_LEFT_KB * 1024L;
+        byte[] chunk = new byte[1 << 20];
+        try (OutputStream out = Files.newOutputStream(ballast)) {
+            for (; left > 0; left -= chunk.length) {
+                out.write(chunk, 0, (int) Math.min(chunk.length, left));
+            }
+        }
+        r.note("ballast written, " + Files.getFileStore(disk).getUsableSpace() / 1024 + " KiB left");
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (!r.load().refusals().contains("451") && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        if (!r.load().refusals().contains("451")) {
+            r.fail("ingress never answered 451 while Kafka's disk was full");
+        }
+        var kafka = r.cluster().backends();
+        boolean died = !kafka.kafka().process().isAlive();
+        Files.delete(ballast);
+        if (died) {
+            kafka.restartKafka();
+        }
+        r.note("kafka " + (died ? "stopped on the full disk and was restarted" : "stayed up"));
+        deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        for (int k = 0; k < 30 && System.nanoTime() < deadline; k++) {
+            try (var c = new RawSmtpClient(FreePorts.LOOPBACK, r.fixture().smtpPort(), 30_000)) {
+                c.reply();
+                c.command("EHLO probe.test");
+                c.command("MAIL FROM:<probe@sender.test>");
+                c.command("RCPT TO:<recovered@remote.test>");
+                c.command("DATA");
+                String end = String.valueOf(c.command("Message-ID: <" + ChaosLoad.messageId(r.caseName(), PROBE + k)
+                        + ">\r\nSubject: recovered\r\n\r\nafter the disk was freed\r\n."));
+                r.probe(PROBE + k, end.startsWith("250"));
+                if (end.startsWith("250")) {
+                    r.note("ingress answered 250 again after " + (k + 1) + " probe(s)");
+                    return;
+                }
+            } catch (UncheckedIOException e) {
+                r.probe(PROBE + k, false);
+            }
+            Thread.sleep(1000); // between probes only; each probe itself waits for its answer
+        }
+        r.fail("ingress did not answer 250 again after the disk was freed");
     }
 
     private static void remoteFault(ChaosRun r, Stage stage, SinkReply fault) throws InterruptedException {

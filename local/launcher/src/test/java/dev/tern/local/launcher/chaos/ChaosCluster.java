@@ -3,7 +3,12 @@ package dev.tern.local.launcher.chaos;
 import dev.tern.local.launcher.ClusterFixture;
 import dev.tern.local.testkit.smtp.SinkBehaviour;
 import dev.tern.local.testkit.smtp.SinkReply;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The {@code --ha} cluster the chaos cases run on, started through the same {@code LocalCluster}
@@ -14,22 +19,81 @@ import java.util.Map;
  */
 public final class ChaosCluster implements AutoCloseable {
 
+    private static final Map<String, String> REMOTE = Map.of("remote.test",
+            "{max-connections: 20, max-messages-per-connection: 100, data-timeout: " + ChaosCases.DATA_TIMEOUT + "}");
     private static final SinkBehaviour BASE =
             SinkBehaviour.rejectRecipients(r -> r.startsWith(ChaosRun.GONE), SinkReply.of(550, "5.1.1 chaos: no such user"));
 
     private final ClusterFixture fixture;
     private final SinkTally tally;
+    private final Path mount;
 
-    private ChaosCluster(ClusterFixture fixture) {
+    private ChaosCluster(ClusterFixture fixture, Path mount) {
         this.fixture = fixture;
+        this.mount = mount;
         this.tally = new SinkTally(fixture.sink);
         fixture.sink.behaviour(BASE);
     }
 
     public static ChaosCluster start() {
-        return new ChaosCluster(ClusterFixture.startHa("[2s, 4s]", Map.of("remote.test",
-                "{max-connections: 20, max-messages-per-connection: 100, data-timeout: " + ChaosCases.DATA_TIMEOUT + "}"),
-                Map.of()));
+        return new ChaosCluster(ClusterFixture.startHa("[2s, 4s]", REMOTE, Map.of()), null);
+    }
+
+    /**
+     * A single-node cluster whose Kafka log lives on a tmpfs of {@code megabytes} mounted at
+     * {@code <data>/kafka} (needs root), for the disk-full case: the HA cluster's three brokers
+     * share one data directory created before any mount could go under it. {@link #close()}
+     * unmounts it.
+     */
+    public static ChaosCluster startOnSmallKafkaDisk(int megabytes) {
+        Path[] mounted = new Path[1];
+        try {
+            ClusterFixture fixture = ClusterFixture.startSingle("[2s, 4s]", REMOTE, data -> {
+                Path kafka = data.resolve("kafka");
+                try {
+                    Files.createDirectories(kafka);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                run("mount", "-t", "tmpfs", "-o", "size=" + megabytes + "m", "tmpfs", kafka.toString());
+                mounted[0] = kafka;
+            });
+            return new ChaosCluster(fixture, mounted[0]);
+        } catch (RuntimeException e) {
+            if (mounted[0] != null) {
+                unmount(mounted[0]);
+            }
+            throw e;
+        }
+    }
+
+    /** Kafka's log directory when it is on the small tmpfs, else null. */
+    public Path smallKafkaDisk() {
+        return mount;
+    }
+
+    private static void unmount(Path at) {
+        try {
+            run("umount", at.toString());
+        } catch (RuntimeException busy) {
+            run("umount", "-l", at.toString());
+        }
+    }
+
+    private static void run(String... command) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                p.destroyForcibly();
+                throw new IllegalStateException(String.join(" ", command) + " failed: "
+                        + new String(p.getInputStream().readAllBytes()));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     public ClusterFixture fixture() {
@@ -38,11 +102,17 @@ public final class ChaosCluster implements AutoCloseable {
 
     /** Runs one case and returns its row; the cluster is whole again afterwards. */
     public ChaosRow run(ChaosCase chaosCase) throws Exception {
-        return new ChaosRun(fixture, tally, chaosCase, BASE).execute();
+        return new ChaosRun(fixture, tally, chaosCase, BASE, mount).execute();
     }
 
     @Override
     public void close() {
-        fixture.close();
+        try {
+            fixture.close();
+        } finally {
+            if (mount != null) {
+                unmount(mount);
+            }
+        }
     }
 }

@@ -20,7 +20,7 @@ public record ChaosRow(String name, int accepted, int delivered, int duplicates,
         return "| case | accepted | delivered | duplicates | lost | result |\n|---|---|---|---|---|---|";
     }
 
-    String line() {
+    public String line() {
         String result = passed() ? "pass" : "FAIL" + (failures.isEmpty() ? "" : ": " + String.join("; ", failures));
         return "| " + name + " | " + accepted + " | " + delivered + " | " + duplicates + " (bound " + bound + ") | "
                 + lost + " | " + result + " |";

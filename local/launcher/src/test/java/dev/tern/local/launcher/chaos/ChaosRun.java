@@ -6,6 +6,7 @@ import dev.tern.local.launcher.LocalOptions;
 import dev.tern.local.runtime.kafka.TopicSpec;
 import dev.tern.local.runtime.process.FreePorts;
 import dev.tern.local.testkit.smtp.SinkBehaviour;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,6 +40,7 @@ public final class ChaosRun {
     private final List<String> notes = new ArrayList<>();
     /** Messages sent outside the load (probes), by number: true if answered 250. */
     private final Map<Integer, Boolean> probes = new HashMap<>();
+    private final Path smallKafkaDisk;
     private ChaosLoad load;
     private int extraInFlight;
 
@@ -48,7 +50,8 @@ public final class ChaosRun {
         void run() throws Exception;
     }
 
-    ChaosRun(ClusterFixture fixture, SinkTally tally, ChaosCase chaosCase, SinkBehaviour base) {
+    ChaosRun(ClusterFixture fixture, SinkTally tally, ChaosCase chaosCase, SinkBehaviour base, Path smallKafkaDisk) {
+        this.smallKafkaDisk = smallKafkaDisk;
         this.fixture = fixture;
         this.tally = tally;
         this.chaosCase = chaosCase;
@@ -57,10 +60,12 @@ public final class ChaosRun {
 
     ChaosRow execute() throws Exception {
         long started = System.nanoTime();
-        load = new ChaosLoad(chaosCase.name(), List.of(FreePorts.LOOPBACK, LocalOptions.HaPorts.SECOND_INGRESS_ADDRESS),
-                fixture.smtpPort(), chaosCase.messages(), chaosCase.sessions(),
+        List<String> ingresses = fixture.cluster.options().isHa()
+                ? List.of(FreePorts.LOOPBACK, LocalOptions.HaPorts.SECOND_INGRESS_ADDRESS) : List.of(FreePorts.LOOPBACK);
+        load = new ChaosLoad(chaosCase.name(), ingresses, fixture.smtpPort(), chaosCase.messages(), chaosCase.sessions(),
                 n -> (chaosCase.bounces() ? GONE + chaosCase.name() + "-" + n : "rcpt" + (n % 10)) + "@remote.test");
-        SmtpSource background = SmtpSource.start(chaosCase.name(), fixture.smtpPort());
+        SmtpSource background = SmtpSource.start(chaosCase.name(), ingresses.get(ingresses.size() - 1),
+                fixture.smtpPort());
         load.start();
         int bound;
         try {
@@ -115,6 +120,11 @@ public final class ChaosRun {
 
     public ClusterFixture fixture() {
         return fixture;
+    }
+
+    /** Kafka's log directory on a small tmpfs ({@link ChaosCluster#startOnSmallKafkaDisk}), else null. */
+    public Path smallKafkaDisk() {
+        return smallKafkaDisk;
     }
 
     public LocalCluster cluster() {

@@ -22,15 +22,22 @@ public final class ChaosRunner {
                 : Arrays.stream(only.split(",")).map(String::strip).map(ChaosCases::named).toList();
         long started = System.nanoTime();
         List<ChaosRow> rows = new ArrayList<>();
-        try (ChaosCluster cluster = ChaosCluster.start()) {
-            System.err.printf("chaos: --ha cluster ready in %.0f s%n", (System.nanoTime() - started) / 1e9);
-            for (ChaosCase c : cases) {
-                System.err.println("chaos: " + c.name() + " — " + c.description());
-                ChaosRow row = cluster.run(c);
-                rows.add(row);
-                System.err.println(row.line() + "\n  " + row.note());
+        List<ChaosCase> onHa = cases.stream().filter(c -> !c.name().equals(ChaosCases.DISK_FULL)).toList();
+        List<ChaosCase> own = cases.stream().filter(c -> c.name().equals(ChaosCases.DISK_FULL)).toList();
+        if (!onHa.isEmpty()) {
+            try (ChaosCluster cluster = ChaosCluster.start()) {
+                System.err.printf("chaos: --ha cluster ready in %.0f s%n", (System.nanoTime() - started) / 1e9);
+                runAll(cluster, onHa, rows);
             }
         }
+        if (!own.isEmpty()) {
+            try (ChaosCluster cluster = ChaosCluster.startOnSmallKafkaDisk(ChaosCases.DISK_MB)) {
+                System.err.println("chaos: single-node cluster with Kafka on a " + ChaosCases.DISK_MB + " MiB tmpfs ready");
+                runAll(cluster, own, rows);
+            }
+        }
+        cases = new ArrayList<>(onHa);
+        cases.addAll(own);
         String table = table(cases, rows, (System.nanoTime() - started) / 1e9);
         System.out.println(table);
         String out = System.getProperty("tern.chaos.out");
@@ -38,6 +45,15 @@ public final class ChaosRunner {
             Files.writeString(Path.of(out), table + "\n");
         }
         System.exit(rows.stream().allMatch(ChaosRow::passed) ? 0 : 1);
+    }
+
+    private static void runAll(ChaosCluster cluster, List<ChaosCase> cases, List<ChaosRow> rows) throws Exception {
+        for (ChaosCase c : cases) {
+            System.err.println("chaos: " + c.name() + " — " + c.description());
+            ChaosRow row = cluster.run(c);
+            rows.add(row);
+            System.err.println(row.line() + "\n  " + row.note());
+        }
     }
 
     static String table(List<ChaosCase> cases, List<ChaosRow> rows, double seconds) {

@@ -1,6 +1,5 @@
 package dev.tern.local.launcher.chaos;
 
-import dev.tern.local.launcher.LocalOptions;
 import dev.tern.local.testkit.tools.DebianTools;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,7 +28,8 @@ final class SmtpSource {
         this.log = log;
     }
 
-    static SmtpSource start(String caseName, int port) {
+    /** Starts smtp-source against {@code address:port} (the second ingress on the HA cluster). */
+    static SmtpSource start(String caseName, String address, int port) {
         if (MESSAGES <= 0) {
             return new SmtpSource(null, null);
         }
@@ -38,7 +38,7 @@ final class SmtpSource {
             Path tool = DebianTools.ensure("smtp-source", "postfix");
             Process p = new ProcessBuilder(List.of(tool.toString(), "-s", "2", "-m", String.valueOf(MESSAGES), "-N",
                     "-f", "bg@sender.test", "-t", "bg-" + caseName + "@remote.test",
-                    LocalOptions.HaPorts.SECOND_INGRESS_ADDRESS + ":" + port))
+                    address + ":" + port))
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
             return new SmtpSource(p, log);
         } catch (IOException e) {
