@@ -80,6 +80,14 @@ public final class ChaosCluster implements AutoCloseable {
         }
     }
 
+    private static void deleteEmptyDirs(Path root) {
+        try (var paths = Files.walk(root)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // A leftover empty directory in /tmp is untidy, not wrong.
+        }
+    }
+
     private static void run(String... command) {
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -112,6 +120,10 @@ public final class ChaosCluster implements AutoCloseable {
         } finally {
             if (mount != null) {
                 unmount(mount);
+                // The fixture deleted what it could; the mount point itself was busy until now.
+                if (!Boolean.getBoolean("tern.test.keep-logs")) {
+                    deleteEmptyDirs(mount.getParent().getParent());
+                }
             }
         }
     }
