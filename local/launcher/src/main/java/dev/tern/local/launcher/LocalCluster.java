@@ -141,7 +141,7 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     /** Tern's topics; with {@code replicationFactor} 3 also {@code min.insync.replicas=2} ({@link TopicPlan}). */
-    static List<TopicSpec> topics(Policy policy, int partitions, short replicationFactor) {
+    public static List<TopicSpec> topics(Policy policy, int partitions, short replicationFactor) {
         var out = new ArrayList<TopicSpec>();
         int maxBytes = 50 * 1024 * 1024;
         for (TopicPlan t : TopicPlan.forLadder(policy.retry(), partitions, replicationFactor, maxBytes)) {

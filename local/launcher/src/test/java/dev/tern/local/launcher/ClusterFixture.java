@@ -18,7 +18,7 @@ import java.util.Set;
  * with a real SMTP sink on loopback standing in for the Internet: every {@code *.test} domain
  * routes to it. End-to-end test classes start one in {@code @BeforeAll} and close it after.
  */
-final class ClusterFixture implements AutoCloseable {
+public final class ClusterFixture implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -27,8 +27,8 @@ final class ClusterFixture implements AutoCloseable {
     // bcrypt (cost 6) of PASSWORD: cheap enough for tests.
     private static final String HASH = "$2y$06$bGNusBrChBL6FfildTjvq.SizMYVFqytpkkr0q5/aG7Iu91tMxXUq";
 
-    final SmtpSink sink;
-    final LocalCluster cluster;
+    public final SmtpSink sink;
+    public final LocalCluster cluster;
     final Path dir;
 
     private ClusterFixture(SmtpSink sink, LocalCluster cluster, Path dir) {
@@ -58,11 +58,32 @@ final class ClusterFixture implements AutoCloseable {
 
     /** The HA shape ({@code --ha}) on free ports: three Kafka nodes, two Infinispan servers, two of each service. */
     static ClusterFixture startHa(String retry, Map<Service, Map<String, String>> extra) {
-        return start(retry, Map.of(), null, true, extra);
+        return startHa(retry, Map.of(), extra);
+    }
+
+    /** As {@link #startHa(String, Map)}, with policy entries for named destinations as {@link #start(String, Map, Map)}. */
+    public static ClusterFixture startHa(String retry, Map<String, String> destinations,
+            Map<Service, Map<String, String>> extra) {
+        return start(retry, destinations, null, true, extra);
+    }
+
+    /**
+     * The single-node shape, as {@link #start(String, Map, Map)}, with {@code prepareDataDir} run on
+     * the (not yet existing) data directory before anything starts, e.g. to mount a small
+     * filesystem where Kafka will keep its log.
+     */
+    public static ClusterFixture startSingle(String retry, Map<String, String> destinations,
+            java.util.function.Consumer<Path> prepareDataDir) {
+        return start(retry, destinations, null, false, Map.of(), prepareDataDir);
     }
 
     private static ClusterFixture start(String retry, Map<String, String> destinations, SecuredListeners kafkaSecured,
             boolean ha, Map<Service, Map<String, String>> extra) {
+        return start(retry, destinations, kafkaSecured, ha, extra, data -> { });
+    }
+
+    private static ClusterFixture start(String retry, Map<String, String> destinations, SecuredListeners kafkaSecured,
+            boolean ha, Map<Service, Map<String, String>> extra, java.util.function.Consumer<Path> prepareDataDir) {
         StringBuilder shaped = new StringBuilder();
         destinations.forEach((name, limits) -> shaped.append("\n  ").append(name).append(": ").append(limits));
         return startWithPolicy(sinkPort -> """
@@ -79,7 +100,7 @@ final class ClusterFixture implements AutoCloseable {
                   default: {max-connections: 20, max-messages-per-connection: 100}%s
                 retry: %s
                 max-queue-lifetime: 1h
-                """.formatted(sinkPort, sinkPort, shaped, retry), Map.of(), kafkaSecured, ha, extra);
+                """.formatted(sinkPort, sinkPort, shaped, retry), Map.of(), kafkaSecured, ha, extra, prepareDataDir);
     }
 
     /**
@@ -89,15 +110,16 @@ final class ClusterFixture implements AutoCloseable {
      */
     static ClusterFixture startWithPolicy(java.util.function.IntFunction<String> policy, Map<String, String> files,
             Map<Service, Map<String, String>> extra) {
-        return startWithPolicy(policy, files, null, false, extra);
+        return startWithPolicy(policy, files, null, false, extra, data -> { });
     }
 
     private static ClusterFixture startWithPolicy(java.util.function.IntFunction<String> policy,
             Map<String, String> files, SecuredListeners kafkaSecured, boolean ha,
-            Map<Service, Map<String, String>> extra) {
+            Map<Service, Map<String, String>> extra, java.util.function.Consumer<Path> prepareDataDir) {
         SmtpSink sink = SmtpSink.builder().hostname("sink.test").start();
         try {
             Path dir = Files.createTempDirectory("tern-e2e-");
+            prepareDataDir.accept(dir.resolve("data"));
             Files.writeString(dir.resolve("users.htpasswd"), USER + ":" + HASH + "\n");
             for (var f : files.entrySet()) {
                 Files.writeString(dir.resolve(f.getKey()), f.getValue());
@@ -126,7 +148,7 @@ final class ClusterFixture implements AutoCloseable {
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
-    int smtpPort() {
+    public int smtpPort() {
         return cluster.options().smtpPort();
     }
 

@@ -14,7 +14,7 @@ import java.util.List;
  * @param attempt how many times the sink has been asked this question, this one included:
  *     per connection for {@link Stage#CONNECT}; per sender for {@link Stage#MAIL}; per recipient
  *     address, across all connections, for {@link Stage#RCPT} and LMTP {@link Stage#DATA}; per
- *     sender and recipient list for SMTP {@link Stage#DATA}. "Answer 451 on attempt 1, 250 later"
+ *     sender and recipient list for SMTP {@link Stage#DATA} and {@link Stage#DATA_START}. "Answer 451 on attempt 1, 250 later"
  *     is therefore {@code r.attempt() == 1 ? SinkReply.of(451, ...) : null}.
  */
 public record SinkRequest(Stage stage, int connectionId, String sender, String recipient,
@@ -26,6 +26,11 @@ public record SinkRequest(Stage stage, int connectionId, String sender, String r
         CONNECT,
         MAIL,
         RCPT,
+        /**
+         * The DATA command, before its 354: a refusal here is sent instead of 354;
+         * {@link SinkReply#hang()} sends the 354 and then stalls mid-DATA.
+         */
+        DATA_START,
         /** After the end-of-data dot: once per transaction (SMTP) or once per recipient (LMTP). */
         DATA
     }

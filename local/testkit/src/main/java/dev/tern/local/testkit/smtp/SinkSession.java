@@ -43,6 +43,8 @@ final class SinkSession {
     private String helo;
     private String sender;
     private final List<String> recipients = new ArrayList<>();
+    /** Counted in the sink's {@link SmtpSink#transactionsInFlight()}: from an accepted MAIL to the final reply. */
+    private boolean inTransaction;
 
     SinkSession(SmtpSink sink, Socket socket, int id) {
         this.sink = sink;
@@ -77,6 +79,8 @@ final class SinkSession {
             trySend(SinkReply.of(421, "4.4.2 " + options.hostname() + " idle too long, closing"));
         } catch (IOException e) {
             // The client went away; nothing to answer.
+        } finally {
+            endTransaction();
         }
     }
 
@@ -110,7 +114,15 @@ final class SinkSession {
         if (reply == ALREADY_SENT) {
             return true;
         }
+        if (reply.fault() != SinkReply.Fault.NONE) {
+            fail(reply.fault());
+            return false;
+        }
         send(reply);
+        if (sender == null) {
+            // After the final reply is on the wire, so a client that got its 250 no longer counts.
+            endTransaction();
+        }
         return !reply.closesConnection();
     }
 
@@ -171,6 +183,8 @@ final class SinkSession {
         SinkReply reply = decide(Stage.MAIL, null, sink.nextAttempt("mail:" + path), SinkReply.of(250, "2.1.0 Ok"));
         if (reply.isPositive()) {
             sender = path;
+            inTransaction = true;
+            sink.transactionStarted();
         }
         return reply;
     }
@@ -197,7 +211,16 @@ final class SinkSession {
         if (recipients.isEmpty()) {
             return SinkReply.of(554, "5.5.1 No valid recipients");
         }
-        send(SinkReply.of(354, "End data with <CR><LF>.<CR><LF>"));
+        SinkReply start = decide(Stage.DATA_START, null, sink.nextAttempt("data-start:" + sender + "|" + recipients),
+                SinkReply.of(354, "End data with <CR><LF>.<CR><LF>"));
+        if (start.fault() == SinkReply.Fault.HANG) {
+            send(SinkReply.of(354, "End data with <CR><LF>.<CR><LF>"));
+            return start;
+        }
+        if (start.fault() != SinkReply.Fault.NONE || start.code() != 354) {
+            return start;
+        }
+        send(start);
         byte[] body = readData();
         Instant arrived = Instant.now();
         List<String> delivered = new ArrayList<>();
@@ -277,6 +300,13 @@ final class SinkSession {
         return sink.decide(new SinkRequest(stage, id, sender, recipient, recipients, attempt), fallback);
     }
 
+    private void endTransaction() {
+        if (inTransaction) {
+            inTransaction = false;
+            sink.transactionEnded();
+        }
+    }
+
     private void resetTransaction() {
         sender = null;
         recipients.clear();
@@ -327,6 +357,28 @@ final class SinkSession {
     private void send(SinkReply reply) throws IOException {
         out.write(reply.wire().getBytes(StandardCharsets.UTF_8));
         out.flush();
+    }
+
+    /**
+     * A fault instead of a reply. HANG answers nothing more: whatever the client still sends is
+     * swallowed unanswered until it closes the connection or the idle timeout passes (which bounds
+     * the sink's thread); then, as for RESET, the connection is aborted with a TCP reset.
+     */
+    private void fail(SinkReply.Fault fault) throws IOException {
+        if (fault == SinkReply.Fault.HANG) {
+            socket.setSoTimeout((int) options.idleTimeout().toMillis());
+            byte[] discard = new byte[4096];
+            long deadline = System.nanoTime() + options.idleTimeout().toNanos();
+            try {
+                while (in.read(discard) >= 0 && System.nanoTime() < deadline) {
+                    // Unanswered: the client's own timeout has to end this.
+                }
+            } catch (SocketTimeoutException e) {
+                // The idle timeout bounds the hang.
+            }
+        }
+        socket.setSoLinger(true, 0);
+        socket.close();
     }
 
     private void trySend(SinkReply reply) {

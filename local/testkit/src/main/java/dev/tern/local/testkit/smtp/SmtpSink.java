@@ -50,6 +50,7 @@ public final class SmtpSink implements AutoCloseable {
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger openCount = new AtomicInteger();
     private final AtomicInteger maxOpen = new AtomicInteger();
+    private final AtomicInteger transactions = new AtomicInteger();
     private volatile SinkBehaviour behaviour;
     private volatile boolean closed;
 
@@ -197,6 +198,23 @@ public final class SmtpSink implements AutoCloseable {
             }
         }
         threads.shutdownNow();
+    }
+
+    /**
+     * SMTP transactions open right now: a MAIL accepted and the final reply to its DATA not yet
+     * sent (nor the transaction reset or the connection gone). A client that dies at this moment
+     * may not have heard a 250 the sink is about to give, the source of at-least-once duplicates.
+     */
+    public int transactionsInFlight() {
+        return transactions.get();
+    }
+
+    void transactionStarted() {
+        transactions.incrementAndGet();
+    }
+
+    void transactionEnded() {
+        transactions.decrementAndGet();
     }
 
     Options options() {

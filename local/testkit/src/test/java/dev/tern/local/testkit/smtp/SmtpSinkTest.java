@@ -1,6 +1,7 @@
 package dev.tern.local.testkit.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -125,6 +126,79 @@ class SmtpSinkTest {
     }
 
     @Test
+    void resetsTheConnectionAfterTheDotWithoutAnsweringOrRecording() throws Exception {
+        sink = SmtpSink.builder().behaviour(r -> r.stage() == Stage.DATA ? SinkReply.resetConnection() : null).start();
+        try (SmtpTestClient client = new SmtpTestClient(sink)) {
+            openTransaction(client);
+            assertThat(client.command("DATA")).startsWith("354");
+            client.write("Subject: reset\r\n\r\nbody\r\n.\r\n");
+            assertThatThrownBy(client::line).isInstanceOf(java.io.IOException.class);
+        }
+        sink.awaitOpenConnections(0, WAIT);
+        assertThat(sink.messages()).isEmpty();
+    }
+
+    @Test
+    void hangsMidDataUntilTheClientGivesUp() throws Exception {
+        sink = SmtpSink.builder().behaviour(r -> r.stage() == Stage.DATA_START ? SinkReply.hang() : null).start();
+        try (SmtpTestClient client = new SmtpTestClient(sink)) {
+            openTransaction(client);
+            assertThat(client.command("DATA")).startsWith("354");
+            client.write("Subject: hang\r\n\r\nbody\r\n.\r\n");
+            client.timeout(Duration.ofMillis(500));
+            assertThatThrownBy(client::line).isInstanceOf(java.net.SocketTimeoutException.class);
+            assertThat(sink.openConnections()).isEqualTo(1);
+        }
+        sink.awaitOpenConnections(0, WAIT);
+        assertThat(sink.messages()).isEmpty();
+    }
+
+    @Test
+    void aHangIsBoundedByTheIdleTimeout() throws Exception {
+        sink = SmtpSink.builder().idleTimeout(Duration.ofMillis(300))
+                .behaviour(r -> r.stage() == Stage.DATA_START ? SinkReply.hang() : null).start();
+        try (SmtpTestClient client = new SmtpTestClient(sink)) {
+            openTransaction(client);
+            assertThat(client.command("DATA")).startsWith("354");
+            sink.awaitOpenConnections(0, WAIT);
+            assertThatThrownBy(client::line).isInstanceOf(java.io.IOException.class);
+        }
+    }
+
+    @Test
+    void aRefusalAtDataStartIsSentInsteadOf354() throws Exception {
+        sink = SmtpSink.builder().behaviour(r -> r.stage() == Stage.DATA_START ? SinkReply.of(554, "5.3.0 no") : null).start();
+        try (SmtpTestClient client = new SmtpTestClient(sink)) {
+            openTransaction(client);
+            assertThat(client.command("DATA")).isEqualTo("554 5.3.0 no");
+            assertThat(client.command("NOOP")).startsWith("250");
+        }
+    }
+
+    @Test
+    void countsTransactionsFromMailUntilTheFinalReply() throws Exception {
+        sink = SmtpSink.start();
+        try (SmtpTestClient client = new SmtpTestClient(sink)) {
+            client.line();
+            client.command("EHLO client.test");
+            assertThat(sink.transactionsInFlight()).isZero();
+            client.command("MAIL FROM:<a@example.org>");
+            assertThat(sink.transactionsInFlight()).isEqualTo(1);
+            client.command("RCPT TO:<b@example.net>");
+            client.command("DATA");
+            client.write("Subject: count\r\n\r\nbody\r\n.\r\n");
+            assertThat(client.line()).startsWith("250");
+            // The sink ends the transaction after sending the 250; the NOOP's answer comes after that.
+            client.command("NOOP");
+            assertThat(sink.transactionsInFlight()).isZero();
+            client.command("MAIL FROM:<a@example.org>");
+            assertThat(sink.transactionsInFlight()).isEqualTo(1);
+        }
+        sink.awaitOpenConnections(0, WAIT);
+        assertThat(sink.transactionsInFlight()).as("a connection that went away ends its transaction").isZero();
+    }
+
+    @Test
     void rejectsAMessageLargerThanTheAdvertisedSize() throws Exception {
         sink = SmtpSink.builder().maxMessageSize(10).start();
         try (SmtpTestClient client = new SmtpTestClient(sink)) {
@@ -206,5 +280,13 @@ class SmtpSinkTest {
             assertThat(client.line()).startsWith("250");
         }
         assertThat(sink.awaitMessages(1, WAIT).get(0).tls()).isTrue();
+    }
+
+    /** Greeting, EHLO, MAIL and RCPT of a plain transaction, up to where DATA is sent. */
+    private static void openTransaction(SmtpTestClient client) throws java.io.IOException {
+        client.line();
+        client.command("EHLO client.test");
+        client.command("MAIL FROM:<a@example.org>");
+        client.command("RCPT TO:<b@example.net>");
     }
 }

@@ -61,6 +61,11 @@ final class SmtpTestClient implements AutoCloseable {
         return line();
     }
 
+    /** How long a read waits before SocketTimeoutException. */
+    void timeout(java.time.Duration value) throws IOException {
+        socket.setSoTimeout((int) value.toMillis());
+    }
+
     /** True once the server has closed the connection. */
     boolean closedByServer() throws IOException {
         return in.readLine() == null;
