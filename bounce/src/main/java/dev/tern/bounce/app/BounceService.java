@@ -48,20 +48,20 @@ import org.jboss.logging.Logger;
  * Builds the bounce pipeline by hand (constructors, no framework wiring below this class) and runs
  * it for the life of the application (docs/ARCHITECTURE.md, "Bounces"):
  * <ul>
- *   <li>thread {@code tern-bounce-failed}: {@code tern.failed} → {@link FailureHandler} → failure
- *       DSN on {@code tern.inbound} + suppression of hard bounces;</li>
+ *   <li>connector channel {@code tern.failed} ({@link BounceChannels}): {@link FailureHandler} →
+ *       failure DSN on {@code tern.inbound} + suppression of hard bounces;</li>
  *   <li>thread {@code tern-bounce-delay} (unless {@code delay-notice-source=none}): every
  *       {@code tern.retry.*} tier, by pattern so tiers added to the ladder later are picked up →
  *       {@link DelayHandler} → at most one delay DSN per message;</li>
  *   <li>thread {@code tern-bounce-feedback}: {@code tern.feedback} (mail at the bounce domain) →
  *       {@link FeedbackHandler} → suppression of failed recipients and complainers, events on
  *       {@code tern.events} (docs/ARCHITECTURE.md, "Feedback loops and VERP").</li>
- *   <li>thread {@code tern-bounce-trace}: {@code tern.events} → {@link TraceHandler} → the message
- *       trace in Infinispan ({@link TraceIndex}), which also records every notice published
+ *   <li>connector channel {@code tern.events} ({@link BounceChannels}): {@link TraceHandler} → the
+ *       message trace in Infinispan ({@link TraceIndex}), which also records every notice published
  *       (docs/ARCHITECTURE.md, "Message trace and ternctl").</li>
  * </ul>
- * The loops share one idempotent producer and commit only after their notices are acknowledged
- * ({@link RecordLoop}). Start-up does not wait for Kafka or Infinispan (readiness reports them).
+ * Loops and channels share one idempotent producer and commit only after their notices are
+ * acknowledged ({@link RecordLoop}, {@link dev.tern.bounce.consume.DurableRecords}). Start-up does not wait for Kafka or Infinispan (readiness reports them).
  * Shutdown stops both loops, lets them commit what is published, then closes the producer.
  */
 @ApplicationScoped
@@ -80,10 +80,11 @@ public class BounceService {
     private final Clock clock = Clock.systemUTC();
     private final TraceIndex trace;
     private KafkaProducer<String, byte[]> producer;
-    private Running failed;
+    private NoticePublisher publisher;
+    private NoticeBuilder builder;
+    private FailureHandler failure;
     private Running delay;
     private Running feedback;
-    private Running tracing;
 
     public BounceService(TernConfig tern, KafkaClientProperties kafkaProperties, BounceConfig config,
             PolicyHolder policy, InfinispanClient infinispan, MeterRegistry registry) {
@@ -108,21 +109,39 @@ public class BounceService {
             LOG.info("bounce consumers disabled (tern.bounce.enabled=false)");
             return;
         }
-        producer = new KafkaProducer<>(KafkaClients.producer(tern.kafka().bootstrapServers(), kafkaProperties,
-                tern.kafka().maxMessageBytes(), "tern-bounce-" + instance()));
         startConsumers();
         LOG.infof("bounce started: reporting MTA %s, group %s, delay notices from %s after %s", hostname(),
                 config.groupId(), config.delayNoticeSource(), delayNoticeAfter());
     }
 
+    /** The one producer, created on first use so the connector's channels may ask before start-up ends. */
+    private synchronized void ensureProducer() {
+        if (producer == null) {
+            producer = new KafkaProducer<>(KafkaClients.producer(tern.kafka().bootstrapServers(), kafkaProperties,
+                    tern.kafka().maxMessageBytes(), "tern-bounce-" + instance()));
+            publisher = new NoticePublisher(producer, this::traceNotice);
+            builder = new NoticeBuilder(hostname(), config.maxReturnedSize(), clock);
+        }
+    }
+
+    /** The {@code tern.failed} handler the connector's channel runs. */
+    public synchronized FailureHandler failureHandler() {
+        ensureProducer();
+        if (failure == null) {
+            failure = new FailureHandler(builder, publisher, suppression, config.suppressFor(),
+                    () -> policy.current().bounceClassifier(), metrics, clock);
+        }
+        return failure;
+    }
+
+    /** The {@code tern.events} handler the connector's channel runs. */
+    public TraceHandler traceHandler() {
+        return new TraceHandler(trace, metrics);
+    }
+
     /** Starts the consumer threads with fresh consumers; they resume from the committed offsets. */
     public synchronized void startConsumers() {
-        var publisher = new NoticePublisher(producer, this::traceNotice);
-        var builder = new NoticeBuilder(hostname(), config.maxReturnedSize(), clock);
-        var failure = new FailureHandler(builder, publisher, suppression, config.suppressFor(),
-                () -> policy.current().bounceClassifier(), metrics, clock);
-        failed = Running.start("tern-bounce-failed", new RecordLoop("tern-bounce-failed",
-                consumer(config.groupId()), List.of(Topics.FAILED), failure, clock, config.retryBackoff()));
+        ensureProducer();
         var reports = new FeedbackHandler(() -> policy.current().feedback(),
                 () -> policy.current().bounceClassifier(), new EventPublisher(producer),
                 new SuppressionWriter(suppression, metrics, clock), config.suppressFor(), config.complaintSuppressFor(),
@@ -136,9 +155,6 @@ public class BounceService {
             delay = Running.start("tern-bounce-delay", new RecordLoop("tern-bounce-delay",
                     consumer(config.delayGroupId()), RETRY_TIERS, handler, clock, config.retryBackoff()));
         }
-        tracing = Running.start("tern-bounce-trace", new RecordLoop("tern-bounce-trace",
-                consumer(config.traceGroupId()), List.of(Topics.EVENTS), new TraceHandler(trace, metrics), clock,
-                config.retryBackoff()));
     }
 
     /** Records a published notice in the trace of the message it is about; best effort. */
@@ -162,10 +178,6 @@ public class BounceService {
 
     /** Stops the consumer threads after their current work is committed; the producer stays open. */
     public synchronized void stopConsumers() {
-        if (failed != null) {
-            failed.stop();
-            failed = null;
-        }
         if (delay != null) {
             delay.stop();
             delay = null;
@@ -173,10 +185,6 @@ public class BounceService {
         if (feedback != null) {
             feedback.stop();
             feedback = null;
-        }
-        if (tracing != null) {
-            tracing.stop();
-            tracing = null;
         }
     }
 
