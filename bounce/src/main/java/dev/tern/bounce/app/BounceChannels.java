@@ -22,7 +22,8 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
  * The bounce consumers that run on the Kafka connector (docs/ARCHITECTURE.md, "Consumers"):
- * {@code tern.failed} → failure notices and suppression, {@code tern.events} → the message trace.
+ * {@code tern.failed} → failure notices and suppression, {@code tern.feedback} → DSNs and complaint
+ * reports sent to the bounce domain, {@code tern.events} → the message trace.
  * Channel names equal topic names; {@code application.properties} sets the connector's own
  * attributes (throttled commits, fail on nack, enabled with {@code tern.bounce.enabled}).
  *
@@ -36,6 +37,8 @@ public class BounceChannels {
 
     /** The {@code kafka-configuration} bean of the {@code tern.failed} channel. */
     public static final String FAILED_CONFIG = "tern-bounce-failed";
+    /** The {@code kafka-configuration} bean of the {@code tern.feedback} channel. */
+    public static final String FEEDBACK_CONFIG = "tern-bounce-feedback";
     /** The {@code kafka-configuration} bean of the {@code tern.events} channel. */
     public static final String TRACE_CONFIG = "tern-bounce-trace";
 
@@ -46,6 +49,7 @@ public class BounceChannels {
     private volatile boolean running = true;
     private DurableRecords failed;
     private DurableRecords traced;
+    private DurableRecords feedback;
 
     public BounceChannels(BounceService service, TernConfig tern, KafkaClientProperties kafkaProperties,
             BounceConfig config) {
@@ -61,6 +65,12 @@ public class BounceChannels {
         return failedRecords().handle(record);
     }
 
+    @Incoming(Topics.FEEDBACK)
+    @Blocking
+    public CompletionStage<Void> feedback(ConsumerRecord<String, byte[]> record) {
+        return feedbackRecords().handle(record);
+    }
+
     @Incoming(Topics.EVENTS)
     @Blocking
     public CompletionStage<Void> events(ConsumerRecord<String, byte[]> record) {
@@ -74,6 +84,14 @@ public class BounceChannels {
         return failed;
     }
 
+    private synchronized DurableRecords feedbackRecords() {
+        if (feedback == null) {
+            feedback = new DurableRecords(Topics.FEEDBACK, service.feedbackHandler(), config.retryBackoff(),
+                    () -> running);
+        }
+        return feedback;
+    }
+
     private synchronized DurableRecords tracedRecords() {
         if (traced == null) {
             traced = new DurableRecords(Topics.EVENTS, service.traceHandler(), config.retryBackoff(), () -> running);
@@ -85,6 +103,12 @@ public class BounceChannels {
     @Identifier(FAILED_CONFIG)
     Map<String, Object> failedConfig() {
         return consumer(config.groupId());
+    }
+
+    @Produces
+    @Identifier(FEEDBACK_CONFIG)
+    Map<String, Object> feedbackConfig() {
+        return consumer(config.feedbackGroupId());
     }
 
     @Produces

@@ -53,7 +53,7 @@ import org.jboss.logging.Logger;
  *   <li>thread {@code tern-bounce-delay} (unless {@code delay-notice-source=none}): every
  *       {@code tern.retry.*} tier, by pattern so tiers added to the ladder later are picked up →
  *       {@link DelayHandler} → at most one delay DSN per message;</li>
- *   <li>thread {@code tern-bounce-feedback}: {@code tern.feedback} (mail at the bounce domain) →
+ *   <li>connector channel {@code tern.feedback} ({@link BounceChannels}): mail at the bounce domain →
  *       {@link FeedbackHandler} → suppression of failed recipients and complainers, events on
  *       {@code tern.events} (docs/ARCHITECTURE.md, "Feedback loops and VERP").</li>
  *   <li>connector channel {@code tern.events} ({@link BounceChannels}): {@link TraceHandler} → the
@@ -62,7 +62,7 @@ import org.jboss.logging.Logger;
  * </ul>
  * Loops and channels share one idempotent producer and commit only after their notices are
  * acknowledged ({@link RecordLoop}, {@link dev.tern.bounce.consume.DurableRecords}). Start-up does not wait for Kafka or Infinispan (readiness reports them).
- * Shutdown stops both loops, lets them commit what is published, then closes the producer.
+ * Shutdown stops the delay loop, lets it commit what is published, then closes the producer.
  */
 @ApplicationScoped
 public class BounceService {
@@ -84,7 +84,7 @@ public class BounceService {
     private NoticeBuilder builder;
     private FailureHandler failure;
     private Running delay;
-    private Running feedback;
+    private FeedbackHandler feedback;
 
     public BounceService(TernConfig tern, KafkaClientProperties kafkaProperties, BounceConfig config,
             PolicyHolder policy, InfinispanClient infinispan, MeterRegistry registry) {
@@ -139,15 +139,21 @@ public class BounceService {
         return new TraceHandler(trace, metrics);
     }
 
-    /** Starts the consumer threads with fresh consumers; they resume from the committed offsets. */
+    /** The {@code tern.feedback} handler the connector's channel runs. */
+    public synchronized FeedbackHandler feedbackHandler() {
+        ensureProducer();
+        if (feedback == null) {
+            feedback = new FeedbackHandler(() -> policy.current().feedback(),
+                    () -> policy.current().bounceClassifier(), new EventPublisher(producer),
+                    new SuppressionWriter(suppression, metrics, clock), config.suppressFor(),
+                    config.complaintSuppressFor(), metrics, clock);
+        }
+        return feedback;
+    }
+
+    /** Starts the delay consumer thread with a fresh consumer; it resumes from the committed offsets. */
     public synchronized void startConsumers() {
         ensureProducer();
-        var reports = new FeedbackHandler(() -> policy.current().feedback(),
-                () -> policy.current().bounceClassifier(), new EventPublisher(producer),
-                new SuppressionWriter(suppression, metrics, clock), config.suppressFor(), config.complaintSuppressFor(),
-                metrics, clock);
-        feedback = Running.start("tern-bounce-feedback", new RecordLoop("tern-bounce-feedback",
-                consumer(config.feedbackGroupId()), List.of(Topics.FEEDBACK), reports, clock, config.retryBackoff()));
         if (config.delayNoticeSource() == DelayNoticeSource.RETRY_TIERS) {
             var notified = new InfinispanNotifiedMessages(infinispan::manager, config.notifiedCache());
             var handler = new DelayHandler(builder, publisher, notified, this::delayNoticeAfter,
@@ -176,15 +182,11 @@ public class BounceService {
         }
     }
 
-    /** Stops the consumer threads after their current work is committed; the producer stays open. */
+    /** Stops the delay consumer thread after its current work is committed; the producer stays open. */
     public synchronized void stopConsumers() {
         if (delay != null) {
             delay.stop();
             delay = null;
-        }
-        if (feedback != null) {
-            feedback.stop();
-            feedback = null;
         }
     }
 
