@@ -166,11 +166,12 @@ public class SmtpListeners {
             if (configured < 0) {
                 return;
             }
-            // Port 0 (tests): the first instance picks a port, the others must share it.
-            int port = bound.getOrDefault(listener, configured);
-            if (configured == 0 && port == 0 && !bound.isEmpty() && bound.containsKey(listener)) {
-                port = bound.get(listener);
-            }
+            // Port 0 (tests only): each instance binds an ephemeral port of its own and the first one
+            // bound is the listener's port, so in tests one event loop serves each listener. Asking
+            // for the port the first instance got, to share it, raced that instance's registration
+            // in Vert.x and failed a CI run with "Address already in use". Real ports are shared by
+            // every instance as before.
+            int port = configured;
             var options = new NetServerOptions()
                     .setHost(config.bindAddress())
                     .setPort(port)
